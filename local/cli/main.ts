@@ -1,0 +1,260 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { loadTenantsFile, type LoadedTenants } from '../../shared/config/tenantsFile';
+import { errorMessage, ValidationError } from '../../shared/errors';
+import { CONNECTWISE_TABLES } from '../../shared/connectwise/endpoints';
+import type { JobProgress } from '../../services/progress/readProgress';
+import { listWatermarks } from '../../shared/state/watermarks';
+import { startSimulator, type Simulator } from '../../simulator';
+import { demoSimulatedTenants, demoTenants, DEMO_TENANTS } from '../demo';
+import { LocalPipeline } from '../pipeline';
+import { renderProgress, renderSummary } from './render';
+
+const USAGE = `avesa: sync ConnectWise tenants into a Parquet lake
+
+usage:
+  avesa run [--tenants FILE] [--lake DIR] [--state DIR] [--json] [--tenant ID ...]
+      Runs one sync job. Without --tenants, a demo: a built-in ConnectWise simulator with three tenants.
+      Run it again with the same --state and only what changed is fetched. An interrupted run resumes.
+  avesa status [--state DIR] [--job ID] [--json]
+      Jobs in the state store and their progress.
+
+options:
+  --tenants FILE   tenants file (JSON, see README)
+  --lake DIR       where the Parquet lake is written (default .avesa/lake)
+  --state DIR      queues, progress, watermarks and logs (default .avesa/state)
+  --json           print a machine-readable summary instead of the live view
+  --tenant ID      only these tenants (repeatable)
+  --deadline-ms N  per-invocation deadline of every handler (default: the Lambda timeouts)
+`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  isTty: boolean;
+  env: Record<string, string | undefined>;
+}
+
+const defaultIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  isTty: Boolean(process.stdout.isTTY),
+  env: process.env,
+};
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let code: number;
+  try {
+    code = await dispatch(argv, io);
+  } catch (error) {
+    io.err(error instanceof ValidationError ? `error: ${error.message}` : `error: ${errorMessage(error)}`);
+    code = 2;
+  }
+  if (io === defaultIo) process.exitCode = code;
+  return code;
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      tenants: { type: 'string' },
+      lake: { type: 'string', default: '.avesa/lake' },
+      state: { type: 'string', default: '.avesa/state' },
+      json: { type: 'boolean', default: false },
+      tenant: { type: 'string', multiple: true },
+      job: { type: 'string' },
+      'deadline-ms': { type: 'string' },
+    },
+    strict: true,
+  });
+  switch (command) {
+    case 'run':
+      return run(values, io);
+    case 'status':
+      return status(values, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.err(`error: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+interface RunOptions {
+  tenants?: string;
+  lake: string;
+  state: string;
+  json: boolean;
+  tenant?: string[];
+  'deadline-ms'?: string;
+}
+
+async function run(options: RunOptions, io: CliIo): Promise<number> {
+  let simulator: Simulator | undefined;
+  let tenants: LoadedTenants;
+  if (options.tenants) {
+    tenants = loadTenantsFile(resolve(options.tenants), io.env);
+  } else {
+    simulator = await startSimulator({ tenants: demoSimulatedTenants(), latency: { baseMs: 15, jitterMs: 25, perRecordMs: 0 } });
+    tenants = demoTenants(simulator.baseUrl);
+  }
+  const deadlineMs = options['deadline-ms'] ? Number.parseInt(options['deadline-ms'], 10) : undefined;
+  if (deadlineMs !== undefined && !(deadlineMs > 0)) throw new ValidationError(`--deadline-ms must be a positive integer`);
+  const pipeline = new LocalPipeline({
+    tenants,
+    lakeDir: resolve(options.lake),
+    stateDir: resolve(options.state),
+    ...(deadlineMs
+      ? {
+          runtime: { invocationTimeoutMs: { 'chunk-planner': Math.max(deadlineMs, 10_000), fetcher: deadlineMs, progress: Math.max(deadlineMs, 10_000) } },
+          fetcher: { safetyMarginMs: Math.min(5000, Math.floor(deadlineMs / 4)) },
+        }
+      : {}),
+  });
+  const interrupt = () => {
+    io.err('\ninterrupted: state is saved; run the same command again to resume this job');
+    pipeline.runtime.stop();
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    if (simulator && !pipeline.hasPendingWork()) await makeDemoChanges(pipeline, simulator, io, options.json);
+    let jobId: string;
+    const resumed = pipeline.hasPendingWork() ? pipeline.currentJobId() : undefined;
+    if (resumed) {
+      jobId = resumed;
+      if (!options.json) io.out(`resuming interrupted job ${jobId}`);
+    } else {
+      jobId = (await pipeline.startJob(options.tenant)).jobId;
+      if (!options.json) io.out(`job ${jobId}: syncing ${tenants.tenants.filter((tenant) => tenant.enabled).length} tenant(s) into ${resolve(options.lake)}`);
+    }
+    const started = Date.now();
+    const live = !options.json ? startLiveView(pipeline, jobId, io) : undefined;
+    await pipeline.runUntilIdle();
+    await live?.stop();
+    const progress = await pipeline.progress(jobId);
+    if (!progress) throw new Error(`job ${jobId} left no progress in the state store`);
+    const failed = progress.tenants.some((tenant) => tenant.status !== 'succeeded');
+    if (options.json) {
+      io.out(JSON.stringify(jsonSummary(progress, { lake: resolve(options.lake), state: resolve(options.state), durationMs: Date.now() - started, dlq: deadLetterCounts(pipeline) }), null, 2));
+    } else {
+      io.out('');
+      for (const line of renderSummary(progress)) io.out(line);
+      const dlq = deadLetterCounts(pipeline);
+      if (Object.values(dlq).some((count) => count > 0)) io.out(`dead-letter queues: ${JSON.stringify(dlq)}`);
+      io.out(`\n${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query the lake with DuckDB: read_parquet('${resolve(options.lake)}/*/raw/*/*/*/*/*.parquet', hive_partitioning=true)`);
+    }
+    return failed ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    pipeline.close();
+    await simulator?.stop();
+  }
+}
+
+/** On a repeated demo run, change about 1% of every table so the incremental sync has something to fetch. */
+async function makeDemoChanges(pipeline: LocalPipeline, simulator: Simulator, io: CliIo, quiet: boolean): Promise<void> {
+  const previous = await listWatermarks(pipeline.state, DEMO_TENANTS[0]!.id);
+  if (previous.length === 0) return;
+  let changed = 0;
+  for (const tenant of DEMO_TENANTS) {
+    for (const table of CONNECTWISE_TABLES) changed += simulator.mutate(tenant.id, table, Math.ceil(tenant.sizes[table] / 100)).length;
+  }
+  if (!quiet) io.out(`demo: the simulator changed ${changed} records (1%) since the last run; this run is incremental`);
+}
+
+function startLiveView(pipeline: LocalPipeline, jobId: string, io: CliIo) {
+  let drawn = 0;
+  const draw = async (final: boolean) => {
+    const progress = await pipeline.progress(jobId);
+    if (!progress) return;
+    const lines = renderProgress(progress);
+    if (io.isTty) {
+      if (drawn > 0) process.stdout.write(`\x1b[${drawn}A`);
+      for (const line of lines) process.stdout.write(`\x1b[2K${line}\n`);
+      drawn = lines.length;
+    } else if (final) {
+      for (const line of lines) io.out(line);
+    }
+  };
+  const timer = setInterval(() => void draw(false), io.isTty ? 200 : 60_000);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await draw(true);
+    },
+  };
+}
+
+function deadLetterCounts(pipeline: LocalPipeline): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(pipeline.deadLetterQueues).map(([service, queue]) => {
+      const depth = queue.depth();
+      return [service, depth.visible + depth.inFlight + depth.delayed];
+    }),
+  );
+}
+
+export function jsonSummary(progress: JobProgress, extra: { lake: string; state: string; durationMs: number; dlq: Record<string, number> }) {
+  return {
+    jobId: progress.jobId,
+    jobStartedAt: progress.jobStartedAt,
+    status: progress.tenants.every((tenant) => tenant.status === 'succeeded') ? 'succeeded' : 'failed',
+    ...extra,
+    tenants: progress.tenants.map((tenant) => ({
+      tenantId: tenant.tenantId,
+      status: tenant.status,
+      records: tenant.records,
+      apiCalls: tenant.apiCalls,
+      tables: tenant.tables.map((table) => ({
+        table: table.table,
+        status: table.status,
+        records: table.records,
+        files: table.files,
+        chunks: table.chunksDone,
+        watermark: table.watermark,
+        errors: table.error ? [table.error] : [],
+      })),
+    })),
+  };
+}
+
+interface StatusOptions {
+  state: string;
+  job?: string;
+  json: boolean;
+}
+
+async function status(options: StatusOptions, io: CliIo): Promise<number> {
+  const pipeline = new LocalPipeline({ tenants: { tenants: [], credentials: new Map() }, lakeDir: resolve('.avesa/unused'), stateDir: resolve(options.state) });
+  try {
+    const jobs = await pipeline.jobs();
+    const jobId = options.job ?? jobs[0]?.jobId;
+    const progress = jobId ? await pipeline.progress(jobId) : undefined;
+    if (options.json) {
+      io.out(JSON.stringify({ jobs, pendingWork: pipeline.hasPendingWork(), progress: progress ?? null }, null, 2));
+      return 0;
+    }
+    if (jobs.length === 0) {
+      io.out(`no jobs in ${resolve(options.state)}`);
+      return 0;
+    }
+    io.out('jobs (newest first):');
+    for (const job of jobs.slice(0, 10)) io.out(`  ${job.jobId}  started ${job.jobStartedAt}`);
+    if (pipeline.hasPendingWork()) io.out('\nthe last run was interrupted: `avesa run` with the same --state resumes it');
+    if (progress) {
+      io.out('');
+      for (const line of renderProgress(progress)) io.out(line);
+      io.out('');
+      for (const line of renderSummary(progress)) io.out(line);
+    }
+    return 0;
+  } finally {
+    pipeline.close();
+  }
+}

@@ -1,0 +1,179 @@
+import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeHandler as makePlannerHandler } from '../services/chunk-planner/handler';
+import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings } from '../services/chunk-planner/planTenant';
+import { makeHandler as makeDiscoveryHandler } from '../services/discovery/handler';
+import { makeHandler as makeFetcherHandler } from '../services/fetcher/handler';
+import { DEFAULT_FETCHER_SETTINGS, type FetcherSettings } from '../services/fetcher/fetchChunk';
+import { makeHandler as makeProgressHandler } from '../services/progress/handler';
+import { listJobs, readJobProgress, type JobProgress } from '../services/progress/readProgress';
+import type { LoadedTenants } from '../shared/config/tenantsFile';
+import { connectWiseClientFactory } from '../shared/connectwise/clientFactory';
+import type { ConnectWiseClientOptions } from '../shared/connectwise/client';
+import { CONSUMER_SERVICES, QUEUE_SETTINGS, type ConsumerService } from '../shared/events/routing';
+import { systemClock, type Log, type MetricsPublisher } from '../shared/ports';
+import { EmfFileMetrics } from './adapters/emfFileMetrics';
+import { FileLog } from './adapters/fileLog';
+import { FsObjectStore } from './adapters/fsObjectStore';
+import { InProcessRequestBudget } from './adapters/inProcessBudget';
+import { LocalEventBus, LocalWorkQueue } from './adapters/localEventBus';
+import { LocalQueue } from './adapters/localQueue';
+import { LocalStateStore } from './adapters/localStateStore';
+import { TenantsFileRegistry } from './adapters/tenantsFileRegistry';
+import { LocalRuntime, type RuntimeSettings } from './runtime';
+
+export interface LocalPipelineOptions {
+  tenants: LoadedTenants;
+  lakeDir: string;
+  stateDir: string;
+  planner?: Partial<PlannerSettings>;
+  fetcher?: Partial<FetcherSettings>;
+  runtime?: Partial<RuntimeSettings>;
+  /** Test seams for the ConnectWise client (fetch, retry timings). */
+  client?: Partial<Pick<ConnectWiseClientOptions, 'fetch' | 'retry' | 'requestTimeoutMs' | 'sleep' | 'random'>>;
+  log?: Log;
+  metrics?: MetricsPublisher;
+}
+
+export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
+  invocationTimeoutMs: Object.fromEntries(
+    CONSUMER_SERVICES.map((service) => [service, QUEUE_SETTINGS[service].timeoutSeconds * 1000]),
+  ) as Record<ConsumerService, number>,
+  concurrency: { 'chunk-planner': 4, fetcher: 8, progress: 1 },
+  failedVisibilitySeconds: 1,
+};
+
+/**
+ * The embedded default: the same handlers as in AWS, wired to a lake directory, durable local queues and
+ * state, and the tenants file. One process at a time owns a state directory (a lock file guards it).
+ */
+export class LocalPipeline {
+  readonly state: LocalStateStore;
+  readonly lake: FsObjectStore;
+  readonly bus: LocalEventBus;
+  readonly queues: Record<ConsumerService, LocalQueue>;
+  readonly deadLetterQueues: Record<ConsumerService, LocalQueue>;
+  readonly runtime: LocalRuntime;
+  readonly log: Log;
+  private readonly discover: ReturnType<typeof makeDiscoveryHandler>;
+  private readonly lockPath: string;
+
+  constructor(options: LocalPipelineOptions) {
+    mkdirSync(options.stateDir, { recursive: true });
+    this.lockPath = join(options.stateDir, 'lock');
+    acquireLock(this.lockPath);
+    this.log = options.log ?? new FileLog(join(options.stateDir, 'logs', 'pipeline.jsonl'));
+    const metrics = options.metrics ?? new EmfFileMetrics(join(options.stateDir, 'logs', 'metrics.jsonl'));
+    this.state = new LocalStateStore(join(options.stateDir, 'state.log'));
+    this.lake = new FsObjectStore(options.lakeDir);
+    const runtimeSettings: RuntimeSettings = { ...DEFAULT_RUNTIME_SETTINGS, ...options.runtime };
+    const queue = (name: string, service: ConsumerService, deadLetterQueue?: LocalQueue) =>
+      new LocalQueue({
+        name,
+        maxReceiveCount: QUEUE_SETTINGS[service].maxReceiveCount,
+        // SQS requires the visibility timeout to exceed the function timeout.
+        visibilityTimeoutMs: runtimeSettings.invocationTimeoutMs[service] * 2,
+        logPath: join(options.stateDir, 'queues', `${name}.log`),
+        ...(deadLetterQueue ? { deadLetterQueue } : {}),
+      });
+    this.deadLetterQueues = Object.fromEntries(
+      CONSUMER_SERVICES.map((service) => [service, queue(`${service}-dlq`, service)]),
+    ) as Record<ConsumerService, LocalQueue>;
+    this.queues = Object.fromEntries(
+      CONSUMER_SERVICES.map((service) => [service, queue(service, service, this.deadLetterQueues[service])]),
+    ) as Record<ConsumerService, LocalQueue>;
+    this.bus = new LocalEventBus(this.queues);
+    const registry = new TenantsFileRegistry(options.tenants);
+    const clientFor = connectWiseClientFactory({
+      registry,
+      secrets: registry,
+      budget: new InProcessRequestBudget(),
+      ...(options.client ? { overrides: options.client } : {}),
+    });
+    const fetcherSettings = { ...DEFAULT_FETCHER_SETTINGS, ...options.fetcher };
+    this.discover = makeDiscoveryHandler({ registry, bus: this.bus, log: this.log });
+    this.runtime = new LocalRuntime(
+      this.queues,
+      {
+        'chunk-planner': makePlannerHandler({
+          clientFor,
+          state: this.state,
+          bus: this.bus,
+          log: this.log,
+          settings: { ...DEFAULT_PLANNER_SETTINGS, ...options.planner },
+        }),
+        fetcher: makeFetcherHandler({
+          clientFor,
+          lake: this.lake,
+          bus: this.bus,
+          queue: new LocalWorkQueue(this.queues.fetcher, 'fetcher'),
+          clock: systemClock,
+          log: this.log,
+          settings: fetcherSettings,
+        }),
+        progress: makeProgressHandler({ state: this.state, bus: this.bus, clock: systemClock, log: this.log, metrics }),
+      },
+      runtimeSettings,
+      this.log,
+    );
+  }
+
+  /** Whether a previous run left work in the queues (it was interrupted): resume it before starting anew. */
+  hasPendingWork(): boolean {
+    return CONSUMER_SERVICES.some((service) => this.queues[service].nextVisibleAt() !== undefined);
+  }
+
+  /** Starts a job (discovery), as the EventBridge schedule does in AWS. */
+  async startJob(tenantIds?: string[]): Promise<{ jobId: string; tenants: string[] }> {
+    const result = await this.discover({ ...(tenantIds ? { tenantIds } : {}) });
+    writeFileSync(join(this.lockPath, '..', 'current-job'), result.jobId);
+    return result;
+  }
+
+  /** The job a previous, interrupted run was working on. */
+  currentJobId(): string | undefined {
+    const path = join(this.lockPath, '..', 'current-job');
+    return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+  }
+
+  async runUntilIdle(): Promise<void> {
+    await this.runtime.runUntilIdle();
+  }
+
+  async progress(jobId: string): Promise<JobProgress | undefined> {
+    return readJobProgress(this.state, jobId);
+  }
+
+  async jobs() {
+    return listJobs(this.state);
+  }
+
+  close(): void {
+    this.runtime.stop();
+    this.state.close();
+    for (const service of CONSUMER_SERVICES) {
+      this.queues[service].close();
+      this.deadLetterQueues[service].close();
+    }
+    rmSync(this.lockPath, { force: true });
+  }
+}
+
+function acquireLock(path: string): void {
+  if (existsSync(path)) {
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`state directory is in use by process ${pid} (${path}); wait for it or stop it first`);
+    }
+  }
+  writeFileSync(path, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,152 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { CONSUMER_SERVICES, QUEUE_SETTINGS, type ConsumerService } from '../shared/events/routing';
+import type { Log } from '../shared/ports';
+import type { SqsHandler } from '../shared/runtime/sqsConsumer';
+import type { LocalQueue } from './adapters/localQueue';
+
+export interface RuntimeSettings {
+  /** Each invocation's deadline, as a Lambda timeout: the context reports the time left against it. */
+  invocationTimeoutMs: Record<ConsumerService, number>;
+  /** Parallel invocations per consumer. */
+  concurrency: Record<ConsumerService, number>;
+  /** How long a failed record stays invisible before it is delivered again. */
+  failedVisibilitySeconds: number;
+}
+
+export interface RuntimeStats {
+  invocations: Record<ConsumerService, number>;
+  failedRecords: Record<ConsumerService, number>;
+  /** Invocations that ran past their deadline (a Lambda would have been killed). Must stay 0. */
+  overruns: Array<{ service: ConsumerService; elapsedMs: number; timeoutMs: number }>;
+}
+
+/**
+ * Runs the Lambda handlers in-process against local queues, with the delivery semantics of SQS event
+ * sources: batches, per-consumer concurrency, a deadline per invocation, partial batch failures returned
+ * to the queue after a visibility delay, and redrive to the DLQ after maxReceiveCount.
+ */
+export class LocalRuntime {
+  readonly stats: RuntimeStats = {
+    invocations: zeroes(),
+    failedRecords: zeroes(),
+    overruns: [],
+  };
+  private busy = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly queues: Record<ConsumerService, LocalQueue>,
+    private readonly handlers: Record<ConsumerService, SqsHandler>,
+    private readonly settings: RuntimeSettings,
+    private readonly log: Log,
+  ) {}
+
+  /** Processes messages until every queue is empty and nothing is in flight or delayed. */
+  async runUntilIdle(): Promise<void> {
+    this.stopped = false;
+    const workers: Promise<void>[] = [];
+    for (const service of CONSUMER_SERVICES) {
+      for (let worker = 0; worker < this.settings.concurrency[service]; worker++) workers.push(this.work(service));
+    }
+    await Promise.all(workers);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  isIdle(): boolean {
+    return this.busy === 0 && CONSUMER_SERVICES.every((service) => this.queues[service].nextVisibleAt() === undefined);
+  }
+
+  private async work(service: ConsumerService): Promise<void> {
+    const queue = this.queues[service];
+    while (!this.stopped) {
+      queue.expireVisibility();
+      const messages = queue.receive(QUEUE_SETTINGS[service].batchSize);
+      if (messages.length === 0) {
+        if (this.isIdle()) return;
+        const next = queue.nextVisibleAt();
+        const wait = next === undefined ? 50 : Math.min(50, Math.max(1, next - Date.now()));
+        await queue.waitForChange(wait);
+        continue;
+      }
+      this.busy++;
+      try {
+        await this.invoke(service, messages);
+      } finally {
+        this.busy--;
+      }
+    }
+  }
+
+  private async invoke(service: ConsumerService, messages: ReturnType<LocalQueue['receive']>): Promise<void> {
+    const queue = this.queues[service];
+    const timeoutMs = this.settings.invocationTimeoutMs[service];
+    const started = Date.now();
+    const event: SQSEvent = {
+      Records: messages.map((message) => ({
+        messageId: message.messageId,
+        receiptHandle: message.receipt!,
+        body: message.body,
+        attributes: {
+          ApproximateReceiveCount: String(message.receiveCount),
+          SentTimestamp: String(message.sentAt),
+          SenderId: 'local',
+          ApproximateFirstReceiveTimestamp: String(started),
+          ...(message.groupId ? { MessageGroupId: message.groupId } : {}),
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:local:000000000000:${service}`,
+        awsRegion: 'local',
+      })),
+    };
+    const context = lambdaContext(service, started, timeoutMs);
+    this.stats.invocations[service]++;
+    let failed: Set<string>;
+    try {
+      const response = await this.handlers[service](event, context);
+      failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    } catch (error) {
+      this.log.error('invocation failed', { service, error: (error as Error).message });
+      failed = new Set(messages.map((message) => message.messageId));
+    }
+    const elapsedMs = Date.now() - started;
+    if (elapsedMs > timeoutMs) {
+      // Lambda would have killed this invocation: nothing it did counts as acknowledged.
+      this.stats.overruns.push({ service, elapsedMs, timeoutMs });
+      failed = new Set(messages.map((message) => message.messageId));
+    }
+    for (const message of messages) {
+      if (failed.has(message.messageId)) {
+        this.stats.failedRecords[service]++;
+        queue.release(message.receipt!, this.settings.failedVisibilitySeconds);
+      } else {
+        queue.delete(message.receipt!);
+      }
+    }
+  }
+}
+
+function zeroes(): Record<ConsumerService, number> {
+  return Object.fromEntries(CONSUMER_SERVICES.map((service) => [service, 0])) as Record<ConsumerService, number>;
+}
+
+function lambdaContext(service: string, started: number, timeoutMs: number): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `avesa-local-${service}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:avesa-local-${service}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `local-${started}-${Math.random().toString(36).slice(2, 10)}`,
+    logGroupName: `/aws/lambda/avesa-local-${service}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, started + timeoutMs - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

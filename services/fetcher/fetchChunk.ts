@@ -1,0 +1,156 @@
+import type { ConnectWiseReader } from '../../shared/connectwise/client';
+import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
+import { and, idRangeCondition, windowCondition } from '../../shared/connectwise/conditions';
+import { CONNECTWISE_MAX_PAGE_SIZE } from '../../shared/connectwise/endpoints';
+import { advanceCursor, startCursor } from '../../shared/connectwise/paginator';
+import { RetriesExhaustedError, errorCode, errorMessage, isRetryable, retryAfterSeconds } from '../../shared/errors';
+import { makeEvent, type ChunkPlannedEvent, type Continuation } from '../../shared/events/schemas';
+import { rawObjectKey } from '../../shared/lake/keys';
+import { encodeRawParquet, toRawRow, type RawRow } from '../../shared/lake/rawParquet';
+import type { Clock, EventBus, ObjectStore, WorkQueue } from '../../shared/ports';
+
+export interface FetcherSettings {
+  pageSize: number;
+  /** Rows buffered before a part file is written: the memory bound of DESIGN §4.6 is a page plus this. */
+  rowsPerPart: number;
+  /** Stop starting new pages this long before the deadline, leaving time to write and re-queue. */
+  safetyMarginMs: number;
+  /** Re-queues for rate limits and transient errors before the chunk is declared failed. */
+  maxRetries: number;
+  /** Upper bound of the re-queue delay for transient errors (SQS allows at most 900 s). */
+  maxRetryDelaySeconds: number;
+}
+
+export const DEFAULT_FETCHER_SETTINGS: FetcherSettings = {
+  pageSize: CONNECTWISE_MAX_PAGE_SIZE,
+  rowsPerPart: 10_000,
+  safetyMarginMs: 5_000,
+  maxRetries: 20,
+  maxRetryDelaySeconds: 300,
+};
+
+export interface FetcherDeps {
+  clientFor: ConnectWiseClientFor;
+  lake: ObjectStore;
+  bus: EventBus;
+  /** The fetcher's own queue, for continuations. */
+  queue: WorkQueue;
+  clock: Clock;
+  settings: FetcherSettings;
+  /** Ms since epoch by which this invocation must have returned. */
+  deadline: () => number;
+}
+
+export type FetchOutcome =
+  | { kind: 'fetched'; records: number; objectKeys: string[] }
+  | { kind: 'continued'; afterId: number; reason: 'deadline' | 'retry'; delaySeconds: number }
+  | { kind: 'failed'; code: string; message: string };
+
+/**
+ * Fetches one planned chunk into raw Parquet parts, resuming from its continuation token.
+ * Pages forward-only inside the chunk's id range and window; writes a part every `rowsPerPart` rows and
+ * before giving the chunk back; re-queues itself (the token is the last id written) before the deadline
+ * or when the source rate-limits, so no invocation sleeps or runs past its deadline (DESIGN §4.6, §4.7, §5).
+ */
+export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): Promise<FetchOutcome> {
+  const { data, tenantId, jobId } = event;
+  const { settings } = deps;
+  const previous: Continuation = data.continuation ?? {
+    afterId: data.idRange.from - 1,
+    nextPart: 0,
+    recordsSoFar: 0,
+    apiCallsSoFar: 0,
+    retries: 0,
+    sequence: 1,
+  };
+  const conditions = and(windowCondition(data.window), idRangeCondition(data.idRange));
+  const fetchedAt = deps.clock.now();
+  // The window closes at the job's start, which also names the lake's date partition.
+  const jobStartedAt = data.window.to;
+  let cursor = startCursor(previous.afterId);
+  let written = { afterId: previous.afterId, nextPart: previous.nextPart, records: previous.recordsSoFar };
+  let buffer: RawRow[] = [];
+  let client: ConnectWiseReader | undefined;
+
+  const flush = async () => {
+    if (buffer.length === 0) return;
+    const key = partKey(written.nextPart);
+    await deps.lake.put(key, encodeRawParquet(buffer, { tenantId, table: data.table, jobId, chunkId: data.chunkId, fetchedAt }));
+    written = { afterId: buffer[buffer.length - 1]!.id, nextPart: written.nextPart + 1, records: written.records + buffer.length };
+    buffer = [];
+  };
+  const partKey = (part: number) =>
+    rawObjectKey({ tenantId, service: data.service, table: data.table, jobStartedAt, jobId, chunkId: data.chunkId, part });
+  const apiCalls = () => previous.apiCallsSoFar + (client?.apiCalls ?? 0);
+  const head = () => ({ tenantId, jobId, occurredAt: deps.clock.now() });
+
+  const continueLater = async (reason: 'deadline' | 'retry', delaySeconds: number): Promise<FetchOutcome> => {
+    await flush();
+    const continuation: Continuation = {
+      afterId: written.afterId,
+      nextPart: written.nextPart,
+      recordsSoFar: written.records,
+      apiCallsSoFar: apiCalls(),
+      retries: previous.retries + (reason === 'retry' ? 1 : 0),
+      sequence: previous.sequence + 1,
+    };
+    await deps.queue.send(
+      makeEvent('ChunkPlanned', head(), { ...data, continuation }, [data.service, data.table, data.chunkId, continuation.sequence]),
+      { delaySeconds },
+    );
+    return { kind: 'continued', afterId: written.afterId, reason, delaySeconds };
+  };
+
+  const fail = async (error: unknown): Promise<FetchOutcome> => {
+    // Keep what was fetched: the watermark is held back anyway, and the rows are valid source data.
+    await flush();
+    const failure = { code: errorCode(error), message: errorMessage(error), retryable: isRetryable(error) };
+    await deps.bus.publish([
+      makeEvent(
+        'ChunkFailed',
+        head(),
+        { service: data.service, table: data.table, chunkId: data.chunkId, error: failure, recordsWritten: written.records, apiCalls: apiCalls() },
+        [data.service, data.table, data.chunkId],
+      ),
+    ]);
+    return { kind: 'failed', code: failure.code, message: failure.message };
+  };
+
+  try {
+    client = await deps.clientFor(tenantId, { deadline: () => deps.deadline() - settings.safetyMarginMs });
+    while (!cursor.done) {
+      if (deps.clock.now().getTime() >= deps.deadline() - settings.safetyMarginMs) return await continueLater('deadline', 0);
+      const page = await client.listPage(data.table, { conditions, pageSize: settings.pageSize, afterId: cursor.afterId });
+      cursor = advanceCursor(cursor, page.map((record) => record.id), settings.pageSize);
+      for (const record of page) buffer.push(toRawRow(record));
+      if (buffer.length >= settings.rowsPerPart) await flush();
+    }
+    await flush();
+  } catch (error) {
+    if (!isRetryable(error)) return await fail(error);
+    if (previous.retries >= settings.maxRetries) {
+      return await fail(new RetriesExhaustedError(`tenant ${tenantId}, table ${data.table}, chunk ${data.chunkId}: gave up after ${previous.retries} retries: ${errorMessage(error)}`));
+    }
+    const delay = retryAfterSeconds(error) ?? Math.min(settings.maxRetryDelaySeconds, 2 ** Math.min(previous.retries, 8));
+    return await continueLater('retry', Math.min(900, Math.max(0, delay)));
+  }
+
+  const objectKeys = Array.from({ length: written.nextPart }, (_, part) => partKey(part));
+  await deps.bus.publish([
+    makeEvent(
+      'ChunkFetched',
+      head(),
+      {
+        service: data.service,
+        table: data.table,
+        chunkId: data.chunkId,
+        records: written.records,
+        objectKeys,
+        apiCalls: apiCalls(),
+        invocations: previous.sequence,
+      },
+      [data.service, data.table, data.chunkId],
+    ),
+  ]);
+  return { kind: 'fetched', records: written.records, objectKeys };
+}

@@ -1,0 +1,32 @@
+import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
+import type { Clock, EventBus, Log, ObjectStore, WorkQueue } from '../../shared/ports';
+import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
+import { fetchChunk, type FetcherSettings } from './fetchChunk';
+
+export interface FetcherDepsForHandler {
+  clientFor: ConnectWiseClientFor;
+  lake: ObjectStore;
+  bus: EventBus;
+  queue: WorkQueue;
+  clock: Clock;
+  log: Log;
+  settings: FetcherSettings;
+}
+
+/** ChunkPlanned → raw Parquet parts + ChunkFetched / ChunkFailed, or a continuation on its own queue. */
+export function makeHandler(deps: FetcherDepsForHandler) {
+  return sqsConsumer({
+    service: 'fetcher',
+    accepts: ['ChunkPlanned'],
+    log: deps.log,
+    minimumRemainingMs: deps.settings.safetyMarginMs,
+    handle: async (event, { lambda }) => {
+      const started = Date.now();
+      const deadline = started + lambda.getRemainingTimeInMillis();
+      const outcome = await fetchChunk(event, { ...deps, deadline: () => deadline });
+      const context = { tenantId: event.tenantId, jobId: event.jobId, table: event.data.table, chunkId: event.data.chunkId };
+      if (outcome.kind === 'failed') deps.log.error('chunk failed', { ...context, ...outcome });
+      else deps.log.info(`chunk ${outcome.kind}`, { ...context, ...outcome, objectKeys: undefined, ms: Date.now() - started });
+    },
+  });
+}

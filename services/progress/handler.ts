@@ -1,0 +1,24 @@
+import type { Clock, EventBus, Log, MetricsPublisher, StateStore } from '../../shared/ports';
+import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
+import { recordProgress } from './recordProgress';
+
+export interface ProgressHandlerDeps {
+  state: StateStore;
+  bus: EventBus;
+  clock: Clock;
+  log: Log;
+  metrics: MetricsPublisher;
+}
+
+/** Every pipeline event → idempotent progress, watermark commits, TableSynced / JobCompleted, metrics. */
+export function makeHandler(deps: ProgressHandlerDeps) {
+  return sqsConsumer({
+    service: 'progress',
+    accepts: ['TenantDiscovered', 'TablePlanned', 'TablePlanFailed', 'ChunkFetched', 'ChunkFailed'],
+    log: deps.log,
+    handle: async (event) => {
+      const metrics = await recordProgress(event, deps);
+      deps.metrics.publish(metrics);
+    },
+  });
+}

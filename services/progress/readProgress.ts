@@ -1,0 +1,105 @@
+import type { Failure } from '../../shared/events/schemas';
+import type { StateStore } from '../../shared/ports';
+import {
+  progressKeys as keys,
+  type ChunkItem,
+  type JobIndexItem,
+  type TableItem,
+  type TableOutcome,
+  type TenantInJob,
+  type TenantJobOutcome,
+} from './progressState';
+
+export interface TableProgress {
+  table: string;
+  status: 'planning' | 'fetching' | 'synced' | 'failed';
+  chunksDone: number;
+  chunksTotal: number | null;
+  records: number;
+  files: number;
+  expectedRecords: number | null;
+  apiCalls: number;
+  watermark: string | null;
+  error: Failure | null;
+}
+
+export interface TenantProgress {
+  tenantId: string;
+  status: 'running' | 'succeeded' | 'failed';
+  tables: TableProgress[];
+  records: number;
+  chunksDone: number;
+  chunksTotal: number;
+  apiCalls: number;
+  completedAt: string | null;
+}
+
+export interface JobProgress {
+  jobId: string;
+  jobStartedAt: string;
+  tenants: TenantProgress[];
+}
+
+/** Jobs known to the state store, newest first. */
+export async function listJobs(state: StateStore): Promise<JobIndexItem[]> {
+  const items = await state.query<JobIndexItem>(keys.jobIndex.pk);
+  return items.map((item) => item.value).reverse();
+}
+
+/** The read model behind live progress, `avesa status` and the run summary. */
+export async function readJobProgress(state: StateStore, jobId: string): Promise<JobProgress | undefined> {
+  const tenants = await state.query<TenantInJob>(keys.jobTenants(jobId));
+  if (tenants.length === 0) return undefined;
+  const result: JobProgress = { jobId, jobStartedAt: tenants[0]!.value.jobStartedAt, tenants: [] };
+  for (const { value: tenant } of tenants) {
+    const items = await state.query<unknown>(keys.tenantProgress(jobId, tenant.tenantId));
+    const bySk = new Map(items.map((item) => [item.sk, item.value]));
+    const tables = tenant.tables.map((table) => tableProgress(tenant.service, table, items, bySk));
+    const outcome = bySk.get(keys.jobOutcome) as TenantJobOutcome | undefined;
+    result.tenants.push({
+      tenantId: tenant.tenantId,
+      status: outcome ? outcome.status : 'running',
+      tables,
+      records: sum(tables.map((table) => table.records)),
+      chunksDone: sum(tables.map((table) => table.chunksDone)),
+      chunksTotal: sum(tables.map((table) => table.chunksTotal ?? 0)),
+      apiCalls: sum(tables.map((table) => table.apiCalls)),
+      completedAt: outcome?.completedAt ?? null,
+    });
+  }
+  return result;
+}
+
+function tableProgress(
+  service: string,
+  table: string,
+  items: Array<{ sk: string; value: unknown }>,
+  bySk: Map<string, unknown>,
+): TableProgress {
+  const planned = bySk.get(keys.table(service, table)) as TableItem | undefined;
+  const outcome = bySk.get(keys.tableOutcome(service, table)) as TableOutcome | undefined;
+  const prefix = keys.chunkPrefix(service, table);
+  const chunks = items.filter((item) => item.sk.startsWith(prefix)).map((item) => item.value as ChunkItem);
+  const failedChunk = chunks.find((chunk) => chunk.status === 'failed');
+  return {
+    table,
+    status: outcome ? outcome.status : planned ? 'fetching' : 'planning',
+    chunksDone: chunks.length,
+    chunksTotal: planned?.kind === 'planned' ? planned.chunkCount : planned ? 0 : null,
+    records: sum(chunks.map((chunk) => chunk.records)),
+    files: sum(chunks.map((chunk) => (chunk.status === 'fetched' ? chunk.files : 0))),
+    expectedRecords: planned?.kind === 'planned' ? planned.expectedRecords : null,
+    apiCalls: sum(chunks.map((chunk) => chunk.apiCalls)),
+    watermark: outcome?.status === 'synced' ? outcome.watermark : null,
+    error:
+      outcome?.status === 'failed'
+        ? outcome.error
+        : planned?.kind === 'planFailed'
+          ? planned.error
+          : failedChunk?.status === 'failed'
+            ? failedChunk.error
+            : null,
+  };
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);

@@ -1,0 +1,185 @@
+import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import {
+  makeEvent,
+  type AnyEvent,
+  type ChunkFailedEvent,
+  type ChunkFetchedEvent,
+  type TablePlanFailedEvent,
+  type TablePlannedEvent,
+  type TenantDiscoveredEvent,
+} from '../../shared/events/schemas';
+import type { Clock, EventBus, MetricPoint, StateStore } from '../../shared/ports';
+import { commitWatermark } from '../../shared/state/watermarks';
+import {
+  progressKeys as keys,
+  type ChunkItem,
+  type TableItem,
+  type TableOutcome,
+  type TenantInJob,
+  type TenantJobOutcome,
+} from './progressState';
+
+export type ProgressInput =
+  | TenantDiscoveredEvent
+  | TablePlannedEvent
+  | TablePlanFailedEvent
+  | ChunkFetchedEvent
+  | ChunkFailedEvent;
+
+export interface ProgressDeps {
+  state: StateStore;
+  bus: EventBus;
+  clock: Clock;
+}
+
+/**
+ * Folds one pipeline event into the job's progress. Idempotent and order-independent (DESIGN §4.3, §4.4):
+ * every fact is written once with putIfAbsent, every figure is derived from the set of facts, and the
+ * conclusions (watermark commit, TableSynced/TableFailed, JobCompleted) are re-derived whenever a fact
+ * arrives, with deterministic event ids. Metrics are returned only for facts written for the first time.
+ */
+export async function recordProgress(event: ProgressInput, deps: ProgressDeps): Promise<MetricPoint[]> {
+  const { state } = deps;
+  const { jobId, tenantId } = event;
+  const partition = keys.tenantProgress(jobId, tenantId);
+  const metrics: MetricPoint[] = [];
+  const dims = (table?: string) => ({ tenant: tenantId, ...(table ? { table } : {}) });
+
+  switch (event.type) {
+    case 'TenantDiscovered': {
+      const item: TenantInJob = { tenantId, service: event.data.service, tables: event.data.tables, jobStartedAt: event.data.jobStartedAt };
+      await state.putIfAbsent(keys.jobTenants(jobId), keys.tenantInJob(tenantId), item);
+      await state.putIfAbsent(keys.jobIndex.pk, keys.jobIndex.sk(event.data.jobStartedAt, jobId), { jobId, jobStartedAt: event.data.jobStartedAt });
+      break;
+    }
+    case 'TablePlanned': {
+      const { service, table, chunkCount, expectedRecords, window } = event.data;
+      const item: TableItem = { kind: 'planned', service, table, chunkCount, expectedRecords, window };
+      if (await state.putIfAbsent(partition, keys.table(service, table), item)) {
+        metrics.push({ name: 'ChunksPlanned', unit: 'Count', value: chunkCount, dimensions: dims(table) });
+      }
+      await concludeTable(event, service, table, deps, metrics);
+      break;
+    }
+    case 'TablePlanFailed': {
+      const { service, table, error } = event.data;
+      const item: TableItem = { kind: 'planFailed', service, table, error };
+      if (await state.putIfAbsent(partition, keys.table(service, table), item)) {
+        metrics.push({ name: 'Errors', unit: 'Count', value: 1, dimensions: dims(table) });
+      }
+      await concludeTable(event, service, table, deps, metrics);
+      break;
+    }
+    case 'ChunkFetched': {
+      const { service, table, chunkId, records, objectKeys, apiCalls } = event.data;
+      const item: ChunkItem = { status: 'fetched', records, files: objectKeys.length, apiCalls };
+      if (await state.putIfAbsent(partition, keys.chunk(service, table, chunkId), item)) {
+        metrics.push(
+          { name: 'RecordsFetched', unit: 'Count', value: records, dimensions: dims(table) },
+          { name: 'ChunksFetched', unit: 'Count', value: 1, dimensions: dims(table) },
+          { name: 'ApiCalls', unit: 'Count', value: apiCalls, dimensions: dims(table) },
+        );
+      }
+      await concludeTable(event, service, table, deps, metrics);
+      break;
+    }
+    case 'ChunkFailed': {
+      const { service, table, chunkId, recordsWritten, apiCalls, error } = event.data;
+      const item: ChunkItem = { status: 'failed', records: recordsWritten, apiCalls, error };
+      if (await state.putIfAbsent(partition, keys.chunk(service, table, chunkId), item)) {
+        metrics.push(
+          { name: 'Errors', unit: 'Count', value: 1, dimensions: dims(table) },
+          { name: 'ApiCalls', unit: 'Count', value: apiCalls, dimensions: dims(table) },
+        );
+      }
+      await concludeTable(event, service, table, deps, metrics);
+      break;
+    }
+  }
+  await concludeTenant(event, deps, metrics);
+  return metrics;
+}
+
+/** When every chunk of a table is acknowledged: commit the watermark (only if all succeeded) and say so. */
+async function concludeTable(
+  event: AnyEvent,
+  service: string,
+  table: string,
+  deps: ProgressDeps,
+  metrics: MetricPoint[],
+): Promise<void> {
+  const { state, clock } = deps;
+  const { jobId, tenantId } = event;
+  const partition = keys.tenantProgress(jobId, tenantId);
+  const tableItem = (await state.get<TableItem>(partition, keys.table(service, table)))?.value;
+  if (!tableItem) return;
+  let outcome: TableOutcome;
+  const completedAt = clock.now().toISOString();
+  if (tableItem.kind === 'planFailed') {
+    outcome = { status: 'failed', service, table, records: 0, chunks: 0, failedChunks: 0, error: tableItem.error, completedAt };
+  } else {
+    const chunks = await state.query<ChunkItem>(partition, keys.chunkPrefix(service, table));
+    if (chunks.length < tableItem.chunkCount) return;
+    const records = chunks.reduce((sum, chunk) => sum + chunk.value.records, 0);
+    const failed = chunks.filter((chunk) => chunk.value.status === 'failed');
+    if (failed.length === 0) {
+      // Every chunk is acknowledged: the window is complete, so its upper bound becomes the watermark.
+      const committed = await commitWatermark(
+        state,
+        { tenantId, service, table },
+        { watermark: tableItem.window.to, jobId, committedAt: completedAt },
+      );
+      outcome = { status: 'synced', service, table, records, chunks: chunks.length, watermark: committed.watermark, completedAt };
+    } else {
+      const first = failed[0]!.value as Extract<ChunkItem, { status: 'failed' }>;
+      outcome = { status: 'failed', service, table, records, chunks: chunks.length, failedChunks: failed.length, error: first.error, completedAt };
+    }
+  }
+  if (await state.putIfAbsent(partition, keys.tableOutcome(service, table), outcome)) {
+    metrics.push({ name: outcome.status === 'synced' ? 'TablesSynced' : 'TablesFailed', unit: 'Count', value: 1, dimensions: { tenant: tenantId, table } });
+  }
+  // Publish from the stored outcome every time: a crash between the write and the publish must not lose the event.
+  const stored = (await state.get<TableOutcome>(partition, keys.tableOutcome(service, table)))!.value;
+  const head = { tenantId, jobId, occurredAt: stored.completedAt };
+  const typedTable = table as ConnectWiseTable;
+  await deps.bus.publish([
+    stored.status === 'synced'
+      ? makeEvent('TableSynced', head, { service: 'connectwise', table: typedTable, records: stored.records, chunks: stored.chunks, watermark: stored.watermark }, [service, table])
+      : makeEvent(
+          'TableFailed',
+          head,
+          { service: 'connectwise', table: typedTable, records: stored.records, failedChunks: stored.failedChunks, error: stored.error },
+          [service, table],
+        ),
+  ]);
+}
+
+/** When every table of the tenant's job has an outcome: JobCompleted for that tenant. */
+async function concludeTenant(event: AnyEvent, deps: ProgressDeps, metrics: MetricPoint[]): Promise<void> {
+  const { state, clock } = deps;
+  const { jobId, tenantId } = event;
+  const tenant = (await state.get<TenantInJob>(keys.jobTenants(jobId), keys.tenantInJob(tenantId)))?.value;
+  if (!tenant) return;
+  const partition = keys.tenantProgress(jobId, tenantId);
+  const outcomes = await state.query<TableOutcome>(partition, keys.tableOutcomePrefix);
+  if (outcomes.length < tenant.tables.length) return;
+  const synced = outcomes.filter((item) => item.value.status === 'synced').length;
+  const completedAt = clock.now().toISOString();
+  const outcome: TenantJobOutcome = {
+    status: synced === outcomes.length ? 'succeeded' : 'failed',
+    tablesSynced: synced,
+    tablesFailed: outcomes.length - synced,
+    records: outcomes.reduce((sum, item) => sum + item.value.records, 0),
+    completedAt,
+  };
+  if (await state.putIfAbsent(partition, keys.jobOutcome, outcome)) {
+    const duration = Date.parse(completedAt) - Date.parse(tenant.jobStartedAt);
+    metrics.push(
+      { name: 'JobDuration', unit: 'Milliseconds', value: duration, dimensions: { tenant: tenantId } },
+      { name: outcome.status === 'succeeded' ? 'JobsSucceeded' : 'JobsFailed', unit: 'Count', value: 1, dimensions: { tenant: tenantId } },
+    );
+  }
+  const stored = (await state.get<TenantJobOutcome>(partition, keys.jobOutcome))!.value;
+  const { completedAt: occurredAt, ...data } = stored;
+  await deps.bus.publish([makeEvent('JobCompleted', { tenantId, jobId, occurredAt }, data, [])]);
+}

@@ -1,0 +1,95 @@
+import type { ConnectWiseCredentials, TenantConfig } from '../config/tenantsFile';
+import type { AnyEvent } from '../events/schemas';
+
+/** Publishes domain events (EventBridge in AWS, the in-process router locally). At-least-once. */
+export interface EventBus {
+  publish(events: readonly AnyEvent[]): Promise<void>;
+}
+
+/** Puts a message back on the consumer's own queue, optionally delayed (SQS DelaySeconds, max 900). */
+export interface WorkQueue {
+  send(event: AnyEvent, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+/** The lake: S3 in AWS, a directory locally. Keys are `/`-separated and relative to the lake root. */
+export interface ObjectStore {
+  put(key: string, body: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  list(prefix: string): Promise<string[]>;
+}
+
+export interface StateItem<T> {
+  value: T;
+  /** Increments on every write; 0 never exists, so `expectedVersion: 0` means "absent". */
+  version: number;
+}
+
+/**
+ * Durable key-value state with conditional writes (DynamoDB in AWS, a write-ahead log locally).
+ * Items are addressed by a partition key and a sort key; `query` reads one partition, ordered by sort key,
+ * with strongly consistent reads.
+ */
+export interface StateStore {
+  get<T>(pk: string, sk: string): Promise<StateItem<T> | undefined>;
+  /** Writes only when the item does not exist. Returns whether it wrote. */
+  putIfAbsent<T>(pk: string, sk: string, value: T): Promise<boolean>;
+  /** Writes only when the stored version equals `expectedVersion` (0: absent). Returns whether it wrote. */
+  putIfVersion<T>(pk: string, sk: string, value: T, expectedVersion: number): Promise<boolean>;
+  query<T>(pk: string, skPrefix?: string): Promise<Array<StateItem<T> & { sk: string }>>;
+}
+
+/** The tenants to sync and their non-secret settings. */
+export interface TenantRegistry {
+  listTenants(): Promise<TenantConfig[]>;
+  getTenant(tenantId: string): Promise<TenantConfig | undefined>;
+}
+
+/** Tenant credentials, kept apart from the registry so they never travel in events or state. */
+export interface SecretStore {
+  connectWiseCredentials(tenantId: string): Promise<ConnectWiseCredentials>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Structured logging; the Powertools Logger satisfies it in AWS. */
+export interface Log {
+  debug(message: string, attributes?: Record<string, unknown>): void;
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface MetricPoint {
+  name: string;
+  unit: 'Count' | 'Milliseconds' | 'Seconds';
+  value: number;
+  dimensions: { tenant: string; table?: string; service?: string };
+}
+
+/** CloudWatch metrics in Embedded Metric Format (Powertools Metrics). */
+export interface MetricsPublisher {
+  publish(points: readonly MetricPoint[]): void;
+}
+
+export interface RequestLimits {
+  requestsPerMinute: number;
+  maxConcurrentRequests: number;
+}
+
+/**
+ * A tenant's API budget, shared by every worker of that tenant (DESIGN §5): at most `requestsPerMinute`
+ * requests in any 60-second window and `maxConcurrentRequests` in flight.
+ */
+export interface RequestBudget {
+  /**
+   * Waits up to `maxWaitMs` for room, then returns the function that releases the slot.
+   * Throws BudgetExhaustedError when no room can be had in time, so a Lambda re-queues instead of sleeping.
+   */
+  acquire(tenantId: string, limits: RequestLimits, maxWaitMs: number): Promise<() => void>;
+}

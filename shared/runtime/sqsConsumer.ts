@@ -1,0 +1,68 @@
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ZodError } from 'zod';
+import { errorCode, errorMessage, isRetryable } from '../errors';
+import { parseEvent, type AnyEvent, type EventType } from '../events/schemas';
+import type { Log } from '../ports';
+
+export interface RecordContext {
+  record: SQSRecord;
+  lambda: Context;
+}
+
+export interface ConsumerOptions<Type extends EventType> {
+  service: string;
+  accepts: readonly Type[];
+  log: Log;
+  handle(event: Extract<AnyEvent, { type: Type }>, context: RecordContext): Promise<void>;
+  /** Do not start another record with less time than this left; it comes back after the visibility timeout. */
+  minimumRemainingMs?: number;
+}
+
+/**
+ * Turns a per-record function into an SQS batch handler with partial batch failures (ReportBatchItemFailures):
+ * records are processed one at a time, each parsed against its event schema; one poison record fails
+ * only itself. Log context (tenant, job, event) is set per record and never leaks to the next.
+ */
+export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Type>) {
+  const { log, service } = options;
+  return async (event: SQSEvent, lambda: Context): Promise<SQSBatchResponse> => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      if (lambda.getRemainingTimeInMillis() < (options.minimumRemainingMs ?? 1000)) {
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      let parsed: AnyEvent;
+      try {
+        parsed = parseEvent(JSON.parse(record.body));
+        if (!(options.accepts as readonly string[]).includes(parsed.type)) {
+          throw new Error(`${service} does not consume ${parsed.type} events`);
+        }
+      } catch (error) {
+        // Permanent: it will fail the same way every time and reach the DLQ after maxReceiveCount.
+        log.error('message does not parse', {
+          service,
+          messageId: record.messageId,
+          error: error instanceof ZodError ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') : errorMessage(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      const context = { service, tenantId: parsed.tenantId, jobId: parsed.jobId, eventId: parsed.eventId, type: parsed.type };
+      try {
+        await options.handle(parsed as Extract<AnyEvent, { type: Type }>, { record, lambda });
+      } catch (error) {
+        log[isRetryable(error) ? 'warn' : 'error']('record failed', {
+          ...context,
+          code: errorCode(error),
+          retryable: isRetryable(error),
+          error: errorMessage(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

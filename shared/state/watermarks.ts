@@ -1,0 +1,46 @@
+import type { StateStore } from '../ports';
+
+/**
+ * Watermarks are the one piece of state shared between stages: progress commits them, the planner reads them.
+ * A watermark is the upper bound of the last window that was synced completely (DESIGN §4.1, §4.2).
+ */
+export interface Watermark {
+  watermark: string;
+  jobId: string;
+  committedAt: string;
+}
+
+const pk = (tenantId: string) => `watermark#${tenantId}`;
+const sk = (service: string, table: string) => `${service}#${table}`;
+
+export async function readWatermark(
+  state: StateStore,
+  tenantId: string,
+  service: string,
+  table: string,
+): Promise<Watermark | undefined> {
+  return (await state.get<Watermark>(pk(tenantId), sk(service, table)))?.value;
+}
+
+export async function listWatermarks(state: StateStore, tenantId: string): Promise<Array<Watermark & { table: string }>> {
+  const items = await state.query<Watermark>(pk(tenantId));
+  return items.map((item) => ({ ...item.value, table: item.sk.split('#')[1] ?? item.sk }));
+}
+
+/**
+ * Moves the watermark forward, never back: a late or replayed commit of an older job is ignored.
+ * Returns the watermark in force afterwards.
+ */
+export async function commitWatermark(
+  state: StateStore,
+  key: { tenantId: string; service: string; table: string },
+  next: Watermark,
+): Promise<Watermark> {
+  for (;;) {
+    const current = await state.get<Watermark>(pk(key.tenantId), sk(key.service, key.table));
+    if (current && Date.parse(current.value.watermark) >= Date.parse(next.watermark)) return current.value;
+    const written = await state.putIfVersion(pk(key.tenantId), sk(key.service, key.table), next, current?.version ?? 0);
+    if (written) return next;
+    // Another commit won the race: re-read and compare again.
+  }
+}
