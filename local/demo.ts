@@ -5,9 +5,21 @@ import type { SimulatedTenant } from '../simulator';
 
 /** The demo fleet: three tenants of very different sizes, so fairness and progress are visible. */
 export const DEMO_TENANTS: Array<{ id: string; name: string; sizes: Record<ConnectWiseTable, number> }> = [
-  { id: 'northwind-msp', name: 'Northwind MSP', sizes: { companies: 600, contacts: 2400, tickets: 12_500, time_entries: 18_000 } },
-  { id: 'contoso-it', name: 'Contoso IT', sizes: { companies: 150, contacts: 700, tickets: 3_000, time_entries: 4_500 } },
-  { id: 'fabrikam-tech', name: 'Fabrikam Tech', sizes: { companies: 25, contacts: 90, tickets: 240, time_entries: 400 } },
+  {
+    id: 'northwind-msp',
+    name: 'Northwind MSP',
+    sizes: { companies: 600, contacts: 2400, tickets: 12_500, time_entries: 18_000 },
+  },
+  {
+    id: 'contoso-it',
+    name: 'Contoso IT',
+    sizes: { companies: 150, contacts: 700, tickets: 3_000, time_entries: 4_500 },
+  },
+  {
+    id: 'fabrikam-tech',
+    name: 'Fabrikam Tech',
+    sizes: { companies: 25, contacts: 90, tickets: 240, time_entries: 400 },
+  },
 ];
 
 export function demoSimulatedTenants(): SimulatedTenant[] {
@@ -42,7 +54,12 @@ export function demoTenants(baseUrl: string): LoadedTenants {
     credentials: new Map(
       simulated.map((tenant) => [
         tenant.companyId,
-        { companyId: tenant.companyId, publicKey: tenant.publicKey, privateKey: tenant.privateKey, clientId: tenant.clientId },
+        {
+          companyId: tenant.companyId,
+          publicKey: tenant.publicKey,
+          privateKey: tenant.privateKey,
+          clientId: tenant.clientId,
+        },
       ]),
     ),
   };

@@ -15,7 +15,7 @@ import { systemClock, type Log, type MetricsPublisher } from '../shared/ports';
 import { EmfFileMetrics } from './adapters/emfFileMetrics';
 import { FileLog } from './adapters/fileLog';
 import { FsObjectStore } from './adapters/fsObjectStore';
-import { InProcessRequestBudget } from './adapters/inProcessBudget';
+import { InProcessRequestBudget } from '../shared/connectwise/inProcessRequestBudget';
 import { LocalEventBus, LocalWorkQueue } from './adapters/localEventBus';
 import { LocalQueue } from './adapters/localQueue';
 import { LocalStateStore } from './adapters/localStateStore';
@@ -30,7 +30,9 @@ export interface LocalPipelineOptions {
   fetcher?: Partial<FetcherSettings>;
   runtime?: Partial<RuntimeSettings>;
   /** Test seams for the ConnectWise client (fetch, retry timings). */
-  client?: Partial<Pick<ConnectWiseClientOptions, 'fetch' | 'retry' | 'requestTimeoutMs' | 'sleep' | 'random'>>;
+  client?: Partial<
+    Pick<ConnectWiseClientOptions, 'fetch' | 'retry' | 'requestTimeoutMs' | 'sleep' | 'random'>
+  >;
   log?: Log;
   metrics?: MetricsPublisher;
 }
@@ -111,7 +113,13 @@ export class LocalPipeline {
           log: this.log,
           settings: fetcherSettings,
         }),
-        progress: makeProgressHandler({ state: this.state, bus: this.bus, clock: systemClock, log: this.log, metrics }),
+        progress: makeProgressHandler({
+          state: this.state,
+          bus: this.bus,
+          clock: systemClock,
+          log: this.log,
+          metrics,
+        }),
       },
       runtimeSettings,
       this.log,

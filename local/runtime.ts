@@ -46,7 +46,8 @@ export class LocalRuntime {
     this.stopped = false;
     const workers: Promise<void>[] = [];
     for (const service of CONSUMER_SERVICES) {
-      for (let worker = 0; worker < this.settings.concurrency[service]; worker++) workers.push(this.work(service));
+      for (let worker = 0; worker < this.settings.concurrency[service]; worker++)
+        workers.push(this.work(service));
     }
     await Promise.all(workers);
   }
@@ -56,7 +57,10 @@ export class LocalRuntime {
   }
 
   isIdle(): boolean {
-    return this.busy === 0 && CONSUMER_SERVICES.every((service) => this.queues[service].nextVisibleAt() === undefined);
+    return (
+      this.busy === 0 &&
+      CONSUMER_SERVICES.every((service) => this.queues[service].nextVisibleAt() === undefined)
+    );
   }
 
   private async work(service: ConsumerService): Promise<void> {
@@ -131,7 +135,10 @@ export class LocalRuntime {
 }
 
 function zeroes(): Record<ConsumerService, number> {
-  return Object.fromEntries(CONSUMER_SERVICES.map((service) => [service, 0])) as Record<ConsumerService, number>;
+  return Object.fromEntries(CONSUMER_SERVICES.map((service) => [service, 0])) as Record<
+    ConsumerService,
+    number
+  >;
 }
 
 function lambdaContext(service: string, started: number, timeoutMs: number): Context {

@@ -123,6 +123,7 @@ export function errorMessage(error: unknown): string {
 
 /** Seconds the caller should wait before trying again, when the error says so. */
 export function retryAfterSeconds(error: unknown): number | undefined {
-  if (error instanceof RateLimitedError || error instanceof BudgetExhaustedError) return error.retryAfterSeconds;
+  if (error instanceof RateLimitedError || error instanceof BudgetExhaustedError)
+    return error.retryAfterSeconds;
   return undefined;
 }

@@ -1,14 +1,9 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { toEmfDocuments } from '../../shared/observability/emf';
 import type { MetricPoint, MetricsPublisher } from '../../shared/ports';
 
-export const METRICS_NAMESPACE = 'Avesa';
-
-/**
- * Powertools metrics in Embedded Metric Format, the same documents Lambda prints to CloudWatch,
- * appended to a file instead of stdout so a local run can be inspected without noise on the terminal.
- */
+/** The EMF documents Lambda prints for CloudWatch, appended to a file so the terminal stays free for progress. */
 export class EmfFileMetrics implements MetricsPublisher {
   constructor(
     private readonly path: string,
@@ -18,16 +13,7 @@ export class EmfFileMetrics implements MetricsPublisher {
   }
 
   publish(points: readonly MetricPoint[]): void {
-    const groups = new Map<string, MetricPoint[]>();
-    for (const point of points) {
-      const key = JSON.stringify(point.dimensions);
-      groups.set(key, [...(groups.get(key) ?? []), point]);
-    }
-    for (const group of groups.values()) {
-      const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: this.serviceName });
-      for (const [name, value] of Object.entries(group[0]!.dimensions)) if (value) metrics.addDimension(name, value);
-      for (const point of group) metrics.addMetric(point.name, point.unit, point.value);
-      appendFileSync(this.path, `${JSON.stringify(metrics.serializeMetrics())}\n`);
-    }
+    for (const document of toEmfDocuments(points, this.serviceName))
+      appendFileSync(this.path, `${JSON.stringify(document)}\n`);
   }
 }

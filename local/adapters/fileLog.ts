@@ -18,6 +18,9 @@ export class FileLog implements Log {
     this.write('ERROR', message, attributes);
   }
   private write(level: string, message: string, attributes?: Record<string, unknown>): void {
-    appendFileSync(this.path, `${JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...attributes })}\n`);
+    appendFileSync(
+      this.path,
+      `${JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...attributes })}\n`,
+    );
   }
 }

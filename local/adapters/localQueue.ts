@@ -13,9 +13,7 @@ export interface QueueMessage {
   lastError: string | null;
 }
 
-type LogEntry =
-  | { op: 'put'; message: QueueMessage }
-  | { op: 'delete'; messageId: string };
+type LogEntry = { op: 'put'; message: QueueMessage } | { op: 'delete'; messageId: string };
 
 export interface LocalQueueOptions {
   name: string;
@@ -60,7 +58,8 @@ export class LocalQueue {
       }
       const restartedAt = this.now();
       for (const message of this.messages.values()) {
-        if (message.receipt !== null) Object.assign(message, { receipt: null, visibleAt: Math.min(message.visibleAt, restartedAt) });
+        if (message.receipt !== null)
+          Object.assign(message, { receipt: null, visibleAt: Math.min(message.visibleAt, restartedAt) });
       }
       this.sequence = this.messages.size;
       this.log.compact([...this.messages.values()].map((message) => ({ op: 'put' as const, message })));
@@ -101,7 +100,8 @@ export class LocalQueue {
     }
     const groups = [...byGroup.keys()].sort();
     // Start with the group after the one served last: round-robin across calls, not just within one.
-    const start = this.lastGroupServed === null ? 0 : groups.findIndex((group) => group > this.lastGroupServed!);
+    const start =
+      this.lastGroupServed === null ? 0 : groups.findIndex((group) => group > this.lastGroupServed!);
     const ordered = start <= 0 ? groups : [...groups.slice(start), ...groups.slice(0, start)];
     const received: QueueMessage[] = [];
     const cursors = new Map(ordered.map((group) => [group, 0]));
@@ -191,13 +191,12 @@ export class LocalQueue {
   /** Resolves when anything is sent, deleted or released, or after `ms`. */
   waitForChange(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.listeners = self.listeners.filter((listener) => listener !== done);
+        this.listeners = this.listeners.filter((listener) => listener !== done);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.listeners.push(done);
     });
   }

@@ -20,7 +20,8 @@ export class LocalStateStore implements StateStore {
   constructor(path?: string) {
     if (path === undefined) return;
     this.log = new DurableLog<PutEntry>(path);
-    for (const entry of this.log.replay()) this.apply(entry.pk, entry.sk, JSON.stringify(entry.value), entry.version);
+    for (const entry of this.log.replay())
+      this.apply(entry.pk, entry.sk, JSON.stringify(entry.value), entry.version);
     this.log.compact(this.entries());
   }
 
@@ -63,7 +64,8 @@ export class LocalStateStore implements StateStore {
 
   private *entries(): Iterable<PutEntry> {
     for (const [pk, partition] of this.partitions) {
-      for (const [sk, item] of partition) yield { pk, sk, value: JSON.parse(item.value), version: item.version };
+      for (const [sk, item] of partition)
+        yield { pk, sk, value: JSON.parse(item.value), version: item.version };
     }
   }
 }

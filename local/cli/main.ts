@@ -101,18 +101,28 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
   if (options.tenants) {
     tenants = loadTenantsFile(resolve(options.tenants), io.env);
   } else {
-    simulator = await startSimulator({ tenants: demoSimulatedTenants(), latency: { baseMs: 15, jitterMs: 25, perRecordMs: 0 } });
+    simulator = await startSimulator({
+      tenants: demoSimulatedTenants(),
+      latency: { baseMs: 15, jitterMs: 25, perRecordMs: 0 },
+    });
     tenants = demoTenants(simulator.baseUrl);
   }
   const deadlineMs = options['deadline-ms'] ? Number.parseInt(options['deadline-ms'], 10) : undefined;
-  if (deadlineMs !== undefined && !(deadlineMs > 0)) throw new ValidationError(`--deadline-ms must be a positive integer`);
+  if (deadlineMs !== undefined && !(deadlineMs > 0))
+    throw new ValidationError(`--deadline-ms must be a positive integer`);
   const pipeline = new LocalPipeline({
     tenants,
     lakeDir: resolve(options.lake),
     stateDir: resolve(options.state),
     ...(deadlineMs
       ? {
-          runtime: { invocationTimeoutMs: { 'chunk-planner': Math.max(deadlineMs, 10_000), fetcher: deadlineMs, progress: Math.max(deadlineMs, 10_000) } },
+          runtime: {
+            invocationTimeoutMs: {
+              'chunk-planner': Math.max(deadlineMs, 10_000),
+              fetcher: deadlineMs,
+              progress: Math.max(deadlineMs, 10_000),
+            },
+          },
           fetcher: { safetyMarginMs: Math.min(5000, Math.floor(deadlineMs / 4)) },
         }
       : {}),
@@ -131,7 +141,10 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
       if (!options.json) io.out(`resuming interrupted job ${jobId}`);
     } else {
       jobId = (await pipeline.startJob(options.tenant)).jobId;
-      if (!options.json) io.out(`job ${jobId}: syncing ${tenants.tenants.filter((tenant) => tenant.enabled).length} tenant(s) into ${resolve(options.lake)}`);
+      if (!options.json)
+        io.out(
+          `job ${jobId}: syncing ${tenants.tenants.filter((tenant) => tenant.enabled).length} tenant(s) into ${resolve(options.lake)}`,
+        );
     }
     const started = Date.now();
     const live = !options.json ? startLiveView(pipeline, jobId, io) : undefined;
@@ -141,13 +154,26 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
     if (!progress) throw new Error(`job ${jobId} left no progress in the state store`);
     const failed = progress.tenants.some((tenant) => tenant.status !== 'succeeded');
     if (options.json) {
-      io.out(JSON.stringify(jsonSummary(progress, { lake: resolve(options.lake), state: resolve(options.state), durationMs: Date.now() - started, dlq: deadLetterCounts(pipeline) }), null, 2));
+      io.out(
+        JSON.stringify(
+          jsonSummary(progress, {
+            lake: resolve(options.lake),
+            state: resolve(options.state),
+            durationMs: Date.now() - started,
+            dlq: deadLetterCounts(pipeline),
+          }),
+          null,
+          2,
+        ),
+      );
     } else {
       io.out('');
       for (const line of renderSummary(progress)) io.out(line);
       const dlq = deadLetterCounts(pipeline);
       if (Object.values(dlq).some((count) => count > 0)) io.out(`dead-letter queues: ${JSON.stringify(dlq)}`);
-      io.out(`\n${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query the lake with DuckDB: read_parquet('${resolve(options.lake)}/*/raw/*/*/*/*/*.parquet', hive_partitioning=true)`);
+      io.out(
+        `\n${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query the lake with DuckDB: read_parquet('${resolve(options.lake)}/*/raw/*/*/*/*/*.parquet', hive_partitioning=true)`,
+      );
     }
     return failed ? 1 : 0;
   } finally {
@@ -158,14 +184,21 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
 }
 
 /** On a repeated demo run, change about 1% of every table so the incremental sync has something to fetch. */
-async function makeDemoChanges(pipeline: LocalPipeline, simulator: Simulator, io: CliIo, quiet: boolean): Promise<void> {
+async function makeDemoChanges(
+  pipeline: LocalPipeline,
+  simulator: Simulator,
+  io: CliIo,
+  quiet: boolean,
+): Promise<void> {
   const previous = await listWatermarks(pipeline.state, DEMO_TENANTS[0]!.id);
   if (previous.length === 0) return;
   let changed = 0;
   for (const tenant of DEMO_TENANTS) {
-    for (const table of CONNECTWISE_TABLES) changed += simulator.mutate(tenant.id, table, Math.ceil(tenant.sizes[table] / 100)).length;
+    for (const table of CONNECTWISE_TABLES)
+      changed += simulator.mutate(tenant.id, table, Math.ceil(tenant.sizes[table] / 100)).length;
   }
-  if (!quiet) io.out(`demo: the simulator changed ${changed} records (1%) since the last run; this run is incremental`);
+  if (!quiet)
+    io.out(`demo: the simulator changed ${changed} records (1%) since the last run; this run is incremental`);
 }
 
 function startLiveView(pipeline: LocalPipeline, jobId: string, io: CliIo) {
@@ -200,7 +233,10 @@ function deadLetterCounts(pipeline: LocalPipeline): Record<string, number> {
   );
 }
 
-export function jsonSummary(progress: JobProgress, extra: { lake: string; state: string; durationMs: number; dlq: Record<string, number> }) {
+export function jsonSummary(
+  progress: JobProgress,
+  extra: { lake: string; state: string; durationMs: number; dlq: Record<string, number> },
+) {
   return {
     jobId: progress.jobId,
     jobStartedAt: progress.jobStartedAt,
@@ -231,13 +267,19 @@ interface StatusOptions {
 }
 
 async function status(options: StatusOptions, io: CliIo): Promise<number> {
-  const pipeline = new LocalPipeline({ tenants: { tenants: [], credentials: new Map() }, lakeDir: resolve('.avesa/unused'), stateDir: resolve(options.state) });
+  const pipeline = new LocalPipeline({
+    tenants: { tenants: [], credentials: new Map() },
+    lakeDir: resolve('.avesa/unused'),
+    stateDir: resolve(options.state),
+  });
   try {
     const jobs = await pipeline.jobs();
     const jobId = options.job ?? jobs[0]?.jobId;
     const progress = jobId ? await pipeline.progress(jobId) : undefined;
     if (options.json) {
-      io.out(JSON.stringify({ jobs, pendingWork: pipeline.hasPendingWork(), progress: progress ?? null }, null, 2));
+      io.out(
+        JSON.stringify({ jobs, pendingWork: pipeline.hasPendingWork(), progress: progress ?? null }, null, 2),
+      );
       return 0;
     }
     if (jobs.length === 0) {
@@ -246,7 +288,8 @@ async function status(options: StatusOptions, io: CliIo): Promise<number> {
     }
     io.out('jobs (newest first):');
     for (const job of jobs.slice(0, 10)) io.out(`  ${job.jobId}  started ${job.jobStartedAt}`);
-    if (pipeline.hasPendingWork()) io.out('\nthe last run was interrupted: `avesa run` with the same --state resumes it');
+    if (pipeline.hasPendingWork())
+      io.out('\nthe last run was interrupted: `avesa run` with the same --state resumes it');
     if (progress) {
       io.out('');
       for (const line of renderProgress(progress)) io.out(line);

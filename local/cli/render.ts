@@ -51,11 +51,21 @@ export function renderSummary(progress: JobProgress): string[] {
         formatCount(table.apiCalls),
         table.watermark ?? '-',
       ]);
-      if (table.error) errors.push(`${tenant.tenantId} / ${table.table}: ${table.error.code}: ${table.error.message}`);
+      if (table.error)
+        errors.push(`${tenant.tenantId} / ${table.table}: ${table.error.code}: ${table.error.message}`);
     }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) lines.push(row.map((cell, column) => (column === 3 || column === 4 || column === 5 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  '));
+  for (const row of rows)
+    lines.push(
+      row
+        .map((cell, column) =>
+          column === 3 || column === 4 || column === 5
+            ? cell.padStart(widths[column]!)
+            : cell.padEnd(widths[column]!),
+        )
+        .join('  '),
+    );
   if (errors.length > 0) lines.push('', 'errors:', ...errors.map((error) => `  ${error}`));
   return lines;
 }

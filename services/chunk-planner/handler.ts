@@ -19,7 +19,10 @@ export function makeHandler(deps: ChunkPlannerDeps) {
     log: deps.log,
     handle: async (event, { lambda }) => {
       const started = Date.now();
-      const result = await planTenant(event, { ...deps, deadline: () => started + lambda.getRemainingTimeInMillis() });
+      const result = await planTenant(event, {
+        ...deps,
+        deadline: () => started + lambda.getRemainingTimeInMillis(),
+      });
       deps.log.info('tenant planned', { tenantId: event.tenantId, jobId: event.jobId, ...result });
     },
   });

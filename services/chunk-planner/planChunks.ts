@@ -8,7 +8,12 @@ export interface IdRange {
  * Ranges are inclusive, contiguous and cover [minId, maxId] exactly, so every record of the window is in
  * exactly one chunk whatever the id density. Pure: the same inputs always give the same ranges.
  */
-export function planChunks(input: { count: number; minId: number; maxId: number; targetRecords: number }): IdRange[] {
+export function planChunks(input: {
+  count: number;
+  minId: number;
+  maxId: number;
+  targetRecords: number;
+}): IdRange[] {
   const { count, minId, maxId, targetRecords } = input;
   if (count <= 0) return [];
   if (maxId < minId) throw new Error(`id bounds are inverted: min ${minId} > max ${maxId}`);

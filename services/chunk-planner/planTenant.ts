@@ -70,7 +70,12 @@ export async function planTenant(event: TenantDiscoveredEvent, deps: PlannerDeps
       const service = event.data.service;
       const { window, expectedRecords, ranges } = plan;
       events.push(
-        makeEvent('TablePlanned', head, { service, table, window, expectedRecords, chunkCount: ranges.length }, [service, table]),
+        makeEvent(
+          'TablePlanned',
+          head,
+          { service, table, window, expectedRecords, chunkCount: ranges.length },
+          [service, table],
+        ),
       );
       ranges.forEach((idRange, index) => {
         const chunkId = chunkIdFor(index);
@@ -94,7 +99,9 @@ export async function planTenant(event: TenantDiscoveredEvent, deps: PlannerDeps
     } catch (error) {
       if (isRetryable(error)) throw error;
       const failure = { code: errorCode(error), message: errorMessage(error), retryable: false };
-      events.push(makeEvent('TablePlanFailed', head, { service: event.data.service, table, error: failure }, [table]));
+      events.push(
+        makeEvent('TablePlanFailed', head, { service: event.data.service, table, error: failure }, [table]),
+      );
       result.failed.push({ table, code: failure.code, message: failure.message });
     }
     await deps.bus.publish(events);
@@ -102,7 +109,11 @@ export async function planTenant(event: TenantDiscoveredEvent, deps: PlannerDeps
   return result;
 }
 
-async function windowFor(event: TenantDiscoveredEvent, table: ConnectWiseTable, deps: PlannerDeps): Promise<SyncWindow> {
+async function windowFor(
+  event: TenantDiscoveredEvent,
+  table: ConnectWiseTable,
+  deps: PlannerDeps,
+): Promise<SyncWindow> {
   const watermark = await readWatermark(deps.state, event.tenantId, event.data.service, table);
   if (!watermark) return { from: null, to: event.data.jobStartedAt };
   const from = new Date(Date.parse(watermark.watermark) - deps.settings.overlapSeconds * 1000).toISOString();
@@ -124,5 +135,9 @@ async function planTable(
     // The window emptied between /count and the bounds: the records were deleted, nothing is left to fetch.
     return { window, expectedRecords: 0, ranges: [] };
   }
-  return { window, expectedRecords: count, ranges: planChunks({ count, minId: first.id, maxId: last.id, targetRecords: targetChunkRecords }) };
+  return {
+    window,
+    expectedRecords: count,
+    ranges: planChunks({ count, minId: first.id, maxId: last.id, targetRecords: targetChunkRecords }),
+  };
 }

@@ -20,7 +20,10 @@ export interface DiscoveryResult {
 
 /** `job-20261123T113200Z-1a2b3c`: sortable by start time, unique per trigger, stable if the trigger is retried. */
 export function jobIdFor(startedAt: Date, triggerId: string): string {
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const suffix = createHash('sha256').update(triggerId).digest('hex').slice(0, 6);
   return `job-${stamp}-${suffix}`;
 }
@@ -39,7 +42,11 @@ export async function discoverTenants(
   if (request.tenantIds) {
     const known = new Set(tenants.map((tenant) => tenant.id));
     const unknown = request.tenantIds.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new ValidationError('Unknown tenants requested', unknown.map((id) => `tenant "${id}" is not registered`));
+    if (unknown.length > 0)
+      throw new ValidationError(
+        'Unknown tenants requested',
+        unknown.map((id) => `tenant "${id}" is not registered`),
+      );
   }
   const wanted = request.tenantIds ? new Set(request.tenantIds) : undefined;
   const events: TenantDiscoveredEvent[] = [];

@@ -23,7 +23,14 @@ export function makeHandler(deps: DiscoveryDeps) {
       { startedAt, triggerId, ...(trigger.tenantIds ? { tenantIds: trigger.tenantIds } : {}) },
       deps,
     );
-    deps.log.info('job started', { jobId: result.jobId, tenants: result.events.map((event) => event.tenantId) });
-    return { jobId: result.jobId, jobStartedAt: result.jobStartedAt, tenants: result.events.map((event) => event.tenantId) };
+    deps.log.info('job started', {
+      jobId: result.jobId,
+      tenants: result.events.map((event) => event.tenantId),
+    });
+    return {
+      jobId: result.jobId,
+      jobStartedAt: result.jobStartedAt,
+      tenants: result.events.map((event) => event.tenantId),
+    };
   };
 }

@@ -3,7 +3,13 @@ import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactor
 import { and, idRangeCondition, windowCondition } from '../../shared/connectwise/conditions';
 import { CONNECTWISE_MAX_PAGE_SIZE } from '../../shared/connectwise/endpoints';
 import { advanceCursor, startCursor } from '../../shared/connectwise/paginator';
-import { RetriesExhaustedError, errorCode, errorMessage, isRetryable, retryAfterSeconds } from '../../shared/errors';
+import {
+  RetriesExhaustedError,
+  errorCode,
+  errorMessage,
+  isRetryable,
+  retryAfterSeconds,
+} from '../../shared/errors';
 import { makeEvent, type ChunkPlannedEvent, type Continuation } from '../../shared/events/schemas';
 import { rawObjectKey } from '../../shared/lake/keys';
 import { encodeRawParquet, toRawRow, type RawRow } from '../../shared/lake/rawParquet';
@@ -75,12 +81,27 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
   const flush = async () => {
     if (buffer.length === 0) return;
     const key = partKey(written.nextPart);
-    await deps.lake.put(key, encodeRawParquet(buffer, { tenantId, table: data.table, jobId, chunkId: data.chunkId, fetchedAt }));
-    written = { afterId: buffer[buffer.length - 1]!.id, nextPart: written.nextPart + 1, records: written.records + buffer.length };
+    await deps.lake.put(
+      key,
+      encodeRawParquet(buffer, { tenantId, table: data.table, jobId, chunkId: data.chunkId, fetchedAt }),
+    );
+    written = {
+      afterId: buffer[buffer.length - 1]!.id,
+      nextPart: written.nextPart + 1,
+      records: written.records + buffer.length,
+    };
     buffer = [];
   };
   const partKey = (part: number) =>
-    rawObjectKey({ tenantId, service: data.service, table: data.table, jobStartedAt, jobId, chunkId: data.chunkId, part });
+    rawObjectKey({
+      tenantId,
+      service: data.service,
+      table: data.table,
+      jobStartedAt,
+      jobId,
+      chunkId: data.chunkId,
+      part,
+    });
   const apiCalls = () => previous.apiCallsSoFar + (client?.apiCalls ?? 0);
   const head = () => ({ tenantId, jobId, occurredAt: deps.clock.now() });
 
@@ -95,7 +116,12 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       sequence: previous.sequence + 1,
     };
     await deps.queue.send(
-      makeEvent('ChunkPlanned', head(), { ...data, continuation }, [data.service, data.table, data.chunkId, continuation.sequence]),
+      makeEvent('ChunkPlanned', head(), { ...data, continuation }, [
+        data.service,
+        data.table,
+        data.chunkId,
+        continuation.sequence,
+      ]),
       { delaySeconds },
     );
     return { kind: 'continued', afterId: written.afterId, reason, delaySeconds };
@@ -109,7 +135,14 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       makeEvent(
         'ChunkFailed',
         head(),
-        { service: data.service, table: data.table, chunkId: data.chunkId, error: failure, recordsWritten: written.records, apiCalls: apiCalls() },
+        {
+          service: data.service,
+          table: data.table,
+          chunkId: data.chunkId,
+          error: failure,
+          recordsWritten: written.records,
+          apiCalls: apiCalls(),
+        },
         [data.service, data.table, data.chunkId],
       ),
     ]);
@@ -119,9 +152,18 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
   try {
     client = await deps.clientFor(tenantId, { deadline: () => deps.deadline() - settings.safetyMarginMs });
     while (!cursor.done) {
-      if (deps.clock.now().getTime() >= deps.deadline() - settings.safetyMarginMs) return await continueLater('deadline', 0);
-      const page = await client.listPage(data.table, { conditions, pageSize: settings.pageSize, afterId: cursor.afterId });
-      cursor = advanceCursor(cursor, page.map((record) => record.id), settings.pageSize);
+      if (deps.clock.now().getTime() >= deps.deadline() - settings.safetyMarginMs)
+        return await continueLater('deadline', 0);
+      const page = await client.listPage(data.table, {
+        conditions,
+        pageSize: settings.pageSize,
+        afterId: cursor.afterId,
+      });
+      cursor = advanceCursor(
+        cursor,
+        page.map((record) => record.id),
+        settings.pageSize,
+      );
       for (const record of page) buffer.push(toRawRow(record));
       if (buffer.length >= settings.rowsPerPart) await flush();
     }
@@ -129,9 +171,14 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
   } catch (error) {
     if (!isRetryable(error)) return await fail(error);
     if (previous.retries >= settings.maxRetries) {
-      return await fail(new RetriesExhaustedError(`tenant ${tenantId}, table ${data.table}, chunk ${data.chunkId}: gave up after ${previous.retries} retries: ${errorMessage(error)}`));
+      return await fail(
+        new RetriesExhaustedError(
+          `tenant ${tenantId}, table ${data.table}, chunk ${data.chunkId}: gave up after ${previous.retries} retries: ${errorMessage(error)}`,
+        ),
+      );
     }
-    const delay = retryAfterSeconds(error) ?? Math.min(settings.maxRetryDelaySeconds, 2 ** Math.min(previous.retries, 8));
+    const delay =
+      retryAfterSeconds(error) ?? Math.min(settings.maxRetryDelaySeconds, 2 ** Math.min(previous.retries, 8));
     return await continueLater('retry', Math.min(900, Math.max(0, delay)));
   }
 

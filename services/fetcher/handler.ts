@@ -24,9 +24,20 @@ export function makeHandler(deps: FetcherDepsForHandler) {
       const started = Date.now();
       const deadline = started + lambda.getRemainingTimeInMillis();
       const outcome = await fetchChunk(event, { ...deps, deadline: () => deadline });
-      const context = { tenantId: event.tenantId, jobId: event.jobId, table: event.data.table, chunkId: event.data.chunkId };
+      const context = {
+        tenantId: event.tenantId,
+        jobId: event.jobId,
+        table: event.data.table,
+        chunkId: event.data.chunkId,
+      };
       if (outcome.kind === 'failed') deps.log.error('chunk failed', { ...context, ...outcome });
-      else deps.log.info(`chunk ${outcome.kind}`, { ...context, ...outcome, objectKeys: undefined, ms: Date.now() - started });
+      else
+        deps.log.info(`chunk ${outcome.kind}`, {
+          ...context,
+          ...outcome,
+          objectKeys: undefined,
+          ms: Date.now() - started,
+        });
     },
   });
 }

@@ -27,7 +27,14 @@ export interface TenantInJob {
 }
 
 export type TableItem =
-  | { kind: 'planned'; service: string; table: string; chunkCount: number; expectedRecords: number; window: SyncWindow }
+  | {
+      kind: 'planned';
+      service: string;
+      table: string;
+      chunkCount: number;
+      expectedRecords: number;
+      window: SyncWindow;
+    }
   | { kind: 'planFailed'; service: string; table: string; error: Failure };
 
 export type ChunkItem =
@@ -35,8 +42,25 @@ export type ChunkItem =
   | { status: 'failed'; records: number; apiCalls: number; error: Failure };
 
 export type TableOutcome =
-  | { status: 'synced'; service: string; table: string; records: number; chunks: number; watermark: string; completedAt: string }
-  | { status: 'failed'; service: string; table: string; records: number; chunks: number; failedChunks: number; error: Failure; completedAt: string };
+  | {
+      status: 'synced';
+      service: string;
+      table: string;
+      records: number;
+      chunks: number;
+      watermark: string;
+      completedAt: string;
+    }
+  | {
+      status: 'failed';
+      service: string;
+      table: string;
+      records: number;
+      chunks: number;
+      failedChunks: number;
+      error: Failure;
+      completedAt: string;
+    };
 
 export interface TenantJobOutcome {
   status: 'succeeded' | 'failed';

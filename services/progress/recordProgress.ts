@@ -20,11 +20,7 @@ import {
 } from './progressState';
 
 export type ProgressInput =
-  | TenantDiscoveredEvent
-  | TablePlannedEvent
-  | TablePlanFailedEvent
-  | ChunkFetchedEvent
-  | ChunkFailedEvent;
+  TenantDiscoveredEvent | TablePlannedEvent | TablePlanFailedEvent | ChunkFetchedEvent | ChunkFailedEvent;
 
 export interface ProgressDeps {
   state: StateStore;
@@ -47,9 +43,17 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
 
   switch (event.type) {
     case 'TenantDiscovered': {
-      const item: TenantInJob = { tenantId, service: event.data.service, tables: event.data.tables, jobStartedAt: event.data.jobStartedAt };
+      const item: TenantInJob = {
+        tenantId,
+        service: event.data.service,
+        tables: event.data.tables,
+        jobStartedAt: event.data.jobStartedAt,
+      };
       await state.putIfAbsent(keys.jobTenants(jobId), keys.tenantInJob(tenantId), item);
-      await state.putIfAbsent(keys.jobIndex.pk, keys.jobIndex.sk(event.data.jobStartedAt, jobId), { jobId, jobStartedAt: event.data.jobStartedAt });
+      await state.putIfAbsent(keys.jobIndex.pk, keys.jobIndex.sk(event.data.jobStartedAt, jobId), {
+        jobId,
+        jobStartedAt: event.data.jobStartedAt,
+      });
       break;
     }
     case 'TablePlanned': {
@@ -116,7 +120,16 @@ async function concludeTable(
   let outcome: TableOutcome;
   const completedAt = clock.now().toISOString();
   if (tableItem.kind === 'planFailed') {
-    outcome = { status: 'failed', service, table, records: 0, chunks: 0, failedChunks: 0, error: tableItem.error, completedAt };
+    outcome = {
+      status: 'failed',
+      service,
+      table,
+      records: 0,
+      chunks: 0,
+      failedChunks: 0,
+      error: tableItem.error,
+      completedAt,
+    };
   } else {
     const chunks = await state.query<ChunkItem>(partition, keys.chunkPrefix(service, table));
     if (chunks.length < tableItem.chunkCount) return;
@@ -129,14 +142,36 @@ async function concludeTable(
         { tenantId, service, table },
         { watermark: tableItem.window.to, jobId, committedAt: completedAt },
       );
-      outcome = { status: 'synced', service, table, records, chunks: chunks.length, watermark: committed.watermark, completedAt };
+      outcome = {
+        status: 'synced',
+        service,
+        table,
+        records,
+        chunks: chunks.length,
+        watermark: committed.watermark,
+        completedAt,
+      };
     } else {
       const first = failed[0]!.value as Extract<ChunkItem, { status: 'failed' }>;
-      outcome = { status: 'failed', service, table, records, chunks: chunks.length, failedChunks: failed.length, error: first.error, completedAt };
+      outcome = {
+        status: 'failed',
+        service,
+        table,
+        records,
+        chunks: chunks.length,
+        failedChunks: failed.length,
+        error: first.error,
+        completedAt,
+      };
     }
   }
   if (await state.putIfAbsent(partition, keys.tableOutcome(service, table), outcome)) {
-    metrics.push({ name: outcome.status === 'synced' ? 'TablesSynced' : 'TablesFailed', unit: 'Count', value: 1, dimensions: { tenant: tenantId, table } });
+    metrics.push({
+      name: outcome.status === 'synced' ? 'TablesSynced' : 'TablesFailed',
+      unit: 'Count',
+      value: 1,
+      dimensions: { tenant: tenantId, table },
+    });
   }
   // Publish from the stored outcome every time: a crash between the write and the publish must not lose the event.
   const stored = (await state.get<TableOutcome>(partition, keys.tableOutcome(service, table)))!.value;
@@ -144,11 +179,28 @@ async function concludeTable(
   const typedTable = table as ConnectWiseTable;
   await deps.bus.publish([
     stored.status === 'synced'
-      ? makeEvent('TableSynced', head, { service: 'connectwise', table: typedTable, records: stored.records, chunks: stored.chunks, watermark: stored.watermark }, [service, table])
+      ? makeEvent(
+          'TableSynced',
+          head,
+          {
+            service: 'connectwise',
+            table: typedTable,
+            records: stored.records,
+            chunks: stored.chunks,
+            watermark: stored.watermark,
+          },
+          [service, table],
+        )
       : makeEvent(
           'TableFailed',
           head,
-          { service: 'connectwise', table: typedTable, records: stored.records, failedChunks: stored.failedChunks, error: stored.error },
+          {
+            service: 'connectwise',
+            table: typedTable,
+            records: stored.records,
+            failedChunks: stored.failedChunks,
+            error: stored.error,
+          },
           [service, table],
         ),
   ]);
@@ -176,7 +228,12 @@ async function concludeTenant(event: AnyEvent, deps: ProgressDeps, metrics: Metr
     const duration = Date.parse(completedAt) - Date.parse(tenant.jobStartedAt);
     metrics.push(
       { name: 'JobDuration', unit: 'Milliseconds', value: duration, dimensions: { tenant: tenantId } },
-      { name: outcome.status === 'succeeded' ? 'JobsSucceeded' : 'JobsFailed', unit: 'Count', value: 1, dimensions: { tenant: tenantId } },
+      {
+        name: outcome.status === 'succeeded' ? 'JobsSucceeded' : 'JobsFailed',
+        unit: 'Count',
+        value: 1,
+        dimensions: { tenant: tenantId },
+      },
     );
   }
   const stored = (await state.get<TenantJobOutcome>(partition, keys.jobOutcome))!.value;

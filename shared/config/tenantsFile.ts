@@ -8,12 +8,17 @@ import { TENANT_ID_PATTERN } from './tenantId';
 const credentialSchema = z.union([z.string().min(1), z.strictObject({ env: z.string().min(1) })]);
 
 const connectWiseServiceSchema = z.strictObject({
-  baseUrl: z.url({ protocol: /^https?$/ }).describe('e.g. https://api-na.myconnectwise.net/v4_6_release/apis/3.0'),
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .describe('e.g. https://api-na.myconnectwise.net/v4_6_release/apis/3.0'),
   companyId: credentialSchema,
   publicKey: credentialSchema,
   privateKey: credentialSchema,
   clientId: credentialSchema,
-  tables: z.array(z.enum(CONNECTWISE_TABLES as [ConnectWiseTable, ...ConnectWiseTable[]])).min(1).optional(),
+  tables: z
+    .array(z.enum(CONNECTWISE_TABLES as [ConnectWiseTable, ...ConnectWiseTable[]]))
+    .min(1)
+    .optional(),
   /** The tenant's API budget, shared by every worker of that tenant (DESIGN §5). */
   requestsPerMinute: z.number().int().positive().max(100_000).optional(),
   maxConcurrentRequests: z.number().int().positive().max(64).optional(),
@@ -22,7 +27,9 @@ const connectWiseServiceSchema = z.strictObject({
 });
 
 const tenantSchema = z.strictObject({
-  id: z.string().regex(TENANT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$ (lower-case letters, digits, dashes)'),
+  id: z
+    .string()
+    .regex(TENANT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$ (lower-case letters, digits, dashes)'),
   name: z.string().min(1).optional(),
   enabled: z.boolean().optional(),
   services: z.strictObject({ connectwise: connectWiseServiceSchema.optional() }),
@@ -87,7 +94,12 @@ export function parseTenantsFile(
     seen.add(tenant.id);
     const cw = tenant.services.connectwise;
     if (!cw) problems.push(`tenant "${tenant.id}": services has no source (expected "connectwise")`);
-    const config: TenantConfig = { id: tenant.id, name: tenant.name ?? tenant.id, enabled: tenant.enabled ?? true, services: {} };
+    const config: TenantConfig = {
+      id: tenant.id,
+      name: tenant.name ?? tenant.id,
+      enabled: tenant.enabled ?? true,
+      services: {},
+    };
     if (cw) {
       const resolve = (field: keyof ConnectWiseCredentials): string => {
         const value = cw[field];

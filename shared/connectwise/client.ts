@@ -64,7 +64,8 @@ export class ConnectWiseClient implements ConnectWiseReader {
   /** Requests sent, retries included: the figure reported as API calls. */
   apiCalls = 0;
   private readonly authorization: string;
-  private readonly options: Required<Omit<ConnectWiseClientOptions, 'deadline'>> & Pick<ConnectWiseClientOptions, 'deadline'>;
+  private readonly options: Required<Omit<ConnectWiseClientOptions, 'deadline'>> &
+    Pick<ConnectWiseClientOptions, 'deadline'>;
 
   constructor(options: ConnectWiseClientOptions) {
     this.options = {
@@ -81,7 +82,12 @@ export class ConnectWiseClient implements ConnectWiseReader {
 
   /** `GET {table}/count` with the same conditions as a list. */
   async count(table: ConnectWiseTable, conditions?: string): Promise<number> {
-    const body = await this.request(table, `${CONNECTWISE_ENDPOINTS[table]}/count`, conditions ? { conditions } : {}, false);
+    const body = await this.request(
+      table,
+      `${CONNECTWISE_ENDPOINTS[table]}/count`,
+      conditions ? { conditions } : {},
+      false,
+    );
     const count = (body as { count?: unknown } | null)?.count;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
       throw new MalformedResponseError(
@@ -98,7 +104,8 @@ export class ConnectWiseClient implements ConnectWiseReader {
     if (options.orderBy) query.orderBy = options.orderBy;
     if (options.fields) query.fields = options.fields;
     const forwardOnly = options.afterId !== undefined;
-    if (forwardOnly && options.orderBy) throw new Error('forward-only paging cannot be combined with orderBy');
+    if (forwardOnly && options.orderBy)
+      throw new Error('forward-only paging cannot be combined with orderBy');
     if (forwardOnly && options.afterId! > 0) query.pageId = String(options.afterId);
     const body = await this.request(table, CONNECTWISE_ENDPOINTS[table], query, forwardOnly);
     if (!Array.isArray(body)) {
@@ -135,7 +142,9 @@ export class ConnectWiseClient implements ConnectWiseReader {
         const delay = Math.round(this.options.random() * backoff);
         const deadline = this.options.deadline?.();
         if (deadline !== undefined && Date.now() + delay + 1000 > deadline) {
-          throw new TransientServerError(`${error.message} (no time left for retry ${attempt + 1} of tenant ${tenantId})`);
+          throw new TransientServerError(
+            `${error.message} (no time left for retry ${attempt + 1} of tenant ${tenantId})`,
+          );
         }
         await this.options.sleep(delay);
       }
@@ -144,7 +153,9 @@ export class ConnectWiseClient implements ConnectWiseReader {
 
   private async attempt(url: string, forwardOnly: boolean, table: ConnectWiseTable): Promise<unknown> {
     const { tenantId, budget, limits } = this.options;
-    const maxWaitMs = this.options.deadline ? Math.max(0, this.options.deadline() - Date.now() - 1000) : 60_000;
+    const maxWaitMs = this.options.deadline
+      ? Math.max(0, this.options.deadline() - Date.now() - 1000)
+      : 60_000;
     const release = await budget.acquire(tenantId, limits, Math.min(maxWaitMs, 60_000));
     const where = `tenant ${tenantId}, table ${table}`;
     let response: Response;
@@ -158,10 +169,16 @@ export class ConnectWiseClient implements ConnectWiseReader {
         'Cache-Control': 'no-cache',
       };
       if (forwardOnly) headers['pagination-type'] = 'forward-only';
-      response = await this.options.fetch(url, { headers, signal: AbortSignal.timeout(this.options.requestTimeoutMs) });
+      response = await this.options.fetch(url, {
+        headers,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
       text = await response.text();
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.requestTimeoutMs} ms` : (error as Error).message;
+      const reason =
+        (error as Error).name === 'TimeoutError'
+          ? `no answer within ${this.options.requestTimeoutMs} ms`
+          : (error as Error).message;
       throw new TransientServerError(`${where}: request failed: ${reason}`, { cause: error });
     } finally {
       release();
@@ -175,9 +192,13 @@ export function interpretResponse(status: number, headers: Headers, text: string
   if (status === 429) {
     const retryAfter = Number.parseInt(headers.get('retry-after') ?? '', 10);
     const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 30;
-    throw new RateLimitedError(`${where}: rate limited by ConnectWise (429), retry after ${seconds} s`, seconds);
+    throw new RateLimitedError(
+      `${where}: rate limited by ConnectWise (429), retry after ${seconds} s`,
+      seconds,
+    );
   }
-  if (status >= 500) throw new TransientServerError(`${where}: ConnectWise answered ${status}: ${summarize(text)}`);
+  if (status >= 500)
+    throw new TransientServerError(`${where}: ConnectWise answered ${status}: ${summarize(text)}`);
   if (status === 401 || status === 404) {
     // ConnectWise cloud answers bad keys with 404 (reference §1.2); the list and count paths we call always exist.
     throw new AuthenticationError(
@@ -189,11 +210,14 @@ export function interpretResponse(status: number, headers: Headers, text: string
       `${where}: ConnectWise denied access (403): the API member needs a security role that can read this table, and a clientId is required. ${summarize(text)}`,
     );
   }
-  if (status >= 400) throw new ClientRequestError(`${where}: ConnectWise answered ${status}: ${summarize(text)}`, status);
+  if (status >= 400)
+    throw new ClientRequestError(`${where}: ConnectWise answered ${status}: ${summarize(text)}`, status);
   try {
     return JSON.parse(text);
   } catch {
-    throw new MalformedResponseError(`${where}: ConnectWise answered ${status} with a body that is not JSON: ${summarize(text)}`);
+    throw new MalformedResponseError(
+      `${where}: ConnectWise answered ${status} with a body that is not JSON: ${summarize(text)}`,
+    );
   }
 }
 

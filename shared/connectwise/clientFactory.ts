@@ -2,7 +2,10 @@ import { ValidationError } from '../errors';
 import type { RequestBudget, SecretStore, TenantRegistry } from '../ports';
 import { ConnectWiseClient, type ConnectWiseClientOptions, type ConnectWiseReader } from './client';
 
-export type ConnectWiseClientFor = (tenantId: string, options?: { deadline?: () => number }) => Promise<ConnectWiseReader>;
+export type ConnectWiseClientFor = (
+  tenantId: string,
+  options?: { deadline?: () => number },
+) => Promise<ConnectWiseReader>;
 
 /**
  * Builds a tenant's client from the registry (base URL, budget) and the secret store (credentials).
@@ -12,20 +15,27 @@ export function connectWiseClientFactory(deps: {
   registry: TenantRegistry;
   secrets: SecretStore;
   budget: RequestBudget;
-  overrides?: Partial<Pick<ConnectWiseClientOptions, 'fetch' | 'retry' | 'requestTimeoutMs' | 'sleep' | 'random'>>;
+  overrides?: Partial<
+    Pick<ConnectWiseClientOptions, 'fetch' | 'retry' | 'requestTimeoutMs' | 'sleep' | 'random'>
+  >;
 }): ConnectWiseClientFor {
   return async (tenantId, options = {}) => {
     const tenant = await deps.registry.getTenant(tenantId);
     const service = tenant?.services.connectwise;
     if (!tenant || !service) {
-      throw new ValidationError(`tenant ${tenantId}: not registered, or has no ConnectWise service configured`);
+      throw new ValidationError(
+        `tenant ${tenantId}: not registered, or has no ConnectWise service configured`,
+      );
     }
     const credentials = await deps.secrets.connectWiseCredentials(tenantId);
     return new ConnectWiseClient({
       tenantId,
       baseUrl: service.baseUrl,
       credentials,
-      limits: { requestsPerMinute: service.requestsPerMinute, maxConcurrentRequests: service.maxConcurrentRequests },
+      limits: {
+        requestsPerMinute: service.requestsPerMinute,
+        maxConcurrentRequests: service.maxConcurrentRequests,
+      },
       budget: deps.budget,
       ...deps.overrides,
       ...(options.deadline ? { deadline: options.deadline } : {}),

@@ -13,12 +13,18 @@ export function startCursor(afterId: number): KeysetCursor {
   return { afterId, done: false };
 }
 
-export function advanceCursor(cursor: KeysetCursor, pageIds: readonly number[], pageSize: number): KeysetCursor {
+export function advanceCursor(
+  cursor: KeysetCursor,
+  pageIds: readonly number[],
+  pageSize: number,
+): KeysetCursor {
   if (pageIds.length === 0) return { afterId: cursor.afterId, done: true };
   const lastId = pageIds[pageIds.length - 1] as number;
   if (lastId <= cursor.afterId) {
     // A server that does not honour pageId would loop forever; refuse instead of re-reading the same page.
-    throw new MalformedResponseError(`forward-only paging did not advance: page ended at id ${lastId} after id ${cursor.afterId}`);
+    throw new MalformedResponseError(
+      `forward-only paging did not advance: page ended at id ${lastId} after id ${cursor.afterId}`,
+    );
   }
   return { afterId: lastId, done: pageIds.length < pageSize };
 }

@@ -34,7 +34,13 @@ export interface QueueSettings {
 }
 
 export const QUEUE_SETTINGS: Record<ConsumerService, QueueSettings> = {
-  'chunk-planner': { batchSize: 1, maxConcurrency: 4, maxReceiveCount: 5, timeoutSeconds: 120, fairByTenant: true },
+  'chunk-planner': {
+    batchSize: 1,
+    maxConcurrency: 4,
+    maxReceiveCount: 5,
+    timeoutSeconds: 120,
+    fairByTenant: true,
+  },
   fetcher: { batchSize: 1, maxConcurrency: 16, maxReceiveCount: 5, timeoutSeconds: 300, fairByTenant: true },
   progress: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 8, timeoutSeconds: 60, fairByTenant: false },
 };

@@ -43,12 +43,21 @@ export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Typ
         log.error('message does not parse', {
           service,
           messageId: record.messageId,
-          error: error instanceof ZodError ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') : errorMessage(error),
+          error:
+            error instanceof ZodError
+              ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+              : errorMessage(error),
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });
         continue;
       }
-      const context = { service, tenantId: parsed.tenantId, jobId: parsed.jobId, eventId: parsed.eventId, type: parsed.type };
+      const context = {
+        service,
+        tenantId: parsed.tenantId,
+        jobId: parsed.jobId,
+        eventId: parsed.eventId,
+        type: parsed.type,
+      };
       try {
         await options.handle(parsed as Extract<AnyEvent, { type: Type }>, { record, lambda });
       } catch (error) {

@@ -22,7 +22,10 @@ export async function readWatermark(
   return (await state.get<Watermark>(pk(tenantId), sk(service, table)))?.value;
 }
 
-export async function listWatermarks(state: StateStore, tenantId: string): Promise<Array<Watermark & { table: string }>> {
+export async function listWatermarks(
+  state: StateStore,
+  tenantId: string,
+): Promise<Array<Watermark & { table: string }>> {
   const items = await state.query<Watermark>(pk(tenantId));
   return items.map((item) => ({ ...item.value, table: item.sk.split('#')[1] ?? item.sk }));
 }
@@ -39,7 +42,12 @@ export async function commitWatermark(
   for (;;) {
     const current = await state.get<Watermark>(pk(key.tenantId), sk(key.service, key.table));
     if (current && Date.parse(current.value.watermark) >= Date.parse(next.watermark)) return current.value;
-    const written = await state.putIfVersion(pk(key.tenantId), sk(key.service, key.table), next, current?.version ?? 0);
+    const written = await state.putIfVersion(
+      pk(key.tenantId),
+      sk(key.service, key.table),
+      next,
+      current?.version ?? 0,
+    );
     if (written) return next;
     // Another commit won the race: re-read and compare again.
   }

@@ -51,7 +51,12 @@ export class ManualClock implements Clock {
  */
 export class FakeConnectWise implements ConnectWiseReader {
   apiCalls = 0;
-  readonly calls: Array<{ kind: 'count' | 'list'; table: ConnectWiseTable; options?: ListOptions; conditions?: string }> = [];
+  readonly calls: Array<{
+    kind: 'count' | 'list';
+    table: ConnectWiseTable;
+    options?: ListOptions;
+    conditions?: string;
+  }> = [];
   private failures = new Map<number, unknown>();
 
   constructor(private readonly records: Partial<Record<ConnectWiseTable, RawRecord[]>>) {}

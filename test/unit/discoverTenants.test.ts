@@ -5,20 +5,47 @@ import { RecordingBus } from '../support/fakes';
 
 const tenant = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
-  services: { connectwise: { baseUrl: 'https://cw.example.com/v4_6_release/apis/3.0', companyId: id, publicKey: 'p', privateKey: 'k', clientId: 'c', ...extra } },
+  services: {
+    connectwise: {
+      baseUrl: 'https://cw.example.com/v4_6_release/apis/3.0',
+      companyId: id,
+      publicKey: 'p',
+      privateKey: 'k',
+      clientId: 'c',
+      ...extra,
+    },
+  },
 });
 
 describe('discoverTenants', () => {
   const registry = new TenantsFileRegistry(
-    parseTenantsFile({ tenants: [tenant('acme'), tenant('beta', { tables: ['tickets'] }), { ...tenant('gamma'), enabled: false }] }, {}),
+    parseTenantsFile(
+      {
+        tenants: [
+          tenant('acme'),
+          tenant('beta', { tables: ['tickets'] }),
+          { ...tenant('gamma'), enabled: false },
+        ],
+      },
+      {},
+    ),
   );
 
   it('given three tenants with one disabled, when discovered, then one job id and one TenantDiscovered per enabled tenant with its tables', async () => {
     const bus = new RecordingBus();
-    const result = await discoverTenants({ startedAt: new Date('2026-01-15T10:00:00.750Z'), triggerId: 'schedule-1' }, { registry, bus });
+    const result = await discoverTenants(
+      { startedAt: new Date('2026-01-15T10:00:00.750Z'), triggerId: 'schedule-1' },
+      { registry, bus },
+    );
     expect(result.jobId).toBe(jobIdFor(new Date('2026-01-15T10:00:00Z'), 'schedule-1'));
     expect(result.jobId).toMatch(/^job-20260115T100000Z-[0-9a-f]{6}$/);
-    expect(bus.events.map((event) => [event.tenantId, event.jobId, event.type === 'TenantDiscovered' && event.data.tables])).toEqual([
+    expect(
+      bus.events.map((event) => [
+        event.tenantId,
+        event.jobId,
+        event.type === 'TenantDiscovered' && event.data.tables,
+      ]),
+    ).toEqual([
       ['acme', result.jobId, ['companies', 'contacts', 'tickets', 'time_entries']],
       ['beta', result.jobId, ['tickets']],
     ]);
@@ -27,13 +54,18 @@ describe('discoverTenants', () => {
 
   it('given a manual trigger for one tenant, when discovered, then only that tenant is in the job', async () => {
     const bus = new RecordingBus();
-    await discoverTenants({ startedAt: new Date(), triggerId: 'manual', tenantIds: ['beta'] }, { registry, bus });
+    await discoverTenants(
+      { startedAt: new Date(), triggerId: 'manual', tenantIds: ['beta'] },
+      { registry, bus },
+    );
     expect(bus.events.map((event) => event.tenantId)).toEqual(['beta']);
   });
 
   it('given an unknown tenant, when discovered, then it is rejected by name and nothing is published', async () => {
     const bus = new RecordingBus();
-    await expect(discoverTenants({ startedAt: new Date(), triggerId: 'manual', tenantIds: ['nope'] }, { registry, bus })).rejects.toThrow('tenant "nope" is not registered');
+    await expect(
+      discoverTenants({ startedAt: new Date(), triggerId: 'manual', tenantIds: ['nope'] }, { registry, bus }),
+    ).rejects.toThrow('tenant "nope" is not registered');
     expect(bus.events).toEqual([]);
   });
 });

@@ -2,14 +2,29 @@ import { parquetReadObjects } from 'hyparquet';
 import { fetchChunk, type FetcherDeps, DEFAULT_FETCHER_SETTINGS } from '../../services/fetcher/fetchChunk';
 import { AuthenticationError, RateLimitedError, TransientServerError } from '../../shared/errors';
 import { makeEvent, type ChunkPlannedEvent } from '../../shared/events/schemas';
-import { FakeConnectWise, InMemoryObjectStore, makeRecords, ManualClock, range, RecordingBus, RecordingWorkQueue } from '../support/fakes';
+import {
+  FakeConnectWise,
+  InMemoryObjectStore,
+  makeRecords,
+  ManualClock,
+  range,
+  RecordingBus,
+  RecordingWorkQueue,
+} from '../support/fakes';
 
 const jobStartedAt = '2026-01-15T10:00:00.000Z';
 const planned = (from: number, to: number): ChunkPlannedEvent =>
   makeEvent(
     'ChunkPlanned',
     { tenantId: 'acme', jobId: 'job-1', occurredAt: jobStartedAt },
-    { service: 'connectwise', table: 'tickets', chunkId: 'c00003', window: { from: null, to: jobStartedAt }, idRange: { from, to }, expectedRecords: to - from + 1 },
+    {
+      service: 'connectwise',
+      table: 'tickets',
+      chunkId: 'c00003',
+      window: { from: null, to: jobStartedAt },
+      idRange: { from, to },
+      expectedRecords: to - from + 1,
+    },
     ['c00003'],
   );
 
@@ -35,7 +50,9 @@ function given(source: FakeConnectWise, overrides: Partial<FetcherDeps> = {}) {
 async function idsInLake(lake: InMemoryObjectStore): Promise<number[]> {
   const ids: number[] = [];
   for (const body of lake.objects.values()) {
-    const rows = await parquetReadObjects({ file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer });
+    const rows = await parquetReadObjects({
+      file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    });
     ids.push(...rows.map((row) => Number(row.id)));
   }
   return ids.sort((a, b) => a - b);
@@ -76,7 +93,12 @@ describe('fetchChunk', () => {
     expect(first).toEqual({ kind: 'continued', afterId: 300, reason: 'deadline', delaySeconds: 0 });
     expect(bus.events).toEqual([]);
     const continuation = queue.sent[0]!.event as ChunkPlannedEvent;
-    expect(continuation.data.continuation).toMatchObject({ afterId: 300, nextPart: 1, recordsSoFar: 300, sequence: 2 });
+    expect(continuation.data.continuation).toMatchObject({
+      afterId: 300,
+      nextPart: 1,
+      recordsSoFar: 300,
+      sequence: 2,
+    });
 
     clock.advance(1);
     const deadlineLater = clock.time + 60_000;
@@ -96,12 +118,18 @@ describe('fetchChunk', () => {
     const outcome = await fetchChunk(planned(1, 300), deps);
 
     expect(outcome).toEqual({ kind: 'continued', afterId: 100, reason: 'retry', delaySeconds: 30 });
-    expect((queue.sent[0]!.event as ChunkPlannedEvent).data.continuation).toMatchObject({ afterId: 100, retries: 1 });
+    expect((queue.sent[0]!.event as ChunkPlannedEvent).data.continuation).toMatchObject({
+      afterId: 100,
+      retries: 1,
+    });
   });
 
   it('given bad credentials, when fetched, then ChunkFailed carries the classified error and nothing is re-queued', async () => {
     const source = new FakeConnectWise({ tickets: makeRecords(range(1, 10)) });
-    source.failCall(1, new AuthenticationError('tenant acme, table tickets: ConnectWise rejected the credentials (401)'));
+    source.failCall(
+      1,
+      new AuthenticationError('tenant acme, table tickets: ConnectWise rejected the credentials (401)'),
+    );
     const { bus, queue, deps } = given(source);
 
     await fetchChunk(planned(1, 10), deps);
@@ -119,10 +147,20 @@ describe('fetchChunk', () => {
     source.failCall(1, new TransientServerError('502'));
     const { bus, deps } = given(source, {});
     const event = planned(1, 10);
-    event.data.continuation = { afterId: 0, nextPart: 0, recordsSoFar: 0, apiCallsSoFar: 0, retries: DEFAULT_FETCHER_SETTINGS.maxRetries, sequence: 21 };
+    event.data.continuation = {
+      afterId: 0,
+      nextPart: 0,
+      recordsSoFar: 0,
+      apiCallsSoFar: 0,
+      retries: DEFAULT_FETCHER_SETTINGS.maxRetries,
+      sequence: 21,
+    };
 
     await fetchChunk(event, deps);
 
-    expect(bus.ofType('ChunkFailed')[0]!.data.error).toMatchObject({ code: 'RetriesExhausted', retryable: false });
+    expect(bus.ofType('ChunkFailed')[0]!.data.error).toMatchObject({
+      code: 'RetriesExhausted',
+      retryable: false,
+    });
   });
 });

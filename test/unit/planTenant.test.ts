@@ -7,25 +7,42 @@ import { FakeConnectWise, makeRecords, range, RecordingBus } from '../support/fa
 
 const jobStartedAt = '2026-01-15T10:00:00.000Z';
 const discovered = (tables: Array<'companies' | 'tickets'> = ['companies', 'tickets']) =>
-  makeEvent('TenantDiscovered', { tenantId: 'acme', jobId: 'job-1', occurredAt: jobStartedAt }, { service: 'connectwise', tables, jobStartedAt }, ['connectwise']);
+  makeEvent(
+    'TenantDiscovered',
+    { tenantId: 'acme', jobId: 'job-1', occurredAt: jobStartedAt },
+    { service: 'connectwise', tables, jobStartedAt },
+    ['connectwise'],
+  );
 
 function given(source: FakeConnectWise) {
   const bus = new RecordingBus();
   const state = new LocalStateStore();
-  const deps: PlannerDeps = { clientFor: async () => source, state, bus, settings: { overlapSeconds: 300, targetChunkRecords: 1000 } };
+  const deps: PlannerDeps = {
+    clientFor: async () => source,
+    state,
+    bus,
+    settings: { overlapSeconds: 300, targetChunkRecords: 1000 },
+  };
   return { bus, state, deps };
 }
 
 describe('planTenant', () => {
   it('given a first run, when a tenant is planned, then each table gets TablePlanned and keyset chunks over a window closed at the job start', async () => {
-    const source = new FakeConnectWise({ companies: makeRecords(range(10, 500)), tickets: makeRecords(range(1, 5000, 2)) });
+    const source = new FakeConnectWise({
+      companies: makeRecords(range(10, 500)),
+      tickets: makeRecords(range(1, 5000, 2)),
+    });
     const { bus, deps } = given(source);
 
     const result = await planTenant(discovered(), deps);
 
     expect(result.failed).toEqual([]);
     const tickets = bus.ofType('TablePlanned').find((event) => event.data.table === 'tickets')!;
-    expect(tickets.data).toMatchObject({ expectedRecords: 2500, chunkCount: 3, window: { from: null, to: jobStartedAt } });
+    expect(tickets.data).toMatchObject({
+      expectedRecords: 2500,
+      chunkCount: 3,
+      window: { from: null, to: jobStartedAt },
+    });
     const chunks = bus.ofType('ChunkPlanned').filter((event) => event.data.table === 'tickets');
     expect(chunks.map((event) => event.data.idRange)).toEqual([
       { from: 1, to: 1666 },
@@ -41,12 +58,21 @@ describe('planTenant', () => {
   it('given a committed watermark, when planned, then the window starts at the watermark minus the overlap', async () => {
     const source = new FakeConnectWise({ tickets: makeRecords([5]) });
     const { bus, state, deps } = given(source);
-    await commitWatermark(state, { tenantId: 'acme', service: 'connectwise', table: 'tickets' }, { watermark: '2026-01-14T10:00:00.000Z', jobId: 'job-0', committedAt: '' });
+    await commitWatermark(
+      state,
+      { tenantId: 'acme', service: 'connectwise', table: 'tickets' },
+      { watermark: '2026-01-14T10:00:00.000Z', jobId: 'job-0', committedAt: '' },
+    );
 
     await planTenant(discovered(['tickets']), deps);
 
-    expect(bus.ofType('TablePlanned')[0]!.data.window).toEqual({ from: '2026-01-14T09:55:00.000Z', to: jobStartedAt });
-    expect(source.calls[0]!.conditions).toBe('lastUpdated > [2026-01-14T09:55:00Z] and lastUpdated <= [2026-01-15T10:00:00Z]');
+    expect(bus.ofType('TablePlanned')[0]!.data.window).toEqual({
+      from: '2026-01-14T09:55:00.000Z',
+      to: jobStartedAt,
+    });
+    expect(source.calls[0]!.conditions).toBe(
+      'lastUpdated > [2026-01-14T09:55:00Z] and lastUpdated <= [2026-01-15T10:00:00Z]',
+    );
   });
 
   it('given an empty table, when planned, then it is planned with zero chunks', async () => {
@@ -64,7 +90,10 @@ describe('planTenant', () => {
 
     const result = await planTenant(discovered(), deps);
 
-    expect(result.failed.map((failure) => failure.code)).toEqual(['AuthenticationFailed', 'AuthenticationFailed']);
+    expect(result.failed.map((failure) => failure.code)).toEqual([
+      'AuthenticationFailed',
+      'AuthenticationFailed',
+    ]);
     expect(bus.ofType('TablePlanFailed').map((event) => event.data.error.message)).toEqual([
       'tenant acme: ConnectWise rejected the credentials (401)',
       'tenant acme: ConnectWise rejected the credentials (401)',
@@ -72,7 +101,10 @@ describe('planTenant', () => {
   });
 
   it('given a transient error on the second table, when the message is redelivered, then the first table replays its stored plan with the same event ids', async () => {
-    const source = new FakeConnectWise({ companies: makeRecords(range(1, 10)), tickets: makeRecords(range(1, 10)) });
+    const source = new FakeConnectWise({
+      companies: makeRecords(range(1, 10)),
+      tickets: makeRecords(range(1, 10)),
+    });
     const { bus, deps } = given(source);
     source.failCall(4, new TransientServerError('503'));
     await expect(planTenant(discovered(), deps)).rejects.toThrow('503');
@@ -81,8 +113,12 @@ describe('planTenant', () => {
 
     await planTenant(discovered(), deps);
 
-    const companiesCallsOnRetry = source.calls.slice(callsBefore).filter((call) => call.table === 'companies');
+    const companiesCallsOnRetry = source.calls
+      .slice(callsBefore)
+      .filter((call) => call.table === 'companies');
     expect(companiesCallsOnRetry).toEqual([]);
-    expect(bus.events.slice(firstAttempt.length, firstAttempt.length * 2).map((event) => event.eventId)).toEqual(firstAttempt);
+    expect(
+      bus.events.slice(firstAttempt.length, firstAttempt.length * 2).map((event) => event.eventId),
+    ).toEqual(firstAttempt);
   });
 });

@@ -12,16 +12,56 @@ const window = { from: null, to: jobStartedAt };
 
 function jobEvents(options: { failChunk?: number } = {}): ProgressInput[] {
   const events: ProgressInput[] = [
-    makeEvent('TenantDiscovered', head, { service: 'connectwise', tables: ['companies', 'tickets'], jobStartedAt }, ['connectwise']),
-    makeEvent('TablePlanned', head, { service: 'connectwise', table: 'companies', window, expectedRecords: 0, chunkCount: 0 }, ['companies']),
-    makeEvent('TablePlanned', head, { service: 'connectwise', table: 'tickets', window, expectedRecords: 300, chunkCount: 3 }, ['tickets']),
+    makeEvent(
+      'TenantDiscovered',
+      head,
+      { service: 'connectwise', tables: ['companies', 'tickets'], jobStartedAt },
+      ['connectwise'],
+    ),
+    makeEvent(
+      'TablePlanned',
+      head,
+      { service: 'connectwise', table: 'companies', window, expectedRecords: 0, chunkCount: 0 },
+      ['companies'],
+    ),
+    makeEvent(
+      'TablePlanned',
+      head,
+      { service: 'connectwise', table: 'tickets', window, expectedRecords: 300, chunkCount: 3 },
+      ['tickets'],
+    ),
   ];
   for (let index = 0; index < 3; index++) {
     const chunkId = `c0000${index}`;
     events.push(
       index === options.failChunk
-        ? makeEvent('ChunkFailed', head, { service: 'connectwise', table: 'tickets', chunkId, error: { code: 'MalformedResponse', message: 'bad page', retryable: false }, recordsWritten: 40, apiCalls: 2 }, [chunkId])
-        : makeEvent('ChunkFetched', head, { service: 'connectwise', table: 'tickets', chunkId, records: 100, objectKeys: [`k${index}`], apiCalls: 1, invocations: 1 }, [chunkId]),
+        ? makeEvent(
+            'ChunkFailed',
+            head,
+            {
+              service: 'connectwise',
+              table: 'tickets',
+              chunkId,
+              error: { code: 'MalformedResponse', message: 'bad page', retryable: false },
+              recordsWritten: 40,
+              apiCalls: 2,
+            },
+            [chunkId],
+          )
+        : makeEvent(
+            'ChunkFetched',
+            head,
+            {
+              service: 'connectwise',
+              table: 'tickets',
+              chunkId,
+              records: 100,
+              objectKeys: [`k${index}`],
+              apiCalls: 1,
+              invocations: 1,
+            },
+            [chunkId],
+          ),
     );
   }
   return events;
@@ -31,11 +71,23 @@ async function fold(events: ProgressInput[]) {
   const state = new LocalStateStore();
   const bus = new RecordingBus();
   const metrics = [];
-  for (const event of events) metrics.push(...(await recordProgress(event, { state, bus, clock: new ManualClock(Date.parse('2026-01-15T10:05:00Z')) })));
+  for (const event of events)
+    metrics.push(
+      ...(await recordProgress(event, {
+        state,
+        bus,
+        clock: new ManualClock(Date.parse('2026-01-15T10:05:00Z')),
+      })),
+    );
   const progress = await readJobProgress(state, 'job-1');
   const watermark = await readWatermark(state, 'acme', 'connectwise', 'tickets');
-  const conclusions = [...new Map(bus.events.map((event) => [event.eventId, event])).values()].map((event) => ({ type: event.type, data: event.data })).sort((a, b) => a.type.localeCompare(b.type));
-  const totals = metrics.reduce<Record<string, number>>((sum, point) => ({ ...sum, [point.name]: (sum[point.name] ?? 0) + point.value }), {});
+  const conclusions = [...new Map(bus.events.map((event) => [event.eventId, event])).values()]
+    .map((event) => ({ type: event.type, data: event.data }))
+    .sort((a, b) => a.type.localeCompare(b.type));
+  const totals = metrics.reduce<Record<string, number>>(
+    (sum, point) => ({ ...sum, [point.name]: (sum[point.name] ?? 0) + point.value }),
+    {},
+  );
   return { progress, watermark, conclusions, totals };
 }
 
@@ -43,16 +95,30 @@ describe('recordProgress', () => {
   it('given every chunk fetched, when folded, then the watermark is the window end, TableSynced and JobCompleted are published', async () => {
     const { progress, watermark, conclusions, totals } = await fold(jobEvents());
     expect(watermark?.watermark).toBe(jobStartedAt);
-    expect(progress!.tenants[0]).toMatchObject({ status: 'succeeded', records: 300, chunksDone: 3, chunksTotal: 3 });
+    expect(progress!.tenants[0]).toMatchObject({
+      status: 'succeeded',
+      records: 300,
+      chunksDone: 3,
+      chunksTotal: 3,
+    });
     expect(conclusions.map((event) => event.type)).toEqual(['JobCompleted', 'TableSynced', 'TableSynced']);
-    expect(totals).toMatchObject({ RecordsFetched: 300, ChunksFetched: 3, ApiCalls: 3, TablesSynced: 2, JobsSucceeded: 1 });
+    expect(totals).toMatchObject({
+      RecordsFetched: 300,
+      ChunksFetched: 3,
+      ApiCalls: 3,
+      TablesSynced: 2,
+      JobsSucceeded: 1,
+    });
   });
 
   it('given one failed chunk, when folded, then the watermark is held back and the table and job fail with the chunk error', async () => {
     const { progress, watermark, conclusions } = await fold(jobEvents({ failChunk: 1 }));
     expect(watermark).toBeUndefined();
     expect(progress!.tenants[0]!.status).toBe('failed');
-    expect(conclusions.find((event) => event.type === 'TableFailed')!.data).toMatchObject({ failedChunks: 1, error: { code: 'MalformedResponse' } });
+    expect(conclusions.find((event) => event.type === 'TableFailed')!.data).toMatchObject({
+      failedChunks: 1,
+      error: { code: 'MalformedResponse' },
+    });
   });
 
   it('given all but one chunk, when folded, then nothing is concluded and the watermark does not move', async () => {
@@ -78,7 +144,9 @@ describe('recordProgress', () => {
           expect(result.watermark).toEqual(reference.watermark);
           expect(result.conclusions).toEqual(reference.conclusions);
           expect(result.totals).toEqual(reference.totals);
-          expect(result.progress!.tenants.map(({ completedAt: _c, ...tenant }) => tenant)).toEqual(reference.progress!.tenants.map(({ completedAt: _c, ...tenant }) => tenant));
+          expect(result.progress!.tenants.map(({ completedAt: _c, ...tenant }) => tenant)).toEqual(
+            reference.progress!.tenants.map(({ completedAt: _c, ...tenant }) => tenant),
+          );
         },
       ),
       { numRuns: 150 },

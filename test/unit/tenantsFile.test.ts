@@ -46,21 +46,38 @@ describe('tenants file', () => {
         },
       },
     ]);
-    expect(loaded.credentials.get('acme')).toEqual({ companyId: 'acme', publicKey: 'pub', privateKey: 's3cret', clientId: 'client-guid' });
+    expect(loaded.credentials.get('acme')).toEqual({
+      companyId: 'acme',
+      publicKey: 'pub',
+      privateKey: 's3cret',
+      clientId: 'client-guid',
+    });
     expect(JSON.stringify(loaded.tenants)).not.toContain('s3cret');
   });
 
-  it.each(['../x', 'A B', 'Acme', '-acme', '', 'a'.repeat(64)])('given tenant id %j, when parsed, then it is rejected naming the id rule', (id) => {
-    const problems = problemsOf({ tenants: [validTenant({ id })] }, { ACME_PRIVATE_KEY: 'k' });
-    expect(problems.join('\n')).toMatch(/\^\[a-z0-9\]\[a-z0-9-\]\{0,62\}\$/);
-    expect(() => assertTenantId(id)).toThrow(/Invalid tenant id/);
-  });
+  it.each(['../x', 'A B', 'Acme', '-acme', '', 'a'.repeat(64)])(
+    'given tenant id %j, when parsed, then it is rejected naming the id rule',
+    (id) => {
+      const problems = problemsOf({ tenants: [validTenant({ id })] }, { ACME_PRIVATE_KEY: 'k' });
+      expect(problems.join('\n')).toMatch(/\^\[a-z0-9\]\[a-z0-9-\]\{0,62\}\$/);
+      expect(() => assertTenantId(id)).toThrow(/Invalid tenant id/);
+    },
+  );
 
   it('given several mistakes, when parsed, then every problem is listed at once with its tenant and field', () => {
     const problems = problemsOf({
       tenants: [
         validTenant({ colour: 'blue' }),
-        validTenant({ id: 'beta', services: { connectwise: { ...validTenant().services.connectwise, baseUrl: 'not a url', tables: ['tickets', 'invoices'] } } }),
+        validTenant({
+          id: 'beta',
+          services: {
+            connectwise: {
+              ...validTenant().services.connectwise,
+              baseUrl: 'not a url',
+              tables: ['tickets', 'invoices'],
+            },
+          },
+        }),
       ],
     });
     const text = problems.join('\n');
@@ -72,10 +89,14 @@ describe('tenants file', () => {
 
   it('given a credential from a missing environment variable, when parsed, then the tenant, field and variable are named', () => {
     const problems = problemsOf({ tenants: [validTenant()] }, {});
-    expect(problems).toEqual(['tenant "acme": services.connectwise.privateKey names environment variable ACME_PRIVATE_KEY, which is not set']);
+    expect(problems).toEqual([
+      'tenant "acme": services.connectwise.privateKey names environment variable ACME_PRIVATE_KEY, which is not set',
+    ]);
   });
 
   it('given the same id twice, when parsed, then it is rejected', () => {
-    expect(problemsOf({ tenants: [validTenant(), validTenant()] }, { ACME_PRIVATE_KEY: 'k' })).toEqual(['tenant "acme": the id is used more than once']);
+    expect(problemsOf({ tenants: [validTenant(), validTenant()] }, { ACME_PRIVATE_KEY: 'k' })).toEqual([
+      'tenant "acme": the id is used more than once',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
-import { BudgetExhaustedError } from '../../shared/errors';
-import type { RequestBudget, RequestLimits } from '../../shared/ports';
+import { BudgetExhaustedError } from '../errors';
+import type { RequestBudget, RequestLimits } from '../ports';
 
 const WINDOW_MS = 60_000;
 

@@ -1,0 +1,13 @@
+import { awsPorts } from '../../shared/adapters/awsComposition';
+import { makeHandler } from './handler';
+import { DEFAULT_PLANNER_SETTINGS } from './planTenant';
+
+const ports = awsPorts('chunk-planner');
+
+export const handler = makeHandler({
+  clientFor: ports.clientFor,
+  state: ports.state,
+  bus: ports.bus,
+  log: ports.log,
+  settings: DEFAULT_PLANNER_SETTINGS,
+});

@@ -1,0 +1,16 @@
+import { awsPorts } from '../../shared/adapters/awsComposition';
+import { systemClock } from '../../shared/ports';
+import { DEFAULT_FETCHER_SETTINGS } from './fetchChunk';
+import { makeHandler } from './handler';
+
+const ports = awsPorts('fetcher');
+
+export const handler = makeHandler({
+  clientFor: ports.clientFor,
+  lake: ports.lake,
+  bus: ports.bus,
+  queue: ports.fetcherQueue(),
+  clock: systemClock,
+  log: ports.log,
+  settings: DEFAULT_FETCHER_SETTINGS,
+});

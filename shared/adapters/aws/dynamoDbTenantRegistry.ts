@@ -1,0 +1,135 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { assertTenantId, TENANT_ID_PATTERN } from '../../config/tenantId';
+import {
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
+  DEFAULT_REQUESTS_PER_MINUTE,
+  type TenantConfig,
+} from '../../config/tenantsFile';
+import { CONNECTWISE_TABLES } from '../../connectwise/endpoints';
+import { ValidationError } from '../../errors';
+import { tableSchema } from '../../events/schemas';
+import type { TenantRegistry } from '../../ports';
+
+/**
+ * One registry item: the tenant's non-secret settings, keyed by `tenantId`. Optional fields take the same
+ * defaults as the tenants file; unknown attributes (audit fields and the like) are ignored.
+ */
+export const tenantRegistryItemSchema = z.object({
+  tenantId: z.string().regex(TENANT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
+  name: z.string().min(1).optional(),
+  enabled: z.boolean().optional(),
+  services: z.object({
+    connectwise: z
+      .object({
+        baseUrl: z.url({ protocol: /^https?$/ }),
+        tables: z.array(tableSchema).min(1).optional(),
+        requestsPerMinute: z.number().int().positive().max(100_000).optional(),
+        maxConcurrentRequests: z.number().int().positive().max(64).optional(),
+        backfillFrom: z.iso.datetime({ offset: true }).nullable().optional(),
+      })
+      .optional(),
+  }),
+});
+export type TenantRegistryItem = z.infer<typeof tenantRegistryItemSchema>;
+
+/** The item that stores `config`: what an operator script writes to register a tenant. */
+export function toTenantRegistryItem(config: TenantConfig): TenantRegistryItem {
+  return {
+    tenantId: assertTenantId(config.id),
+    name: config.name,
+    enabled: config.enabled,
+    services: config.services,
+  };
+}
+
+export interface DynamoDbTenantRegistryOptions {
+  tableName: string;
+  /** Defaults to one document client per cold start, shared by every instance. */
+  client?: DynamoDBDocumentClient;
+}
+
+let defaultClient: DynamoDBDocumentClient | undefined;
+
+/** The tenants to sync, one DynamoDB item per tenant. Credentials live in the SecretStore, never here. */
+export class DynamoDbTenantRegistry implements TenantRegistry {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoDbTenantRegistryOptions) {
+    this.client = options.client ?? (defaultClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({})));
+    this.tableName = options.tableName;
+  }
+
+  /**
+   * Every registered tenant, sorted by id. Like the tenants file, a malformed item fails the whole listing
+   * with a ValidationError naming every bad tenant, rather than silently dropping a tenant from the sync.
+   */
+  async listTenants(): Promise<TenantConfig[]> {
+    const tenants: TenantConfig[] = [];
+    const problems: string[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      // A Scan page stops at 1 MB. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.Pagination
+      const page = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: exclusiveStartKey }),
+      );
+      for (const item of page.Items ?? []) {
+        const parsed = parseItem(item);
+        if (parsed.ok) tenants.push(parsed.config);
+        else problems.push(...parsed.problems);
+      }
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+    if (problems.length > 0)
+      throw new ValidationError(`Invalid tenant registry table ${this.tableName}`, problems);
+    return tenants.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The tenant's settings, or undefined when it is not registered. Throws InvalidTenantIdError for a non-slug id. */
+  async getTenant(tenantId: string): Promise<TenantConfig | undefined> {
+    const response = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { tenantId: assertTenantId(tenantId) } }),
+    );
+    if (!response.Item) return undefined;
+    const parsed = parseItem(response.Item);
+    if (!parsed.ok)
+      throw new ValidationError(`Invalid tenant registry table ${this.tableName}`, parsed.problems);
+    return parsed.config;
+  }
+}
+
+type ParsedItem = { ok: true; config: TenantConfig } | { ok: false; problems: string[] };
+
+function parseItem(item: Record<string, unknown>): ParsedItem {
+  const parsed = tenantRegistryItemSchema.safeParse(item);
+  if (!parsed.success) {
+    const label =
+      typeof item.tenantId === 'string' ? `tenant "${item.tenantId}"` : 'an item without a tenantId';
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (issue) => `${label}: ${issue.path.map(String).join('.') || '(item)'}: ${issue.message}`,
+      ),
+    };
+  }
+  const { tenantId, name, enabled, services } = parsed.data;
+  const config: TenantConfig = {
+    id: tenantId,
+    name: name ?? tenantId,
+    enabled: enabled ?? true,
+    services: {},
+  };
+  const cw = services.connectwise;
+  if (cw) {
+    config.services.connectwise = {
+      baseUrl: cw.baseUrl.replace(/\/+$/, ''),
+      tables: cw.tables ?? [...CONNECTWISE_TABLES],
+      requestsPerMinute: cw.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+      maxConcurrentRequests: cw.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+      backfillFrom: cw.backfillFrom ?? null,
+    };
+  }
+  return { ok: true, config };
+}

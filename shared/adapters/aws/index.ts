@@ -1,0 +1,7 @@
+export * from './dynamoDbStateStore';
+export * from './dynamoDbTenantRegistry';
+export * from './errors';
+export * from './eventBridgeBus';
+export * from './s3ObjectStore';
+export * from './secretsManagerSecretStore';
+export * from './sqsWorkQueue';

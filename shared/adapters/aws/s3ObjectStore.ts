@@ -1,0 +1,72 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../../ports';
+
+export interface S3ObjectStoreOptions {
+  bucket: string;
+  /** Where the lake root sits inside the bucket, e.g. `lake` or `lake/`; default: the bucket root. */
+  prefix?: string;
+  /** Defaults to one client per cold start, shared by every instance. */
+  client?: S3Client;
+}
+
+let defaultClient: S3Client | undefined;
+
+/** The lake in one S3 bucket, optionally under a key prefix. Keys in and out are relative to that prefix. */
+export class S3ObjectStore implements ObjectStore {
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly root: string;
+
+  constructor(options: S3ObjectStoreOptions) {
+    this.client = options.client ?? (defaultClient ??= new S3Client({}));
+    this.bucket = options.bucket;
+    const trimmed = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
+    this.root = trimmed === '' ? '' : `${trimmed}/`;
+  }
+
+  /** Writes (or replaces) the object at `key`. */
+  async put(key: string, body: Uint8Array): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.root + key, Body: body }));
+  }
+
+  /**
+   * Reads the object at `key`, or undefined when there is none.
+   * S3 answers a missing key with NoSuchKey only when the caller may s3:ListBucket; without that permission
+   * it answers AccessDenied, which is rethrown here rather than mistaken for "absent".
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+   */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.root + key }),
+      );
+      if (!response.Body) return new Uint8Array();
+      return await response.Body.transformToByteArray();
+    } catch (error) {
+      if ((error as { name?: unknown }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  /** Every key under `prefix` (a plain string prefix, not only whole segments), sorted, relative to the lake root. */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let continuationToken: string | undefined;
+    do {
+      // ListObjectsV2 returns at most 1,000 keys per page.
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: this.root + prefix,
+          ContinuationToken: continuationToken,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) keys.push(object.Key.slice(this.root.length));
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
+    return keys.sort();
+  }
+}

@@ -1,0 +1,36 @@
+import { powertoolsLog } from '../observability/powertoolsLog';
+import { lambdaEnvironment } from '../config/lambdaEnvironment';
+import { connectWiseClientFactory } from '../connectwise/clientFactory';
+import { InProcessRequestBudget } from '../connectwise/inProcessRequestBudget';
+import {
+  DynamoDbStateStore,
+  DynamoDbTenantRegistry,
+  EventBridgeBus,
+  S3ObjectStore,
+  SecretsManagerSecretStore,
+  SqsWorkQueue,
+} from './aws';
+
+/**
+ * The production composition root shared by the Lambda entry points: AWS adapters built once per cold start.
+ * Each function takes only what it uses.
+ */
+export function awsPorts(serviceName: string) {
+  const env = lambdaEnvironment();
+  const registry = new DynamoDbTenantRegistry({ tableName: env.TENANTS_TABLE });
+  const secrets = new SecretsManagerSecretStore({ prefix: env.SECRETS_PREFIX });
+  return {
+    env,
+    log: powertoolsLog(serviceName),
+    registry,
+    bus: new EventBridgeBus({ eventBusName: env.EVENT_BUS_NAME }),
+    state: new DynamoDbStateStore({ tableName: env.STATE_TABLE }),
+    lake: new S3ObjectStore({ bucket: env.LAKE_BUCKET }),
+    fetcherQueue: () => {
+      if (!env.FETCHER_QUEUE_URL) throw new Error('FETCHER_QUEUE_URL is not set for this function');
+      return new SqsWorkQueue({ queueUrl: env.FETCHER_QUEUE_URL });
+    },
+    // The budget is per Lambda instance here; a budget shared across instances is tracked in the deployment issue.
+    clientFor: connectWiseClientFactory({ registry, secrets, budget: new InProcessRequestBudget() }),
+  };
+}
