@@ -112,6 +112,7 @@ export class LocalPipeline {
           clock: systemClock,
           log: this.log,
           settings: fetcherSettings,
+          idempotency: this.state,
         }),
         progress: makeProgressHandler({
           state: this.state,

@@ -85,6 +85,12 @@ export class TransientServerError extends PipelineError {
   readonly code = 'TransientServerError';
 }
 
+/** The invocation's deadline arrived while a request was in flight: continue in a new invocation. */
+export class DeadlineReachedError extends PipelineError {
+  readonly retryable = true;
+  readonly code = 'DeadlineReached';
+}
+
 /** The tenant's request budget has no room within the time this invocation can wait. */
 export class BudgetExhaustedError extends PipelineError {
   readonly retryable = true;

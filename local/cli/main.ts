@@ -123,7 +123,8 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
               progress: Math.max(deadlineMs, 10_000),
             },
           },
-          fetcher: { safetyMarginMs: Math.min(5000, Math.floor(deadlineMs / 4)) },
+          // Stop starting pages early enough that the page in flight and the part write still fit.
+          fetcher: { safetyMarginMs: Math.min(5000, Math.floor(deadlineMs / 2)) },
         }
       : {}),
   });
@@ -161,6 +162,8 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
             state: resolve(options.state),
             durationMs: Date.now() - started,
             dlq: deadLetterCounts(pipeline),
+            invocations: pipeline.runtime.stats.invocations,
+            invocationsPastDeadline: pipeline.runtime.stats.overruns.length,
           }),
           null,
           2,
@@ -233,10 +236,7 @@ function deadLetterCounts(pipeline: LocalPipeline): Record<string, number> {
   );
 }
 
-export function jsonSummary(
-  progress: JobProgress,
-  extra: { lake: string; state: string; durationMs: number; dlq: Record<string, number> },
-) {
+export function jsonSummary(progress: JobProgress, extra: Record<string, unknown>) {
   return {
     jobId: progress.jobId,
     jobStartedAt: progress.jobStartedAt,

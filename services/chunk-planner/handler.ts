@@ -17,6 +17,7 @@ export function makeHandler(deps: ChunkPlannerDeps) {
     service: 'chunk-planner',
     accepts: ['TenantDiscovered'],
     log: deps.log,
+    idempotencyStore: deps.state,
     handle: async (event, { lambda }) => {
       const started = Date.now();
       const result = await planTenant(event, {

@@ -15,7 +15,7 @@ import { readWatermark } from '../../shared/state/watermarks';
 import { planChunks, type IdRange } from './planChunks';
 
 export interface PlannerSettings {
-  /** Seconds subtracted from the watermark on the next run, for clock skew between us and the source. */
+  /** Seconds subtracted from the watermark on the next run, for clock skew between us and the source (min 1). */
   overlapSeconds: number;
   /** Target records per chunk. */
   targetChunkRecords: number;
@@ -61,7 +61,11 @@ export async function planTenant(event: TenantDiscoveredEvent, deps: PlannerDeps
       const planKey = { pk: `plan#${jobId}#${tenantId}`, sk: `${event.data.service}#${table}` };
       let plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))?.value;
       if (!plan) {
-        client ??= await deps.clientFor(tenantId, deps.deadline ? { deadline: deps.deadline } : {});
+        // Planning is a handful of short calls: waiting out a short Retry-After beats redelivering the whole message.
+        client ??= await deps.clientFor(tenantId, {
+          maxRateLimitWaitSeconds: 10,
+          ...(deps.deadline ? { deadline: deps.deadline } : {}),
+        });
         const window = await windowFor(event, table, deps);
         plan = await planTable(client, table, window, deps.settings.targetChunkRecords);
         await deps.state.putIfAbsent(planKey.pk, planKey.sk, plan);
@@ -116,7 +120,10 @@ async function windowFor(
 ): Promise<SyncWindow> {
   const watermark = await readWatermark(deps.state, event.tenantId, event.data.service, table);
   if (!watermark) return { from: null, to: event.data.jobStartedAt };
-  const from = new Date(Date.parse(watermark.watermark) - deps.settings.overlapSeconds * 1000).toISOString();
+  // At least one second: ConnectWise stamps lastUpdated in whole seconds, so a record changed in the job's
+  // first second after it was fetched carries the watermark's own second and must fall in the next window.
+  const overlapSeconds = Math.max(1, deps.settings.overlapSeconds);
+  const from = new Date(Date.parse(watermark.watermark) - overlapSeconds * 1000).toISOString();
   return { from, to: event.data.jobStartedAt };
 }
 

@@ -4,6 +4,8 @@ import { and, idRangeCondition, windowCondition } from '../../shared/connectwise
 import { CONNECTWISE_MAX_PAGE_SIZE } from '../../shared/connectwise/endpoints';
 import { advanceCursor, startCursor } from '../../shared/connectwise/paginator';
 import {
+  BudgetExhaustedError,
+  DeadlineReachedError,
   RetriesExhaustedError,
   errorCode,
   errorMessage,
@@ -151,8 +153,12 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
 
   try {
     client = await deps.clientFor(tenantId, { deadline: () => deps.deadline() - settings.safetyMarginMs });
+    // The margin grows to twice the slowest page seen (request, parsing and any part write), so a slow
+    // source or a busy CPU still leaves room to finish the page in flight and hand the chunk back.
+    let slowestPageMs = 0;
     while (!cursor.done) {
-      if (deps.clock.now().getTime() >= deps.deadline() - settings.safetyMarginMs)
+      const pageStarted = deps.clock.now().getTime();
+      if (pageStarted >= deps.deadline() - Math.max(settings.safetyMarginMs, 2 * slowestPageMs))
         return await continueLater('deadline', 0);
       const page = await client.listPage(data.table, {
         conditions,
@@ -166,9 +172,14 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       );
       for (const record of page) buffer.push(toRawRow(record));
       if (buffer.length >= settings.rowsPerPart) await flush();
+      slowestPageMs = Math.max(slowestPageMs, deps.clock.now().getTime() - pageStarted);
     }
     await flush();
   } catch (error) {
+    if (error instanceof DeadlineReachedError || error instanceof BudgetExhaustedError) {
+      // Not the source's fault: continue without counting a retry (the budget frees within seconds).
+      return await continueLater('deadline', retryAfterSeconds(error) ?? 0);
+    }
     if (!isRetryable(error)) return await fail(error);
     if (previous.retries >= settings.maxRetries) {
       return await fail(

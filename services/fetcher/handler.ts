@@ -1,5 +1,5 @@
 import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
-import type { Clock, EventBus, Log, ObjectStore, WorkQueue } from '../../shared/ports';
+import type { Clock, EventBus, Log, ObjectStore, StateStore, WorkQueue } from '../../shared/ports';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { fetchChunk, type FetcherSettings } from './fetchChunk';
 
@@ -11,6 +11,8 @@ export interface FetcherDepsForHandler {
   clock: Clock;
   log: Log;
   settings: FetcherSettings;
+  /** Remembers handled event ids (the fetcher keeps no other state). */
+  idempotency: StateStore;
 }
 
 /** ChunkPlanned → raw Parquet parts + ChunkFetched / ChunkFailed, or a continuation on its own queue. */
@@ -19,6 +21,7 @@ export function makeHandler(deps: FetcherDepsForHandler) {
     service: 'fetcher',
     accepts: ['ChunkPlanned'],
     log: deps.log,
+    idempotencyStore: deps.idempotency,
     minimumRemainingMs: deps.settings.safetyMarginMs,
     handle: async (event, { lambda }) => {
       const started = Date.now();

@@ -13,4 +13,5 @@ export const handler = makeHandler({
   clock: systemClock,
   log: ports.log,
   settings: DEFAULT_FETCHER_SETTINGS,
+  idempotency: ports.state,
 });

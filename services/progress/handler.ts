@@ -16,6 +16,7 @@ export function makeHandler(deps: ProgressHandlerDeps) {
     service: 'progress',
     accepts: ['TenantDiscovered', 'TablePlanned', 'TablePlanFailed', 'ChunkFetched', 'ChunkFailed'],
     log: deps.log,
+    idempotencyStore: deps.state,
     handle: async (event) => {
       const metrics = await recordProgress(event, deps);
       deps.metrics.publish(metrics);

@@ -1,6 +1,7 @@
 import type { ConnectWiseCredentials } from '../config/tenantsFile';
 import {
   AuthenticationError,
+  DeadlineReachedError,
   ClientRequestError,
   MalformedResponseError,
   PermissionError,
@@ -27,6 +28,11 @@ export interface ConnectWiseClientOptions {
   budget: RequestBudget;
   requestTimeoutMs?: number;
   retry?: RetryPolicy;
+  /**
+   * A 429 whose Retry-After is at most this many seconds is waited out in-process (up to 5 times), when the
+   * deadline allows. Default 0: the caller re-queues instead, so a Lambda never sleeps away its time.
+   */
+  maxRateLimitWaitSeconds?: number;
   /** Wall-clock time (ms since epoch) after which no new attempt or backoff sleep starts. */
   deadline?: () => number;
   fetch?: typeof fetch;
@@ -71,6 +77,7 @@ export class ConnectWiseClient implements ConnectWiseReader {
     this.options = {
       requestTimeoutMs: 30_000,
       retry: DEFAULT_RETRY_POLICY,
+      maxRateLimitWaitSeconds: 0,
       fetch: globalThis.fetch,
       sleep: sleepFor,
       random: Math.random,
@@ -132,10 +139,17 @@ export class ConnectWiseClient implements ConnectWiseReader {
   ): Promise<unknown> {
     const { retry, tenantId } = this.options;
     const url = `${this.options.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
+    let rateLimitWaits = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(url, forwardOnly, table);
       } catch (error) {
+        if (error instanceof RateLimitedError && this.canWaitOut(error, rateLimitWaits)) {
+          rateLimitWaits++;
+          attempt--;
+          await this.options.sleep(error.retryAfterSeconds * 1000);
+          continue;
+        }
         if (!(error instanceof TransientServerError) || attempt >= retry.attempts) throw error;
         // Full jitter: spreads the retries of many workers hitting the same failing server (AWS architecture blog).
         const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
@@ -149,6 +163,12 @@ export class ConnectWiseClient implements ConnectWiseReader {
         await this.options.sleep(delay);
       }
     }
+  }
+
+  private canWaitOut(error: RateLimitedError, waitsSoFar: number): boolean {
+    if (waitsSoFar >= 5 || error.retryAfterSeconds > this.options.maxRateLimitWaitSeconds) return false;
+    const deadline = this.options.deadline?.();
+    return deadline === undefined || Date.now() + error.retryAfterSeconds * 1000 + 1000 < deadline;
   }
 
   private async attempt(url: string, forwardOnly: boolean, table: ConnectWiseTable): Promise<unknown> {
@@ -169,12 +189,24 @@ export class ConnectWiseClient implements ConnectWiseReader {
         'Cache-Control': 'no-cache',
       };
       if (forwardOnly) headers['pagination-type'] = 'forward-only';
-      response = await this.options.fetch(url, {
-        headers,
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-      });
-      text = await response.text();
+      // A request never outlives the invocation: past the deadline it is abandoned and the chunk continues later.
+      const untilDeadline = this.options.deadline
+        ? this.options.deadline() - Date.now()
+        : Number.POSITIVE_INFINITY;
+      const timeoutMs = Math.max(1, Math.min(this.options.requestTimeoutMs, untilDeadline));
+      try {
+        response = await this.options.fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+        text = await response.text();
+      } catch (error) {
+        if (timeoutMs < this.options.requestTimeoutMs && (error as Error).name === 'TimeoutError') {
+          throw new DeadlineReachedError(`${where}: the invocation's deadline arrived during a request`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
     } catch (error) {
+      if (error instanceof DeadlineReachedError) throw error;
       const reason =
         (error as Error).name === 'TimeoutError'
           ? `no answer within ${this.options.requestTimeoutMs} ms`

@@ -2,9 +2,16 @@ import { ValidationError } from '../errors';
 import type { RequestBudget, SecretStore, TenantRegistry } from '../ports';
 import { ConnectWiseClient, type ConnectWiseClientOptions, type ConnectWiseReader } from './client';
 
+export interface ClientRequestOptions {
+  /** Ms since epoch after which no new attempt or backoff sleep starts. */
+  deadline?: () => number;
+  /** Retry-After values up to this are waited out in-process (see ConnectWiseClientOptions). */
+  maxRateLimitWaitSeconds?: number;
+}
+
 export type ConnectWiseClientFor = (
   tenantId: string,
-  options?: { deadline?: () => number },
+  options?: ClientRequestOptions,
 ) => Promise<ConnectWiseReader>;
 
 /**
@@ -38,7 +45,7 @@ export function connectWiseClientFactory(deps: {
       },
       budget: deps.budget,
       ...deps.overrides,
-      ...(options.deadline ? { deadline: options.deadline } : {}),
+      ...options,
     });
   };
 }

@@ -2,7 +2,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { ZodError } from 'zod';
 import { errorCode, errorMessage, isRetryable } from '../errors';
 import { parseEvent, type AnyEvent, type EventType } from '../events/schemas';
-import type { Log } from '../ports';
+import type { Log, StateStore } from '../ports';
+import { EventIdempotency } from './idempotency';
 
 export interface RecordContext {
   record: SQSRecord;
@@ -14,6 +15,8 @@ export interface ConsumerOptions<Type extends EventType> {
   accepts: readonly Type[];
   log: Log;
   handle(event: Extract<AnyEvent, { type: Type }>, context: RecordContext): Promise<void>;
+  /** Where handled event ids are remembered, so duplicates are acknowledged without running twice. */
+  idempotencyStore: StateStore;
   /** Do not start another record with less time than this left; it comes back after the visibility timeout. */
   minimumRemainingMs?: number;
 }
@@ -25,6 +28,7 @@ export interface ConsumerOptions<Type extends EventType> {
  */
 export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Type>) {
   const { log, service } = options;
+  const idempotency = new EventIdempotency(options.idempotencyStore, service);
   return async (event: SQSEvent, lambda: Context): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
@@ -58,9 +62,21 @@ export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Typ
         eventId: parsed.eventId,
         type: parsed.type,
       };
+      const claim = await idempotency.claim(parsed.eventId, Date.now() + lambda.getRemainingTimeInMillis());
+      if (claim.kind === 'completed') {
+        log.info('duplicate event acknowledged without running again', context);
+        continue;
+      }
+      if (claim.kind === 'busy') {
+        // Another invocation holds it (a duplicate delivered in parallel): try again after the visibility timeout.
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
       try {
         await options.handle(parsed as Extract<AnyEvent, { type: Type }>, { record, lambda });
+        await idempotency.complete(parsed.eventId, claim);
       } catch (error) {
+        await idempotency.release(parsed.eventId, claim);
         log[isRetryable(error) ? 'warn' : 'error']('record failed', {
           ...context,
           code: errorCode(error),

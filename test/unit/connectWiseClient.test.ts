@@ -4,6 +4,7 @@ import { ConnectWiseClient } from '../../shared/connectwise/client';
 import { InProcessRequestBudget } from '../../shared/connectwise/inProcessRequestBudget';
 import {
   AuthenticationError,
+  DeadlineReachedError,
   MalformedResponseError,
   PermissionError,
   RateLimitedError,
@@ -45,8 +46,9 @@ class ScriptedServer {
 describe('ConnectWiseClient', () => {
   const server = new ScriptedServer();
   const sleeps: number[] = [];
-  const client = () =>
+  const client = (extra: { maxRateLimitWaitSeconds?: number } = {}) =>
     new ConnectWiseClient({
+      ...extra,
       tenantId: 'acme',
       baseUrl: server.baseUrl,
       credentials: {
@@ -111,6 +113,15 @@ describe('ConnectWiseClient', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('given a short Retry-After and a client allowed to wait it out, when requested, then it sleeps that long and succeeds', async () => {
+    server.reply(
+      { status: 429, headers: { 'retry-after': '2' }, body: '{}' },
+      { status: 200, body: '{"count": 7}' },
+    );
+    await expect(client({ maxRateLimitWaitSeconds: 5 }).count('tickets')).resolves.toBe(7);
+    expect(sleeps).toEqual([2000]);
+  });
+
   it('given two 5xx answers then success, when requested, then it retries with growing jittered backoff', async () => {
     server.reply(
       { status: 500, body: '{"code":"ConnectWiseApi","message":"The operation has timed out (timeout)"}' },
@@ -125,6 +136,21 @@ describe('ConnectWiseClient', () => {
     server.reply(...Array.from({ length: 4 }, () => ({ status: 502, body: 'bad gateway' })));
     await expect(client().count('companies')).rejects.toBeInstanceOf(TransientServerError);
     expect(server.requests).toHaveLength(4);
+  });
+
+  it('given a deadline nearer than the request timeout, when the answer is late, then DeadlineReachedError lets the caller continue later', async () => {
+    server.reply({ status: 200, body: '[]', delayMs: 400 });
+    const deadline = Date.now() + 100;
+    const hurried = new ConnectWiseClient({
+      tenantId: 'acme',
+      baseUrl: server.baseUrl,
+      credentials: { companyId: 'acme', publicKey: 'pub', privateKey: 'k', clientId: 'c' },
+      limits: { requestsPerMinute: 1000, maxConcurrentRequests: 2 },
+      budget: new InProcessRequestBudget(),
+      deadline: () => deadline,
+    });
+    await expect(hurried.count('tickets')).rejects.toBeInstanceOf(DeadlineReachedError);
+    expect(Date.now()).toBeLessThan(deadline + 150);
   });
 
   it('given no answer within the request timeout, when requested, then it is a transient error that names the tenant', async () => {

@@ -1,0 +1,192 @@
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_TENANTS } from '../../local/demo';
+import { lakeContents, readLake, startSimulatorProcess, temporaryDirs } from './harness';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `avesa` as a user would: a separate node process, so its timing is not jest's. */
+function avesa(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin', 'avesa.js'), ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+interface Summary {
+  status: string;
+  invocations: Record<string, number>;
+  invocationsPastDeadline: number;
+  tenants: Array<{
+    tenantId: string;
+    status: string;
+    records: number;
+    tables: Array<{
+      table: string;
+      status: string;
+      records: number;
+      watermark: string | null;
+      errors: Array<{ code: string; message: string }>;
+    }>;
+  }>;
+}
+
+describe('the avesa CLI', () => {
+  it('given a tiny per-invocation deadline, when a tenants file is synced, then chunks continue in new invocations, none runs past its deadline, and the lake equals an unhurried run', async () => {
+    // 300 ms pages and a 1 s deadline: a 3,000-record chunk (3 pages) needs at least two invocations.
+    const simulator = await startSimulatorProcess('delta:6000,epsilon:900', '300,40,0');
+    try {
+      const dirs = temporaryDirs();
+      const tenantsFile = join(dirs.root, 'tenants.json');
+      writeFileSync(tenantsFile, JSON.stringify(simulator.document));
+      const run = async (name: string, extra: string[]) => {
+        const result = await avesa([
+          'run',
+          '--tenants',
+          tenantsFile,
+          '--lake',
+          join(dirs.root, name, 'lake'),
+          '--state',
+          join(dirs.root, name, 'state'),
+          '--json',
+          ...extra,
+        ]);
+        expect(result.stderr).toBe('');
+        return {
+          code: result.code,
+          summary: JSON.parse(result.stdout) as Summary,
+          lake: lakeContents(await readLake(join(dirs.root, name, 'lake'))),
+        };
+      };
+      const unhurried = await run('unhurried', []);
+      const hurried = await run('hurried', ['--deadline-ms', '1000']);
+
+      expect([unhurried.code, hurried.code]).toEqual([0, 0]);
+      expect(hurried.summary.invocationsPastDeadline).toBe(0);
+      expect(hurried.summary.invocations.fetcher).toBeGreaterThan(
+        1.5 * unhurried.summary.invocations.fetcher!,
+      );
+      expect(hurried.lake.size).toBe(6000 + 300 + 750 + 12000 + 900 + 45 + 113 + 1800);
+      expect(hurried.lake).toEqual(unhurried.lake);
+    } finally {
+      await simulator.stop();
+    }
+  }, 180_000);
+
+  it('given one tenant with bad credentials, when synced, then that tenant fails with a message naming it, the others complete, and the exit code is 1', async () => {
+    const simulator = await startSimulatorProcess('good-one:300,bad-one:300,good-two:200', '0,0,0');
+    try {
+      const dirs = temporaryDirs();
+      const document = structuredClone(simulator.document);
+      document.tenants[1]!.services.connectwise.privateKey = { env: 'BAD_ONE_KEY' };
+      const tenantsFile = join(dirs.root, 'tenants.json');
+      writeFileSync(tenantsFile, JSON.stringify(document));
+
+      const result = await avesa(
+        ['run', '--tenants', tenantsFile, '--lake', dirs.lakeDir, '--state', dirs.stateDir, '--json'],
+        { BAD_ONE_KEY: 'not-the-key-XYZZY' },
+      );
+
+      expect(result.code).toBe(1);
+      const summary = JSON.parse(result.stdout) as Summary;
+      expect(summary.tenants.map((tenant) => [tenant.tenantId, tenant.status])).toEqual([
+        ['bad-one', 'failed'],
+        ['good-one', 'succeeded'],
+        ['good-two', 'succeeded'],
+      ]);
+      const errors = summary.tenants[0]!.tables.flatMap((table) => table.errors);
+      expect(errors).toHaveLength(4);
+      for (const error of errors) {
+        expect(error.code).toBe('AuthenticationFailed');
+        expect(error.message).toMatch(
+          /^tenant bad-one, table \w+: ConnectWise rejected the credentials \(401\)/,
+        );
+      }
+      expect(result.stdout + result.stderr).not.toContain('XYZZY');
+      expect(summary.tenants[1]!.records).toBe(300 + 15 + 38 + 600);
+    } finally {
+      await simulator.stop();
+    }
+  }, 120_000);
+
+  it.each([['../x'], ['A B']])(
+    'given tenant id %j, when run, then it is rejected before anything is written',
+    async (badId) => {
+      const dirs = temporaryDirs();
+      const tenantsFile = join(dirs.root, 'tenants.json');
+      writeFileSync(
+        tenantsFile,
+        JSON.stringify({
+          tenants: [
+            {
+              id: badId,
+              services: {
+                connectwise: {
+                  baseUrl: 'http://127.0.0.1:9/v4_6_release/apis/3.0',
+                  companyId: 'x',
+                  publicKey: 'p',
+                  privateKey: 'k',
+                  clientId: 'c',
+                },
+              },
+            },
+          ],
+        }),
+      );
+
+      const result = await avesa([
+        'run',
+        '--tenants',
+        tenantsFile,
+        '--lake',
+        dirs.lakeDir,
+        '--state',
+        dirs.stateDir,
+      ]);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `tenant ${JSON.stringify(badId)}: id: must match ^[a-z0-9][a-z0-9-]{0,62}$`,
+      );
+      expect(existsSync(dirs.lakeDir)).toBe(false);
+      expect(existsSync(dirs.stateDir)).toBe(false);
+    },
+  );
+
+  it('given no arguments, when run twice, then the demo syncs three tenants and the second run fetches only the changed records; status shows both jobs', async () => {
+    const dirs = temporaryDirs();
+    const args = ['--lake', dirs.lakeDir, '--state', dirs.stateDir, '--json'];
+
+    const first = await avesa(['run', ...args]);
+    const second = await avesa(['run', ...args]);
+    const status = await avesa(['status', '--state', dirs.stateDir, '--json']);
+
+    expect([first.code, second.code, status.code]).toEqual([0, 0, 0]);
+    const firstSummary = JSON.parse(first.stdout) as Summary;
+    const secondSummary = JSON.parse(second.stdout) as Summary;
+    expect(firstSummary.tenants.map((tenant) => tenant.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
+    const total = (summary: Summary) => summary.tenants.reduce((sum, tenant) => sum + tenant.records, 0);
+    const sizes = DEMO_TENANTS.flatMap((tenant) => Object.values(tenant.sizes));
+    expect(total(firstSummary)).toBe(sizes.reduce((sum, size) => sum + size, 0));
+    // The demo changes 1% of each table (rounded up) between runs; only those are fetched again.
+    expect(total(secondSummary)).toBe(sizes.reduce((sum, size) => sum + Math.ceil(size / 100), 0));
+    expect((JSON.parse(status.stdout) as { jobs: unknown[] }).jobs).toHaveLength(2);
+  }, 120_000);
+});
