@@ -173,9 +173,8 @@ export class ConnectWiseClient implements ConnectWiseReader {
 
   private async attempt(url: string, forwardOnly: boolean, table: ConnectWiseTable): Promise<unknown> {
     const { tenantId, budget, limits } = this.options;
-    const maxWaitMs = this.options.deadline
-      ? Math.max(0, this.options.deadline() - Date.now() - 1000)
-      : 60_000;
+    // Wait for the budget only as long as the deadline allows; past that the caller re-queues.
+    const maxWaitMs = this.options.deadline ? Math.max(0, this.options.deadline() - Date.now()) : 60_000;
     const release = await budget.acquire(tenantId, limits, Math.min(maxWaitMs, 60_000));
     const where = `tenant ${tenantId}, table ${table}`;
     let response: Response;
