@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeHandler as makePlannerHandler } from '../services/chunk-planner/handler';
@@ -93,11 +94,14 @@ export class LocalPipeline {
       ...(options.client ? { overrides: options.client } : {}),
     });
     const fetcherSettings = { ...DEFAULT_FETCHER_SETTINGS, ...options.fetcher };
+    // This process holds the state directory's lock, so claims of any other process were left by a dead one.
+    const idempotencyOptions = { liveOwner: `local-${process.pid}-${randomUUID()}` };
     this.discover = makeDiscoveryHandler({ registry, bus: this.bus, log: this.log });
     this.runtime = new LocalRuntime(
       this.queues,
       {
         'chunk-planner': makePlannerHandler({
+          idempotencyOptions,
           clientFor,
           state: this.state,
           bus: this.bus,
@@ -105,6 +109,7 @@ export class LocalPipeline {
           settings: { ...DEFAULT_PLANNER_SETTINGS, ...options.planner },
         }),
         fetcher: makeFetcherHandler({
+          idempotencyOptions,
           clientFor,
           lake: this.lake,
           bus: this.bus,
@@ -115,6 +120,7 @@ export class LocalPipeline {
           idempotency: this.state,
         }),
         progress: makeProgressHandler({
+          idempotencyOptions,
           state: this.state,
           bus: this.bus,
           clock: systemClock,

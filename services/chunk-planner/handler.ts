@@ -1,9 +1,12 @@
 import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
 import type { EventBus, Log, StateStore } from '../../shared/ports';
+import type { IdempotencyOptions } from '../../shared/runtime/idempotency';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { planTenant, type PlannerSettings } from './planTenant';
 
 export interface ChunkPlannerDeps {
+  /** See IdempotencyOptions: set by the local runtime, which knows it is the only live process. */
+  idempotencyOptions?: IdempotencyOptions;
   clientFor: ConnectWiseClientFor;
   state: StateStore;
   bus: EventBus;
@@ -17,6 +20,7 @@ export function makeHandler(deps: ChunkPlannerDeps) {
     service: 'chunk-planner',
     accepts: ['TenantDiscovered'],
     log: deps.log,
+    ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.state,
     handle: async (event, { lambda }) => {
       const started = Date.now();

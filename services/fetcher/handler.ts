@@ -1,9 +1,12 @@
 import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
 import type { Clock, EventBus, Log, ObjectStore, StateStore, WorkQueue } from '../../shared/ports';
+import type { IdempotencyOptions } from '../../shared/runtime/idempotency';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { fetchChunk, type FetcherSettings } from './fetchChunk';
 
 export interface FetcherDepsForHandler {
+  /** See IdempotencyOptions: set by the local runtime, which knows it is the only live process. */
+  idempotencyOptions?: IdempotencyOptions;
   clientFor: ConnectWiseClientFor;
   lake: ObjectStore;
   bus: EventBus;
@@ -21,6 +24,7 @@ export function makeHandler(deps: FetcherDepsForHandler) {
     service: 'fetcher',
     accepts: ['ChunkPlanned'],
     log: deps.log,
+    ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.idempotency,
     minimumRemainingMs: deps.settings.safetyMarginMs,
     handle: async (event, { lambda }) => {

@@ -1,8 +1,11 @@
 import type { Clock, EventBus, Log, MetricsPublisher, StateStore } from '../../shared/ports';
+import type { IdempotencyOptions } from '../../shared/runtime/idempotency';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { recordProgress } from './recordProgress';
 
 export interface ProgressHandlerDeps {
+  /** See IdempotencyOptions: set by the local runtime, which knows it is the only live process. */
+  idempotencyOptions?: IdempotencyOptions;
   state: StateStore;
   bus: EventBus;
   clock: Clock;
@@ -16,6 +19,7 @@ export function makeHandler(deps: ProgressHandlerDeps) {
     service: 'progress',
     accepts: ['TenantDiscovered', 'TablePlanned', 'TablePlanFailed', 'ChunkFetched', 'ChunkFailed'],
     log: deps.log,
+    ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.state,
     handle: async (event) => {
       const metrics = await recordProgress(event, deps);

@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { errorCode, errorMessage, isRetryable } from '../errors';
 import { parseEvent, type AnyEvent, type EventType } from '../events/schemas';
 import type { Log, StateStore } from '../ports';
-import { EventIdempotency } from './idempotency';
+import { EventIdempotency, type IdempotencyOptions } from './idempotency';
 
 export interface RecordContext {
   record: SQSRecord;
@@ -17,6 +17,7 @@ export interface ConsumerOptions<Type extends EventType> {
   handle(event: Extract<AnyEvent, { type: Type }>, context: RecordContext): Promise<void>;
   /** Where handled event ids are remembered, so duplicates are acknowledged without running twice. */
   idempotencyStore: StateStore;
+  idempotencyOptions?: IdempotencyOptions;
   /** Do not start another record with less time than this left; it comes back after the visibility timeout. */
   minimumRemainingMs?: number;
 }
@@ -28,7 +29,7 @@ export interface ConsumerOptions<Type extends EventType> {
  */
 export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Type>) {
   const { log, service } = options;
-  const idempotency = new EventIdempotency(options.idempotencyStore, service);
+  const idempotency = new EventIdempotency(options.idempotencyStore, service, options.idempotencyOptions);
   return async (event: SQSEvent, lambda: Context): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
