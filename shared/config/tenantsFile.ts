@@ -119,18 +119,29 @@ export function parseTenantsFile(
         privateKey: resolve('privateKey'),
         clientId: resolve('clientId'),
       });
-      config.services.connectwise = {
-        baseUrl: cw.baseUrl.replace(/\/+$/, ''),
-        tables: cw.tables ?? [...CONNECTWISE_TABLES],
-        requestsPerMinute: cw.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
-        maxConcurrentRequests: cw.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
-        backfillFrom: cw.backfillFrom ?? null,
-      };
+      config.services.connectwise = connectWiseServiceWithDefaults(cw);
     }
     tenants.push(config);
   }
   if (problems.length > 0) throw new ValidationError(`Invalid ${source}`, problems);
   return { tenants, credentials };
+}
+
+/** The one place the service defaults live, for the tenants file and the DynamoDB registry alike. */
+export function connectWiseServiceWithDefaults(service: {
+  baseUrl: string;
+  tables?: ConnectWiseTable[] | undefined;
+  requestsPerMinute?: number | undefined;
+  maxConcurrentRequests?: number | undefined;
+  backfillFrom?: string | null | undefined;
+}): ConnectWiseServiceConfig {
+  return {
+    baseUrl: service.baseUrl.replace(/\/+$/, ''),
+    tables: service.tables ?? [...CONNECTWISE_TABLES],
+    requestsPerMinute: service.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+    maxConcurrentRequests: service.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+    backfillFrom: service.backfillFrom ?? null,
+  };
 }
 
 export function loadTenantsFile(path: string, env: Record<string, string | undefined>): LoadedTenants {

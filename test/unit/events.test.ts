@@ -8,6 +8,20 @@ const head = {
   occurredAt: '2026-01-01T00:00:00.000Z',
 };
 
+const aTablePlannedEvent = () =>
+  makeEvent(
+    'TablePlanned',
+    head,
+    {
+      service: 'connectwise',
+      table: 'tickets',
+      window: { from: null, to: head.occurredAt },
+      expectedRecords: 10,
+      chunkCount: 1,
+    },
+    ['x'],
+  );
+
 describe('event contracts', () => {
   it('given the same job, tenant, kind and parts, when ids are derived twice, then they are equal, and differ when any part differs', () => {
     const id = deterministicEventId('ChunkFetched', 'job-1', 'acme', 'connectwise', 'tickets', 'c00001');
@@ -26,34 +40,12 @@ describe('event contracts', () => {
   });
 
   it('given a valid event, when it travels as JSON, then it parses back unchanged', () => {
-    const event = makeEvent(
-      'TablePlanned',
-      head,
-      {
-        service: 'connectwise',
-        table: 'tickets',
-        window: { from: null, to: head.occurredAt },
-        expectedRecords: 10,
-        chunkCount: 1,
-      },
-      ['x'],
-    );
+    const event = aTablePlannedEvent();
     expect(parseEvent(JSON.parse(JSON.stringify(event)))).toEqual(event);
   });
 
   it('given an event with a path-like tenant id, an unknown field or a missing field, when parsed, then it is rejected naming the field', () => {
-    const event = makeEvent(
-      'TablePlanned',
-      head,
-      {
-        service: 'connectwise',
-        table: 'tickets',
-        window: { from: null, to: head.occurredAt },
-        expectedRecords: 10,
-        chunkCount: 1,
-      },
-      ['x'],
-    );
+    const event = aTablePlannedEvent();
     expect(() => parseEvent({ ...event, tenantId: '../x' })).toThrow(/tenantId/);
     expect(() => parseEvent({ ...event, data: { ...event.data, records: [{ id: 1 }] } })).toThrow(/records/);
     const { chunkCount: _omitted, ...withoutCount } = event.data;

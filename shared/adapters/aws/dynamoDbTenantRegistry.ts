@@ -2,12 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { assertTenantId, TENANT_ID_PATTERN } from '../../config/tenantId';
-import {
-  DEFAULT_MAX_CONCURRENT_REQUESTS,
-  DEFAULT_REQUESTS_PER_MINUTE,
-  type TenantConfig,
-} from '../../config/tenantsFile';
-import { CONNECTWISE_TABLES } from '../../connectwise/endpoints';
+import { connectWiseServiceWithDefaults, type TenantConfig } from '../../config/tenantsFile';
 import { ValidationError } from '../../errors';
 import { tableSchema } from '../../events/schemas';
 import type { TenantRegistry } from '../../ports';
@@ -123,13 +118,7 @@ function parseItem(item: Record<string, unknown>): ParsedItem {
   };
   const cw = services.connectwise;
   if (cw) {
-    config.services.connectwise = {
-      baseUrl: cw.baseUrl.replace(/\/+$/, ''),
-      tables: cw.tables ?? [...CONNECTWISE_TABLES],
-      requestsPerMinute: cw.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
-      maxConcurrentRequests: cw.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
-      backfillFrom: cw.backfillFrom ?? null,
-    };
+    config.services.connectwise = connectWiseServiceWithDefaults(cw);
   }
   return { ok: true, config };
 }
