@@ -1,7 +1,8 @@
 import { powertoolsLog } from '../observability/powertoolsLog';
 import { lambdaEnvironment } from '../config/lambdaEnvironment';
 import { connectWiseClientFactory } from '../connectwise/clientFactory';
-import { InProcessRequestBudget } from '../connectwise/inProcessRequestBudget';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../connectwise/client';
+import { SharedRequestBudget } from '../connectwise/sharedRequestBudget';
 import {
   DynamoDbStateStore,
   DynamoDbTenantRegistry,
@@ -19,18 +20,23 @@ export function awsPorts(serviceName: string) {
   const env = lambdaEnvironment();
   const registry = new DynamoDbTenantRegistry({ tableName: env.TENANTS_TABLE });
   const secrets = new SecretsManagerSecretStore({ prefix: env.SECRETS_PREFIX });
+  const state = new DynamoDbStateStore({ tableName: env.STATE_TABLE });
   return {
     env,
     log: powertoolsLog(serviceName),
     registry,
     bus: new EventBridgeBus({ eventBusName: env.EVENT_BUS_NAME }),
-    state: new DynamoDbStateStore({ tableName: env.STATE_TABLE }),
+    state,
     lake: new S3ObjectStore({ bucket: env.LAKE_BUCKET }),
     fetcherQueue: () => {
       if (!env.FETCHER_QUEUE_URL) throw new Error('FETCHER_QUEUE_URL is not set for this function');
       return new SqsWorkQueue({ queueUrl: env.FETCHER_QUEUE_URL });
     },
-    // The budget is per Lambda instance here; a budget shared across instances is tracked in the deployment issue.
-    clientFor: connectWiseClientFactory({ registry, secrets, budget: new InProcessRequestBudget() }),
+    // Every Lambda instance of every function draws on the same per-tenant budget, kept in the state table.
+    clientFor: connectWiseClientFactory({
+      registry,
+      secrets,
+      budget: new SharedRequestBudget(state, { leaseMs: DEFAULT_REQUEST_TIMEOUT_MS + 5_000 }),
+    }),
   };
 }

@@ -18,6 +18,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 8000 };
 
 export interface ConnectWiseClientOptions {
@@ -75,7 +77,7 @@ export class ConnectWiseClient implements ConnectWiseReader {
 
   constructor(options: ConnectWiseClientOptions) {
     this.options = {
-      requestTimeoutMs: 30_000,
+      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
       retry: DEFAULT_RETRY_POLICY,
       maxRateLimitWaitSeconds: 0,
       fetch: globalThis.fetch,
