@@ -1,4 +1,4 @@
-import type { ConnectWiseReader } from '../../shared/connectwise/client';
+import type { ConnectWiseReader, RawRecord } from '../../shared/connectwise/client';
 import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
 import { and, idRangeCondition, windowCondition } from '../../shared/connectwise/conditions';
 import { CONNECTWISE_MAX_PAGE_SIZE } from '../../shared/connectwise/endpoints';
@@ -13,14 +13,12 @@ import {
   retryAfterSeconds,
 } from '../../shared/errors';
 import { makeEvent, type ChunkPlannedEvent, type Continuation } from '../../shared/events/schemas';
-import { rawObjectKey } from '../../shared/lake/keys';
-import { encodeRawParquet, toRawRow, type RawRow } from '../../shared/lake/rawParquet';
+import { rawChunkPrefix, rawObjectKey } from '../../shared/lake/keys';
+import { encodeRawParquet, toRawRow } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore, WorkQueue } from '../../shared/ports';
 
 export interface FetcherSettings {
   pageSize: number;
-  /** Rows buffered before a part file is written: the memory bound of DESIGN §4.6 is a page plus this. */
-  rowsPerPart: number;
   /** Stop starting new pages this long before the deadline, leaving time to write and re-queue. */
   safetyMarginMs: number;
   /** Re-queues for rate limits and transient errors before the chunk is declared failed. */
@@ -31,7 +29,6 @@ export interface FetcherSettings {
 
 export const DEFAULT_FETCHER_SETTINGS: FetcherSettings = {
   pageSize: CONNECTWISE_MAX_PAGE_SIZE,
-  rowsPerPart: 10_000,
   safetyMarginMs: 5_000,
   maxRetries: 20,
   maxRetryDelaySeconds: 300,
@@ -55,17 +52,20 @@ export type FetchOutcome =
   | { kind: 'failed'; code: string; message: string };
 
 /**
- * Fetches one planned chunk into raw Parquet parts, resuming from its continuation token.
- * Pages forward-only inside the chunk's id range and window; writes a part every `rowsPerPart` rows and
- * before giving the chunk back; re-queues itself (the token is the last id written) before the deadline
- * or when the source rate-limits, so no invocation sleeps or runs past its deadline (DESIGN §4.6, §4.7, §5).
+ * Fetches one planned chunk into raw Parquet, resuming from its continuation token.
+ * Pages forward-only inside the chunk's id range and window, and writes each page as its own part, named by
+ * the page's first id. Page boundaries depend only on the data, never on when a deadline or a 429 struck,
+ * so a chunk that is re-run after a crash (or whose continuation raced its redelivered original) rewrites
+ * the very same objects: no record is lost or doubled (DESIGN §4.3). Memory holds one page (§4.6).
+ * Before the deadline, or when the source rate-limits, the chunk re-queues itself with the last id
+ * written as its token, so no invocation sleeps or runs past its deadline (§4.7, §5).
  */
 export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): Promise<FetchOutcome> {
   const { data, tenantId, jobId } = event;
   const { settings } = deps;
   const previous: Continuation = data.continuation ?? {
     afterId: data.idRange.from - 1,
-    nextPart: 0,
+    partsWritten: 0,
     recordsSoFar: 0,
     apiCallsSoFar: 0,
     retries: 0,
@@ -76,42 +76,40 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
   // The window closes at the job's start, which also names the lake's date partition.
   const jobStartedAt = data.window.to;
   let cursor = startCursor(previous.afterId);
-  let written = { afterId: previous.afterId, nextPart: previous.nextPart, records: previous.recordsSoFar };
-  let buffer: RawRow[] = [];
+  let written = { afterId: previous.afterId, parts: previous.partsWritten, records: previous.recordsSoFar };
   let client: ConnectWiseReader | undefined;
-
-  const flush = async () => {
-    if (buffer.length === 0) return;
-    const key = partKey(written.nextPart);
-    await deps.lake.put(
-      key,
-      encodeRawParquet(buffer, { tenantId, table: data.table, jobId, chunkId: data.chunkId, fetchedAt }),
-    );
-    written = {
-      afterId: buffer[buffer.length - 1]!.id,
-      nextPart: written.nextPart + 1,
-      records: written.records + buffer.length,
-    };
-    buffer = [];
+  const chunk = {
+    tenantId,
+    service: data.service,
+    table: data.table,
+    jobStartedAt,
+    jobId,
+    chunkId: data.chunkId,
   };
-  const partKey = (part: number) =>
-    rawObjectKey({
+  const writePage = async (page: RawRecord[]) => {
+    if (page.length === 0) return;
+    const rows = page.map(toRawRow);
+    const body = encodeRawParquet(rows, {
       tenantId,
-      service: data.service,
       table: data.table,
-      jobStartedAt,
       jobId,
       chunkId: data.chunkId,
-      part,
+      fetchedAt,
     });
+    await deps.lake.put(rawObjectKey(chunk, rows[0]!.id), body);
+    written = {
+      afterId: rows[rows.length - 1]!.id,
+      parts: written.parts + 1,
+      records: written.records + rows.length,
+    };
+  };
   const apiCalls = () => previous.apiCallsSoFar + (client?.apiCalls ?? 0);
   const head = () => ({ tenantId, jobId, occurredAt: deps.clock.now() });
 
   const continueLater = async (reason: 'deadline' | 'retry', delaySeconds: number): Promise<FetchOutcome> => {
-    await flush();
     const continuation: Continuation = {
       afterId: written.afterId,
-      nextPart: written.nextPart,
+      partsWritten: written.parts,
       recordsSoFar: written.records,
       apiCallsSoFar: apiCalls(),
       retries: previous.retries + (reason === 'retry' ? 1 : 0),
@@ -130,8 +128,7 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
   };
 
   const fail = async (error: unknown): Promise<FetchOutcome> => {
-    // Keep what was fetched: the watermark is held back anyway, and the rows are valid source data.
-    await flush();
+    // What was written stays: the watermark is held back anyway, and the rows are valid source data.
     const failure = { code: errorCode(error), message: errorMessage(error), retryable: isRetryable(error) };
     await deps.bus.publish([
       makeEvent(
@@ -169,12 +166,11 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
         cursor,
         page.map((record) => record.id),
         settings.pageSize,
+        `tenant ${tenantId}, table ${data.table}, chunk ${data.chunkId}`,
       );
-      for (const record of page) buffer.push(toRawRow(record));
-      if (buffer.length >= settings.rowsPerPart) await flush();
+      await writePage(page);
       slowestPageMs = Math.max(slowestPageMs, deps.clock.now().getTime() - pageStarted);
     }
-    await flush();
   } catch (error) {
     if (error instanceof DeadlineReachedError || error instanceof BudgetExhaustedError) {
       // Not the source's fault: continue without counting a retry (the budget frees within seconds).
@@ -193,7 +189,8 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
     return await continueLater('retry', Math.min(900, Math.max(0, delay)));
   }
 
-  const objectKeys = Array.from({ length: written.nextPart }, (_, part) => partKey(part));
+  // Every part of the chunk, including those written by earlier invocations of it.
+  const objectKeys = await deps.lake.list(rawChunkPrefix(chunk));
   await deps.bus.publish([
     makeEvent(
       'ChunkFetched',

@@ -18,10 +18,10 @@ export const failureSchema = z.strictObject({
 });
 export type Failure = z.infer<typeof failureSchema>;
 
-/** Where a chunk resumes: after the last id written, with the next part number (DESIGN §4.7). */
+/** Where a chunk resumes: after the last id written (DESIGN §4.7), with what was done so far. */
 export const continuationSchema = z.strictObject({
   afterId: z.number().int(),
-  nextPart: z.number().int().nonnegative(),
+  partsWritten: z.number().int().nonnegative(),
   recordsSoFar: z.number().int().nonnegative(),
   apiCallsSoFar: z.number().int().nonnegative(),
   /** How many times this chunk was put back on its queue because of rate limits or transient errors. */

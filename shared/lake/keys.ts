@@ -1,21 +1,26 @@
 import { assertTenantId } from '../config/tenantId';
 
-/**
- * Raw object key (DESIGN §6): `{tenant}/raw/{service}/{table}/date=YYYY-MM-DD/{jobId}/{chunkId}-{part}.parquet`.
- * The date is the job's start (UTC), so one job's files sit under one partition and re-runs never move them.
- */
-export function rawObjectKey(parts: {
+export interface RawChunk {
   tenantId: string;
   service: string;
   table: string;
   jobStartedAt: string;
   jobId: string;
   chunkId: string;
-  part: number;
-}): string {
-  const date = parts.jobStartedAt.slice(0, 10);
-  const part = String(parts.part).padStart(5, '0');
-  return `${assertTenantId(parts.tenantId)}/raw/${parts.service}/${parts.table}/date=${date}/${parts.jobId}/${parts.chunkId}-${part}.parquet`;
+}
+
+/**
+ * The prefix of a chunk's raw parts (DESIGN §6): `{tenant}/raw/{service}/{table}/date=YYYY-MM-DD/{jobId}/{chunkId}-`.
+ * The date is the job's start (UTC), so one job's files sit under one partition and re-runs never move them.
+ */
+export function rawChunkPrefix(chunk: RawChunk): string {
+  const date = chunk.jobStartedAt.slice(0, 10);
+  return `${assertTenantId(chunk.tenantId)}/raw/${chunk.service}/${chunk.table}/date=${date}/${chunk.jobId}/${chunk.chunkId}-`;
+}
+
+/** A raw part, named by its first record id, zero-padded so keys sort in id order (ids are 32-bit). */
+export function rawObjectKey(chunk: RawChunk, firstId: number): string {
+  return `${rawChunkPrefix(chunk)}${String(firstId).padStart(10, '0')}.parquet`;
 }
 
 export function rawTablePrefix(tenantId: string, service: string, table: string): string {

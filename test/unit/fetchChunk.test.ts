@@ -40,11 +40,17 @@ function given(source: FakeConnectWise, overrides: Partial<FetcherDeps> = {}) {
     bus,
     queue,
     clock,
-    settings: { ...DEFAULT_FETCHER_SETTINGS, pageSize: 100, rowsPerPart: 250 },
+    settings: { ...DEFAULT_FETCHER_SETTINGS, pageSize: 100 },
     deadline: () => deadline,
     ...overrides,
   };
   return { lake, bus, queue, clock, deps };
+}
+
+function singleObject(lake: InMemoryObjectStore, key: string): InMemoryObjectStore {
+  const only = new InMemoryObjectStore();
+  only.objects.set(key, lake.objects.get(key)!);
+  return only;
 }
 
 async function idsInLake(lake: InMemoryObjectStore): Promise<number[]> {
@@ -59,22 +65,53 @@ async function idsInLake(lake: InMemoryObjectStore): Promise<number[]> {
 }
 
 describe('fetchChunk', () => {
-  it('given 620 records, when fetched in pages of 100, then parts of a page plus at most 250 rows hold each record once and ChunkFetched lists them', async () => {
+  it('given 620 records, when fetched in pages of 100, then each page is a part named by its first id and ChunkFetched lists them', async () => {
     const source = new FakeConnectWise({ tickets: makeRecords(range(1, 620)) });
     const { lake, bus, deps } = given(source);
 
     const outcome = await fetchChunk(planned(1, 620), deps);
 
     expect(outcome).toMatchObject({ kind: 'fetched', records: 620 });
-    expect([...lake.objects.keys()]).toEqual([
-      'acme/raw/connectwise/tickets/date=2026-01-15/job-1/c00003-00000.parquet',
-      'acme/raw/connectwise/tickets/date=2026-01-15/job-1/c00003-00001.parquet',
-      'acme/raw/connectwise/tickets/date=2026-01-15/job-1/c00003-00002.parquet',
-    ]);
+    const prefix = 'acme/raw/connectwise/tickets/date=2026-01-15/job-1/c00003-';
+    expect([...lake.objects.keys()].sort()).toEqual(
+      [1, 101, 201, 301, 401, 501, 601].map((id) => `${prefix}${String(id).padStart(10, '0')}.parquet`),
+    );
     expect(await idsInLake(lake)).toEqual(range(1, 620));
     const [fetched] = bus.ofType('ChunkFetched');
-    expect(fetched!.data).toMatchObject({ records: 620, apiCalls: 7, objectKeys: [...lake.objects.keys()] });
+    expect(fetched!.data).toMatchObject({
+      records: 620,
+      apiCalls: 7,
+      objectKeys: [...lake.objects.keys()].sort(),
+    });
     expect(source.calls.every((call) => call.options?.pageSize === 100)).toBe(true);
+  });
+
+  it('given a chunk cut short by a deadline, when its continuation finishes it, then the parts are the same objects with the same rows as an uninterrupted fetch', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 450)) });
+    const uninterrupted = given(source);
+    await fetchChunk(planned(1, 450), uninterrupted.deps);
+
+    const interrupted = given(source);
+    let pages = 0;
+    const listPage = source.listPage.bind(source);
+    const slowSource = Object.assign(Object.create(source) as FakeConnectWise, {
+      listPage: async (...args: Parameters<FakeConnectWise['listPage']>) => {
+        if (++pages === 2) interrupted.clock.advance(60_000);
+        return listPage(...args);
+      },
+    });
+    await fetchChunk(planned(1, 450), { ...interrupted.deps, clientFor: async () => slowSource });
+    const continuation = interrupted.queue.sent[0]!.event as ChunkPlannedEvent;
+    const later = interrupted.clock.time + 60_000;
+    await fetchChunk(continuation, { ...interrupted.deps, deadline: () => later });
+
+    const rowsByKey = async (lake: InMemoryObjectStore) =>
+      Object.fromEntries(
+        await Promise.all(
+          [...lake.objects.keys()].sort().map(async (key) => [key, await idsInLake(singleObject(lake, key))]),
+        ),
+      );
+    expect(await rowsByKey(interrupted.lake)).toEqual(await rowsByKey(uninterrupted.lake));
   });
 
   it('given a deadline that arrives mid-chunk, when fetched, then it writes what it has, re-queues from the last id written, and the continuation finishes the chunk exactly', async () => {
@@ -95,7 +132,7 @@ describe('fetchChunk', () => {
     const continuation = queue.sent[0]!.event as ChunkPlannedEvent;
     expect(continuation.data.continuation).toMatchObject({
       afterId: 300,
-      nextPart: 1,
+      partsWritten: 3,
       recordsSoFar: 300,
       sequence: 2,
     });
@@ -107,6 +144,7 @@ describe('fetchChunk', () => {
     expect(second).toMatchObject({ kind: 'fetched', records: 620 });
     expect(await idsInLake(lake)).toEqual(range(1, 620));
     expect(bus.ofType('ChunkFetched')[0]!.data).toMatchObject({ records: 620, invocations: 2 });
+    expect(lake.objects.size).toBe(7);
     expect(bus.ofType('ChunkFetched')[0]!.data.objectKeys).toEqual([...lake.objects.keys()].sort());
   });
 
@@ -149,7 +187,7 @@ describe('fetchChunk', () => {
     const event = planned(1, 10);
     event.data.continuation = {
       afterId: 0,
-      nextPart: 0,
+      partsWritten: 0,
       recordsSoFar: 0,
       apiCallsSoFar: 0,
       retries: DEFAULT_FETCHER_SETTINGS.maxRetries,
