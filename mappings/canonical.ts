@@ -1,0 +1,131 @@
+/**
+ * The canonical model: one definition per table, the single source of truth for the canonical Parquet
+ * schema, the DuckDB views and the validation of every source mapping (mappings/<source>/*.json).
+ */
+export type CanonicalType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'json';
+
+export interface CanonicalColumn {
+  name: string;
+  type: CanonicalType;
+  /** A row without a value here is rejected (quarantined) with a reason. */
+  required?: boolean;
+}
+
+export interface CanonicalTable {
+  name: CanonicalTableName;
+  /** The columns a mapping fills; identity and history columns are added by the pipeline. */
+  columns: CanonicalColumn[];
+}
+
+export const CANONICAL_TABLE_NAMES = ['companies', 'contacts', 'tickets', 'time_entries'] as const;
+export type CanonicalTableName = (typeof CANONICAL_TABLE_NAMES)[number];
+
+/** Every canonical row starts with these: which tenant and source record it comes from. */
+export const IDENTITY_COLUMNS: CanonicalColumn[] = [
+  { name: 'tenant_id', type: 'string', required: true },
+  { name: 'source', type: 'string', required: true },
+  { name: 'source_id', type: 'string', required: true },
+];
+
+/** SCD Type 2 columns (DESIGN §6): a version is valid from its source update time until the next version's. */
+export const HISTORY_COLUMNS: CanonicalColumn[] = [
+  { name: 'valid_from', type: 'timestamp', required: true },
+  { name: 'valid_to', type: 'timestamp' },
+  { name: 'is_current', type: 'boolean', required: true },
+  { name: 'record_hash', type: 'string', required: true },
+];
+
+const col = (name: string, type: CanonicalType, required = false): CanonicalColumn => ({
+  name,
+  type,
+  ...(required ? { required } : {}),
+});
+
+export const CANONICAL_TABLES: Record<CanonicalTableName, CanonicalTable> = {
+  companies: {
+    name: 'companies',
+    columns: [
+      col('company_id', 'integer', true),
+      col('identifier', 'string'),
+      col('name', 'string', true),
+      col('status', 'string'),
+      col('types', 'json'),
+      col('phone_number', 'string'),
+      col('website', 'string'),
+      col('city', 'string'),
+      col('state', 'string'),
+      col('zip', 'string'),
+      col('country', 'string'),
+      col('deleted', 'boolean'),
+      col('date_entered', 'timestamp'),
+      col('updated_at', 'timestamp', true),
+      col('custom_fields', 'json'),
+    ],
+  },
+  contacts: {
+    name: 'contacts',
+    columns: [
+      col('contact_id', 'integer', true),
+      col('first_name', 'string'),
+      col('last_name', 'string'),
+      col('company_id', 'integer'),
+      col('company_name', 'string'),
+      col('title', 'string'),
+      col('email', 'string'),
+      col('phone', 'string'),
+      col('inactive', 'boolean'),
+      col('updated_at', 'timestamp', true),
+      col('custom_fields', 'json'),
+    ],
+  },
+  tickets: {
+    name: 'tickets',
+    columns: [
+      col('ticket_id', 'integer', true),
+      col('summary', 'string'),
+      col('record_type', 'string'),
+      col('status', 'string'),
+      col('priority', 'string'),
+      col('board', 'string'),
+      col('type', 'string'),
+      col('severity', 'string'),
+      col('impact', 'string'),
+      col('company_id', 'integer'),
+      col('company_name', 'string'),
+      col('contact_id', 'integer'),
+      col('contact_name', 'string'),
+      col('owner', 'string'),
+      col('date_entered', 'timestamp'),
+      col('updated_at', 'timestamp', true),
+      col('required_date', 'timestamp'),
+      col('closed_date', 'timestamp'),
+      col('closed', 'boolean'),
+      col('actual_hours', 'number'),
+      col('budget_hours', 'number'),
+      col('custom_fields', 'json'),
+    ],
+  },
+  time_entries: {
+    name: 'time_entries',
+    columns: [
+      col('time_entry_id', 'integer', true),
+      col('company_id', 'integer'),
+      col('company_name', 'string'),
+      col('charge_to_type', 'string'),
+      col('charge_to_id', 'integer'),
+      col('ticket_id', 'integer'),
+      col('member', 'string'),
+      col('work_type', 'string'),
+      col('time_start', 'timestamp', true),
+      col('time_end', 'timestamp'),
+      col('actual_hours', 'number'),
+      col('billed_hours', 'number'),
+      col('billable_option', 'string'),
+      col('status', 'string'),
+      col('notes', 'string'),
+      col('date_entered', 'timestamp'),
+      col('updated_at', 'timestamp', true),
+      col('custom_fields', 'json'),
+    ],
+  },
+};

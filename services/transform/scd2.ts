@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { CanonicalRow } from '../../mappings/compile';
+
+/** Columns that change on every source update without the content changing: left out of the hash. */
+const VOLATILE_COLUMNS = new Set(['updated_at']);
+
+/** A stable hash of a row's mapped content, independent of key order. */
+export function recordHash(row: CanonicalRow): string {
+  const content = Object.keys(row)
+    .filter((column) => !VOLATILE_COLUMNS.has(column))
+    .sort()
+    .map((column) => {
+      const value = row[column];
+      return [column, value instanceof Date ? value.toISOString() : value];
+    });
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 32);
+}
+
+export interface Version {
+  /** The business key: tenant, source and source id. */
+  key: string;
+  /** The source's last-updated time of this version. */
+  validFrom: Date;
+  row: CanonicalRow;
+}
+
+export interface HistoryRow {
+  key: string;
+  row: CanonicalRow;
+  valid_from: Date;
+  /** The next version's valid_from; null while current. */
+  valid_to: Date | null;
+  is_current: boolean;
+  record_hash: string;
+}
+
+/**
+ * SCD Type 2 history from any bag of versions (DESIGN §4.4): the result depends only on the set of
+ * versions, never on the order chunks finished or how often a version was delivered. Per key, versions
+ * are ordered by valid_from; a version whose content equals its predecessor's is not a new version; two
+ * different versions stamped with the same second keep the one with the greater hash, so the choice is
+ * deterministic and intervals never have zero length. Intervals are contiguous, and exactly one row per
+ * key is current.
+ */
+export function buildHistory(versions: readonly Version[]): HistoryRow[] {
+  const byKey = new Map<string, Array<Version & { hash: string }>>();
+  for (const version of versions) {
+    const list = byKey.get(version.key) ?? [];
+    list.push({ ...version, hash: recordHash(version.row) });
+    byKey.set(version.key, list);
+  }
+  const history: HistoryRow[] = [];
+  for (const key of [...byKey.keys()].sort()) {
+    const ordered = byKey
+      .get(key)!
+      .sort(
+        (a, b) =>
+          a.validFrom.getTime() - b.validFrom.getTime() || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0),
+      );
+    const kept: Array<Version & { hash: string }> = [];
+    for (const version of ordered) {
+      const previous = kept[kept.length - 1];
+      if (previous && previous.validFrom.getTime() === version.validFrom.getTime()) {
+        kept[kept.length - 1] = version; // same second: the greater hash wins (sorted ascending)
+        if (kept.length > 1 && kept[kept.length - 2]!.hash === version.hash) kept.pop();
+        continue;
+      }
+      if (previous && previous.hash === version.hash) continue; // unchanged content: not a new version
+      kept.push(version);
+    }
+    kept.forEach((version, index) => {
+      const next = kept[index + 1];
+      history.push({
+        key,
+        row: version.row,
+        valid_from: version.validFrom,
+        valid_to: next ? next.validFrom : null,
+        is_current: next === undefined,
+        record_hash: version.hash,
+      });
+    });
+  }
+  return history;
+}

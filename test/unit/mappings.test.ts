@@ -1,0 +1,136 @@
+import { CANONICAL_TABLES } from '../../mappings/canonical';
+import { compileMapping } from '../../mappings/compile';
+import { CONNECTWISE_MAPPING_DOCUMENTS, connectWiseMapping } from '../../mappings';
+import { mappingProblems } from '../../mappings/mappingSchema';
+
+// A real-shaped ticket (reference/source-apis.md §1.8), with nulls, unicode, a padded updatedBy and custom fields.
+const TICKET = {
+  id: 69,
+  summary: '  Schedule and Execute Conversion  ',
+  recordType: 'ServiceTicket',
+  board: { id: 1, name: 'Þjónustuborð', _info: { board_href: 'https://example.com/service/boards/1' } },
+  status: { id: 1, name: 'New' },
+  company: { id: 2, identifier: 'YourCompany', name: 'Zürich Dental GmbH' },
+  contact: { id: 2, name: 'Arnie Bellini' },
+  priority: { id: 4, name: 'Priority 3 - Normal Response', sort: 6 },
+  requiredDate: '2017-03-03T00:00:00Z',
+  severity: 'Medium',
+  impact: 'Medium',
+  closedFlag: false,
+  closedDate: null,
+  actualHours: 1.5,
+  customFields: [
+    {
+      id: 1,
+      caption: 'Story Points',
+      type: 'Number',
+      entryMethod: 'EntryField',
+      numberOfDecimals: 0,
+      value: 5,
+    },
+  ],
+  unknownNewField: { anything: true },
+  _info: {
+    dateEntered: '2005-05-27T17:30:19Z',
+    lastUpdated: '2016-03-08T21:59:20Z',
+    updatedBy: 'trigger        ',
+  },
+};
+
+describe('canonical mappings', () => {
+  it('given every shipped mapping, when validated against the canonical model, then there is no problem', () => {
+    for (const [table, document] of Object.entries(CONNECTWISE_MAPPING_DOCUMENTS)) {
+      expect(mappingProblems(document, `connectwise/${table}`)).toEqual([]);
+      expect(Object.keys((document as { columns: object }).columns).sort()).toEqual(
+        CANONICAL_TABLES[table as 'tickets'].columns.map((column) => column.name).sort(),
+      );
+    }
+  });
+
+  it('given a mapping that fills a column the model does not have, or leaves one without a default, when validated, then both are named', () => {
+    const document = structuredClone(CONNECTWISE_MAPPING_DOCUMENTS.tickets) as {
+      columns: Record<string, unknown>;
+    };
+    document.columns.colour = { from: 'colour' };
+    delete document.columns.summary;
+    expect(mappingProblems(document, 'tickets.json')).toEqual([
+      'tickets.json: column "colour" is not a column of canonical table tickets',
+      'tickets.json: canonical column tickets.summary has no mapping and no declared default',
+    ]);
+    expect(() => compileMapping(document, 'tickets.json')).toThrow(/colour/);
+  });
+
+  it('given a real-shaped ticket, when mapped, then every canonical column has the expected value', () => {
+    const result = connectWiseMapping('tickets').map(TICKET);
+    expect(result).toEqual({
+      ok: true,
+      row: {
+        ticket_id: 69,
+        summary: 'Schedule and Execute Conversion',
+        record_type: 'ServiceTicket',
+        status: 'New',
+        priority: 'Priority 3 - Normal Response',
+        board: 'Þjónustuborð',
+        type: null,
+        severity: 'Medium',
+        impact: 'Medium',
+        company_id: 2,
+        company_name: 'Zürich Dental GmbH',
+        contact_id: 2,
+        contact_name: 'Arnie Bellini',
+        owner: null,
+        date_entered: new Date('2005-05-27T17:30:19Z'),
+        updated_at: new Date('2016-03-08T21:59:20Z'),
+        required_date: new Date('2017-03-03T00:00:00Z'),
+        closed_date: null,
+        closed: false,
+        actual_hours: 1.5,
+        budget_hours: null,
+        custom_fields: JSON.stringify(TICKET.customFields),
+      },
+    });
+  });
+
+  it('given a contact with several communication items, when mapped, then the default email is chosen and a missing flag takes its default', () => {
+    const result = connectWiseMapping('contacts').map({
+      id: 2,
+      firstName: 'Arnie',
+      lastName: 'Bellini',
+      company: { id: 2, name: 'TestCompany' },
+      communicationItems: [
+        { id: 1, value: 'other@example.com', defaultFlag: false, communicationType: 'Email' },
+        { id: 2, value: '8139357100', defaultFlag: true, communicationType: 'Phone' },
+        { id: 3, value: 'Arnie@YourCompany.com', defaultFlag: true, communicationType: 'Email' },
+      ],
+      _info: { lastUpdated: '2024-01-01T00:00:00Z' },
+    });
+    expect(result.ok && result.row).toMatchObject({
+      email: 'Arnie@YourCompany.com',
+      inactive: false,
+      company_name: 'TestCompany',
+      title: null,
+    });
+  });
+
+  it.each([
+    ['a missing id', { ...TICKET, id: undefined }, 'missing required field "id" (canonical ticket_id)'],
+    [
+      'an id of the wrong type',
+      { ...TICKET, id: 'sixty-nine' },
+      '"id": expected an integer, got "sixty-nine"',
+    ],
+    [
+      'hours that are not a number',
+      { ...TICKET, actualHours: 'lots' },
+      '"actualHours": expected a number, got "lots"',
+    ],
+    [
+      'a broken timestamp',
+      { ...TICKET, _info: { lastUpdated: 'yesterday' } },
+      '"_info/lastUpdated": expected an ISO timestamp, got "yesterday"',
+    ],
+    ['not an object', [1, 2], 'the record is not a JSON object'],
+  ])('given %s, when mapped, then it is rejected with the reason', (_case, record, reason) => {
+    expect(connectWiseMapping('tickets').map(record)).toEqual({ ok: false, reason });
+  });
+});

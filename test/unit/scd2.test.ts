@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { buildHistory, type Version } from '../../services/transform/scd2';
+
+const at = (second: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, second));
+const version = (key: string, second: number, status: string): Version => ({
+  key,
+  validFrom: at(second),
+  row: { ticket_id: 1, status, updated_at: at(second) },
+});
+
+describe('buildHistory (SCD Type 2)', () => {
+  it('given three versions of a ticket, when built, then each is valid until the next and only the last is current', () => {
+    const history = buildHistory([
+      version('t1', 30, 'Closed'),
+      version('t1', 10, 'New'),
+      version('t1', 20, 'In Progress'),
+    ]);
+    expect(history.map((row) => [row.row.status, row.valid_from, row.valid_to, row.is_current])).toEqual([
+      ['New', at(10), at(20), false],
+      ['In Progress', at(20), at(30), false],
+      ['Closed', at(30), null, true],
+    ]);
+  });
+
+  it('given an update that changes no mapped content, when built, then it is not a new version', () => {
+    const history = buildHistory([version('t1', 10, 'New'), version('t1', 20, 'New')]);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ valid_from: at(10), is_current: true });
+  });
+
+  it('given any versions delivered in any order with duplicates, when built, then the history equals the one from the ordered de-duplicated versions, with one current row per key and contiguous intervals', () => {
+    const versionArb = fc.record({
+      key: fc.constantFrom('a', 'b', 'c'),
+      second: fc.integer({ min: 0, max: 20 }),
+      status: fc.constantFrom('New', 'Open', 'Closed'),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(versionArb, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.func(fc.integer()),
+        (specs, duplicates, order) => {
+          const versions = specs.map((spec) => version(spec.key, spec.second, spec.status));
+          const delivered = [...versions, ...duplicates.map((index) => versions[index % versions.length]!)]
+            .map((entry, index) => ({ entry, sortKey: order(index) }))
+            .sort((a, b) => a.sortKey - b.sortKey)
+            .map(({ entry }) => entry);
+          const unique = [
+            ...new Map(
+              versions.map((entry) => [
+                `${entry.key}|${entry.validFrom.toISOString()}|${entry.row.status}`,
+                entry,
+              ]),
+            ).values(),
+          ];
+          const ordered = unique.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime());
+
+          const history = buildHistory(delivered);
+
+          expect(history).toEqual(buildHistory(ordered));
+          for (const key of new Set(versions.map((entry) => entry.key))) {
+            const rows = history.filter((row) => row.key === key);
+            expect(rows.filter((row) => row.is_current)).toHaveLength(1);
+            rows.forEach((row, index) => {
+              const next = rows[index + 1];
+              if (next) {
+                expect(row.valid_to).toEqual(next.valid_from);
+                expect(row.valid_from.getTime()).toBeLessThan(next.valid_from.getTime());
+                expect(row.record_hash).not.toBe(next.record_hash);
+              } else expect(row.valid_to).toBeNull();
+            });
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
