@@ -7,12 +7,14 @@ import { makeHandler as makeDiscoveryHandler } from '../services/discovery/handl
 import { makeHandler as makeFetcherHandler } from '../services/fetcher/handler';
 import { DEFAULT_FETCHER_SETTINGS, type FetcherSettings } from '../services/fetcher/fetchChunk';
 import { makeHandler as makeProgressHandler } from '../services/progress/handler';
+import { makeHandler as makeTransformHandler } from '../services/transform/handler';
 import { listJobs, readJobProgress, type JobProgress } from '../services/progress/readProgress';
 import type { LoadedTenants } from '../shared/config/tenantsFile';
 import { connectWiseClientFactory } from '../shared/connectwise/clientFactory';
 import type { ConnectWiseClientOptions } from '../shared/connectwise/client';
 import { CONSUMER_SERVICES, QUEUE_SETTINGS, type ConsumerService } from '../shared/events/routing';
-import { systemClock, type Log, type MetricsPublisher } from '../shared/ports';
+import { systemClock, type EventBus, type Log, type MetricsPublisher } from '../shared/ports';
+import type { SqsHandler } from '../shared/runtime/sqsConsumer';
 import { EmfFileMetrics } from './adapters/emfFileMetrics';
 import { FileLog } from './adapters/fileLog';
 import { FsObjectStore } from './adapters/fsObjectStore';
@@ -29,20 +31,34 @@ export interface LocalPipelineOptions {
   stateDir: string;
   planner?: Partial<PlannerSettings>;
   fetcher?: Partial<FetcherSettings>;
-  runtime?: Partial<RuntimeSettings>;
+  /** Per-service overrides of the runtime settings; services not named keep their defaults. */
+  runtime?: RuntimeOverrides;
   /** Test seams for the ConnectWise client (fetch, retry timings). */
   client?: Partial<
     Pick<ConnectWiseClientOptions, 'fetch' | 'retry' | 'requestTimeoutMs' | 'sleep' | 'random'>
   >;
   log?: Log;
   metrics?: MetricsPublisher;
+  /**
+   * Fault-injection seams (test/faults): wrap each consumer's handler (crashes before or after it runs,
+   * reordered batches) or the bus its handlers publish to (partial PutEvents failures, duplicate deliveries).
+   * Discovery keeps the plain bus: a failing start of a job surfaces to the caller, who starts it again.
+   */
+  wrapHandler?: (service: ConsumerService, handler: SqsHandler) => SqsHandler;
+  wrapBus?: (bus: EventBus) => EventBus;
+}
+
+export interface RuntimeOverrides {
+  invocationTimeoutMs?: Partial<Record<ConsumerService, number>>;
+  concurrency?: Partial<Record<ConsumerService, number>>;
+  failedVisibilitySeconds?: number;
 }
 
 export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   invocationTimeoutMs: Object.fromEntries(
     CONSUMER_SERVICES.map((service) => [service, QUEUE_SETTINGS[service].timeoutSeconds * 1000]),
   ) as Record<ConsumerService, number>,
-  concurrency: { 'chunk-planner': 4, fetcher: 8, progress: 1 },
+  concurrency: { 'chunk-planner': 4, fetcher: 8, transform: 2, progress: 1 },
   failedVisibilitySeconds: 1,
 };
 
@@ -69,7 +85,15 @@ export class LocalPipeline {
     const metrics = options.metrics ?? new EmfFileMetrics(join(options.stateDir, 'logs', 'metrics.jsonl'));
     this.state = new LocalStateStore(join(options.stateDir, 'state.log'));
     this.lake = new FsObjectStore(options.lakeDir);
-    const runtimeSettings: RuntimeSettings = { ...DEFAULT_RUNTIME_SETTINGS, ...options.runtime };
+    const runtimeSettings: RuntimeSettings = {
+      invocationTimeoutMs: {
+        ...DEFAULT_RUNTIME_SETTINGS.invocationTimeoutMs,
+        ...options.runtime?.invocationTimeoutMs,
+      },
+      concurrency: { ...DEFAULT_RUNTIME_SETTINGS.concurrency, ...options.runtime?.concurrency },
+      failedVisibilitySeconds:
+        options.runtime?.failedVisibilitySeconds ?? DEFAULT_RUNTIME_SETTINGS.failedVisibilitySeconds,
+    };
     const queue = (name: string, service: ConsumerService, deadLetterQueue?: LocalQueue) =>
       new LocalQueue({
         name,
@@ -86,6 +110,9 @@ export class LocalPipeline {
       CONSUMER_SERVICES.map((service) => [service, queue(service, service, this.deadLetterQueues[service])]),
     ) as Record<ConsumerService, LocalQueue>;
     this.bus = new LocalEventBus(this.queues);
+    const bus = options.wrapBus?.(this.bus) ?? this.bus;
+    const wrap = (service: ConsumerService, handler: SqsHandler) =>
+      options.wrapHandler?.(service, handler) ?? handler;
     const registry = new TenantsFileRegistry(options.tenants);
     const clientFor = connectWiseClientFactory({
       registry,
@@ -100,33 +127,53 @@ export class LocalPipeline {
     this.runtime = new LocalRuntime(
       this.queues,
       {
-        'chunk-planner': makePlannerHandler({
-          idempotencyOptions,
-          clientFor,
-          state: this.state,
-          bus: this.bus,
-          log: this.log,
-          settings: { ...DEFAULT_PLANNER_SETTINGS, ...options.planner },
-        }),
-        fetcher: makeFetcherHandler({
-          idempotencyOptions,
-          clientFor,
-          lake: this.lake,
-          bus: this.bus,
-          queue: new LocalWorkQueue(this.queues.fetcher, 'fetcher'),
-          clock: systemClock,
-          log: this.log,
-          settings: fetcherSettings,
-          idempotency: this.state,
-        }),
-        progress: makeProgressHandler({
-          idempotencyOptions,
-          state: this.state,
-          bus: this.bus,
-          clock: systemClock,
-          log: this.log,
-          metrics,
-        }),
+        'chunk-planner': wrap(
+          'chunk-planner',
+          makePlannerHandler({
+            idempotencyOptions,
+            clientFor,
+            state: this.state,
+            bus,
+            log: this.log,
+            settings: { ...DEFAULT_PLANNER_SETTINGS, ...options.planner },
+          }),
+        ),
+        fetcher: wrap(
+          'fetcher',
+          makeFetcherHandler({
+            idempotencyOptions,
+            clientFor,
+            lake: this.lake,
+            bus,
+            queue: new LocalWorkQueue(this.queues.fetcher, 'fetcher'),
+            clock: systemClock,
+            log: this.log,
+            settings: fetcherSettings,
+            idempotency: this.state,
+          }),
+        ),
+        transform: wrap(
+          'transform',
+          makeTransformHandler({
+            idempotencyOptions,
+            lake: this.lake,
+            bus,
+            clock: systemClock,
+            log: this.log,
+            idempotency: this.state,
+          }),
+        ),
+        progress: wrap(
+          'progress',
+          makeProgressHandler({
+            idempotencyOptions,
+            state: this.state,
+            bus,
+            clock: systemClock,
+            log: this.log,
+            metrics,
+          }),
+        ),
       },
       runtimeSettings,
       this.log,

@@ -1,7 +1,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { CONSUMER_SERVICES, QUEUE_SETTINGS, type ConsumerService } from '../shared/events/routing';
 import type { Log } from '../shared/ports';
-import type { SqsHandler } from '../shared/runtime/sqsConsumer';
+import { recordFailureReason, type SqsHandler } from '../shared/runtime/sqsConsumer';
 import type { LocalQueue } from './adapters/localQueue';
 
 export interface RuntimeSettings {
@@ -109,24 +109,38 @@ export class LocalRuntime {
     };
     const context = lambdaContext(service, started, timeoutMs);
     this.stats.invocations[service]++;
-    let failed: Set<string>;
+    // Failed records by messageId, with why: the error is kept on the message, so a DLQ shows it.
+    let failed: Map<string, string>;
     try {
       const response = await this.handlers[service](event, context);
-      failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+      failed = new Map(
+        response.batchItemFailures.map((failure) => [
+          failure.itemIdentifier,
+          recordFailureReason(failure) ?? 'reported as a batch item failure',
+        ]),
+      );
     } catch (error) {
       this.log.error('invocation failed', { service, error: (error as Error).message });
-      failed = new Set(messages.map((message) => message.messageId));
+      failed = new Map(
+        messages.map((message) => [message.messageId, `invocation failed: ${(error as Error).message}`]),
+      );
     }
     const elapsedMs = Date.now() - started;
     if (elapsedMs > timeoutMs) {
       // Lambda would have killed this invocation: nothing it did counts as acknowledged.
       this.stats.overruns.push({ service, elapsedMs, timeoutMs });
-      failed = new Set(messages.map((message) => message.messageId));
+      failed = new Map(
+        messages.map((message) => [
+          message.messageId,
+          `invocation ran past its deadline (${elapsedMs} ms > ${timeoutMs} ms)`,
+        ]),
+      );
     }
     for (const message of messages) {
-      if (failed.has(message.messageId)) {
+      const reason = failed.get(message.messageId);
+      if (reason !== undefined) {
         this.stats.failedRecords[service]++;
-        queue.release(message.receipt!, this.settings.failedVisibilitySeconds);
+        queue.release(message.receipt!, this.settings.failedVisibilitySeconds, reason);
       } else {
         queue.delete(message.receipt!);
       }

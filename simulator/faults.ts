@@ -2,8 +2,8 @@
  * Throttling, fault injection and latency (reference source-apis.md §1.9–1.11). All randomness is seeded so a
  * failing run can be replayed.
  */
-import { mulberry32 } from './prng';
-import type { FaultOptions, LatencyOptions } from './types';
+import { hashString, mix32, mulberry32 } from './prng';
+import type { FaultOptions, InjectedFault, LatencyOptions } from './types';
 
 /**
  * Per-tenant token bucket. ConnectWise says integrations above ~1,000 requests/minute will be throttled
@@ -37,12 +37,18 @@ export class TokenBucket {
   }
 }
 
-export type Fault = 'none' | '429' | '500' | '502' | '503';
+export type Fault = 'none' | InjectedFault;
 
-/** Draws one fault per request from a seeded PRNG: the same seed and request order give the same faults. */
+/**
+ * Draws one fault per request from a seeded PRNG: the same seed and request order give the same faults.
+ * With `keyedByRequest` and a request key (method, path and the query without its time-dependent conditions),
+ * the draw depends on the tenant, the key and how many times that tenant sent that key before, not on arrival order: concurrent workers then
+ * meet the same faults on every run, so a test's request count is reproducible.
+ */
 export class FaultInjector {
   private readonly random: () => number;
   private readonly only: Set<string> | undefined;
+  private readonly occurrences = new Map<string, number>();
 
   constructor(private readonly options: FaultOptions = {}) {
     this.random = mulberry32(options.seed ?? 1);
@@ -55,23 +61,54 @@ export class FaultInjector {
     return this.options.retryAfterSeconds ?? 1;
   }
 
-  draw(companyId: string): Fault {
-    if (this.only && !this.only.has(companyId.toLowerCase())) return 'none';
-    const { rate429 = 0, rate500Timeout = 0, rate502 = 0, rate503 = 0 } = this.options;
-    if (rate429 + rate500Timeout + rate502 + rate503 <= 0) return 'none';
-    let u = this.random();
-    for (const [fault, rate] of [
-      ['429', rate429],
-      ['500', rate500Timeout],
-      ['502', rate502],
-      ['503', rate503],
-    ] as const) {
+  get slowMs(): number {
+    return this.options.slowMs ?? 5000;
+  }
+
+  /** Whether forward-only lists of this tenant ignore pageId (a looping Link header). */
+  ignoresPageId(companyId: string): boolean {
+    return this.options.ignorePageId === true && this.applies(companyId);
+  }
+
+  draw(companyId: string, requestKey?: string): Fault {
+    if (!this.applies(companyId)) return 'none';
+    const o = this.options;
+    const rates = [
+      ['429', o.rate429 ?? 0],
+      ['500', o.rate500Timeout ?? 0],
+      ['502', o.rate502 ?? 0],
+      ['503', o.rate503 ?? 0],
+      ['reset', o.rateReset ?? 0],
+      ['truncated', o.rateTruncated ?? 0],
+      ['malformed', o.rateMalformed ?? 0],
+      ['notArray', o.rateNotArray ?? 0],
+      ['slow', o.rateSlow ?? 0],
+    ] as const;
+    if (rates.every(([, rate]) => rate <= 0)) return 'none';
+    let u =
+      o.keyedByRequest && requestKey !== undefined
+        ? this.keyed(`${companyId.toLowerCase()} ${requestKey}`)
+        : this.random();
+    for (const [fault, rate] of rates) {
       if (u < rate) return fault;
       u -= rate;
     }
     return 'none';
   }
+
+  private keyed(requestKey: string): number {
+    const occurrence = this.occurrences.get(requestKey) ?? 0;
+    this.occurrences.set(requestKey, occurrence + 1);
+    return mix32(this.options.seed ?? 1, hashString(requestKey), occurrence) / 4294967296;
+  }
+
+  private applies(companyId: string): boolean {
+    return !this.only || this.only.has(companyId.toLowerCase());
+  }
 }
+
+/** Garbage a proxy or a failing API node may answer with status 200. */
+export const MALFORMED_200_BODY = '<html><body><h1>Service Unavailable</h1></body></html>';
 
 /** Delay before a response is written: base + uniform jitter + a cost per returned record. */
 export class LatencyModel {

@@ -16,6 +16,7 @@ import {
   BAD_GATEWAY_502_BODY,
   FaultInjector,
   LatencyModel,
+  MALFORMED_200_BODY,
   TIMEOUT_500_BODY,
   TokenBucket,
   tooManyRequestsBody,
@@ -27,6 +28,7 @@ import { TenantData } from './store';
 import type {
   CwRecord,
   FaultOptions,
+  InjectedFault,
   RecordedRequest,
   RequestHook,
   SimulatedTenant,
@@ -59,6 +61,12 @@ interface Reply {
   records: number;
   headers?: Record<string, string>;
   contentType?: string;
+  /** An injected fault, recorded in the request log. */
+  fault?: InjectedFault;
+  /** Destroy the connection after the headers and half of the body. */
+  reset?: boolean;
+  /** Extra delay before answering (the `slow` fault). */
+  extraDelayMs?: number;
 }
 
 interface TenantState {
@@ -153,6 +161,37 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/**
+ * Identifies "the same request" for keyed fault draws: method, path and query, without `conditions`, whose
+ * window ends at the job's start time and so differs from run to run.
+ */
+function requestKey(method: string, url: URL): string {
+  const query = [...url.searchParams]
+    .filter(([key]) => key.toLowerCase() !== 'conditions')
+    .map(([key, value]) => `${key.toLowerCase()}=${value}`)
+    .sort();
+  return `${method} ${url.pathname.toLowerCase()}?${query.join('&')}`;
+}
+
+/** Applies a body or timing fault to a successful answer; error answers pass unchanged. */
+function corrupt(reply: Reply, fault: InjectedFault, slowMs: number): Reply {
+  if (fault === 'slow') return { ...reply, fault, extraDelayMs: slowMs };
+  if (reply.status !== 200) return reply;
+  const payload = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+  switch (fault) {
+    case 'reset':
+      return { ...reply, fault, reset: true };
+    case 'truncated':
+      return { ...reply, fault, body: payload.subarray(0, Math.floor(payload.length / 2)) };
+    case 'malformed':
+      return { ...reply, fault, body: MALFORMED_200_BODY };
+    case 'notArray':
+      return { ...reply, fault, body: '{}', records: 0 };
+    default:
+      return reply;
+  }
 }
 
 function maxInWindow(times: readonly number[], windowMs: number): number {
@@ -307,9 +346,17 @@ class SimulatorServer implements Simulator {
           : error(500, 'ConnectWiseApi', cause instanceof Error ? cause.message : String(cause));
     }
 
+    let answered = false;
+    if (reply.fault === 'slow') {
+      // A client that gives up before the slow answer is written still met the fault: record it when it leaves.
+      res.once('close', () => {
+        if (!answered) this.record(req, url, state, reply, startedAt);
+      });
+    }
     const send = () => {
       this.pending.delete(timer);
       if (res.destroyed) return;
+      answered = true;
       const payload = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
       res.writeHead(reply.status, {
         'Content-Type': reply.contentType ?? 'application/json; charset=utf-8',
@@ -321,27 +368,43 @@ class SimulatorServer implements Simulator {
         'x-server-name': 'SIMCWAPI01',
         ...reply.headers,
       });
-      res.end(payload);
-      const recorded: RecordedRequest = {
-        companyId: state?.config.companyId ?? null,
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        status: reply.status,
-        records: reply.records,
-        startedAt,
-        endedAt: Date.now(),
-      };
-      this.log.push(recorded);
-      try {
-        this.hook?.(recorded);
-      } catch (cause) {
-        console.error('simulator: onRequest hook threw', cause);
+      if (reply.reset) {
+        // Headers promise the whole body; the connection dies halfway (a reset mid-response).
+        res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.destroy());
+      } else {
+        res.end(payload);
       }
+      this.record(req, url, state, reply, startedAt);
     };
     // Latency is applied before answering, with a per-record cost (reference §1.11: a parameter, not a constant).
-    const timer = setTimeout(send, this.latency.delayMs(reply.records));
+    const timer = setTimeout(send, this.latency.delayMs(reply.records) + (reply.extraDelayMs ?? 0));
     this.pending.add(timer);
+  }
+
+  private record(
+    req: IncomingMessage,
+    url: URL,
+    state: TenantState | undefined,
+    reply: Reply,
+    startedAt: number,
+  ): void {
+    const recorded: RecordedRequest = {
+      companyId: state?.config.companyId ?? null,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: reply.status,
+      records: reply.records,
+      ...(reply.fault ? { fault: reply.fault } : {}),
+      startedAt,
+      endedAt: Date.now(),
+    };
+    this.log.push(recorded);
+    try {
+      this.hook?.(recorded);
+    } catch (cause) {
+      console.error('simulator: onRequest hook threw', cause);
+    }
   }
 
   private dispatch(
@@ -380,24 +443,37 @@ class SimulatorServer implements Simulator {
 
     const throttled = state.bucket.take(Date.now());
     if (!throttled.ok) return this.tooManyRequests(throttled.retryAfterSeconds);
-    switch (this.faults?.draw(state.config.companyId) ?? 'none') {
+    const fault = this.faults?.draw(state.config.companyId, requestKey(method, url)) ?? 'none';
+    switch (fault) {
       case '429':
-        return this.tooManyRequests(this.faults?.retryAfterSeconds ?? 1);
+        return { ...this.tooManyRequests(this.faults?.retryAfterSeconds ?? 1), fault };
       case '500':
-        return { status: 500, body: TIMEOUT_500_BODY, records: 0 };
+        return { status: 500, body: TIMEOUT_500_BODY, records: 0, fault };
       case '502':
         return {
           status: 502,
           body: BAD_GATEWAY_502_BODY,
           records: 0,
           contentType: 'text/html; charset=utf-8',
+          fault,
         };
       case '503':
-        return { status: 503, body: '', records: 0 };
-      case 'none':
+        return { status: 503, body: '', records: 0, fault };
+      default:
         break;
     }
+    const reply = this.answer(req, url, body, target, state);
+    return fault === 'none' ? reply : corrupt(reply, fault, this.faults?.slowMs ?? 0);
+  }
 
+  private answer(
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    target: Exclude<Route, { kind: 'unknown' | 'companyInfo' | 'systemInfo' }>,
+    state: TenantState,
+  ): Reply {
+    const method = req.method ?? 'GET';
     if (target.kind === 'api-unknown')
       return error(404, 'NotFound', `The resource '${url.pathname}' was not found.`);
     const expected = target.kind === 'search' ? 'POST' : 'GET';
@@ -494,7 +570,9 @@ class SimulatorServer implements Simulator {
           'orderBy cannot be used with forward-only pagination; results are ordered by id.',
         );
       }
-      const pageId = integerParam(params, 'pageId') ?? 0;
+      const pageId = this.faults?.ignoresPageId(state.config.companyId)
+        ? 0
+        : (integerParam(params, 'pageId') ?? 0);
       const page = table.forwardPage(filter, pageId, pageSize);
       const last = page[page.length - 1];
       indexes = page;

@@ -48,9 +48,33 @@ export interface FaultOptions {
   rate500Timeout?: number;
   rate502?: number;
   rate503?: number;
+  /** Probability that a 200 answer's connection is destroyed after the headers and half of the body. */
+  rateReset?: number;
+  /** Probability that a 200 answer's body is cut in half (a complete HTTP message holding truncated JSON). */
+  rateTruncated?: number;
+  /** Probability that a 200 answer's body is replaced by something that is not JSON. */
+  rateMalformed?: number;
+  /** Probability that a 200 answer's body is replaced by `{}` (valid JSON, but a list page must be an array). */
+  rateNotArray?: number;
+  /** Probability that an answer is delayed by an extra `slowMs` (to outlast the client's request timeout). */
+  rateSlow?: number;
+  /** Extra delay of a slow answer. Default 5000. */
+  slowMs?: number;
+  /** Forward-only lists ignore `pageId` and always answer the first page: a Link header that loops. */
+  ignorePageId?: boolean;
+  /**
+   * Draw each request's fault from its tenant, method, path and query (without the time-dependent conditions)
+   * and how often that request was sent before, instead of from arrival order. Concurrent clients then meet the
+   * same faults on every run, so request and fault counts are reproducible. Default false (arrival order).
+   */
+  keyedByRequest?: boolean;
   /** Restrict faults to these tenants. */
   onlyCompanyIds?: string[];
 }
+
+/** Faults the simulator injects (FaultOptions). */
+export type InjectedFault =
+  '429' | '500' | '502' | '503' | 'reset' | 'truncated' | 'malformed' | 'notArray' | 'slow';
 
 export interface RecordedRequest {
   /** The companyId claimed by the Basic auth header when it names a known tenant; otherwise null. */
@@ -61,6 +85,8 @@ export interface RecordedRequest {
   status: number;
   /** Number of entity records in the response body. */
   records: number;
+  /** The injected fault, when one was (`reset` answers are logged with the status their headers carried). */
+  fault?: InjectedFault;
   /** Epoch ms (real clock). */
   startedAt: number;
   endedAt: number;

@@ -188,6 +188,24 @@ export class LocalQueue {
     return [...this.messages.values()].map((message) => ({ ...message }));
   }
 
+  /**
+   * Moves every message of this queue (a DLQ) back to `source`, as a DLQ redrive does: receive count reset,
+   * error cleared, visible at once. Each message is written to the source before it is deleted here, so a
+   * crash in between leaves a duplicate (which consumers discard by event id), never a loss.
+   */
+  redriveTo(source: LocalQueue): QueueMessage[] {
+    const moved: QueueMessage[] = [];
+    for (const message of [...this.messages.values()]) {
+      if (message.receipt !== null) continue;
+      source.adopt({ ...message, receiveCount: 0, lastError: null, receipt: null, visibleAt: this.now() });
+      this.messages.delete(message.messageId);
+      this.log?.append({ op: 'delete', messageId: message.messageId });
+      moved.push({ ...message });
+    }
+    if (moved.length > 0) this.notify();
+    return moved;
+  }
+
   /** Resolves when anything is sent, deleted or released, or after `ms`. */
   waitForChange(ms: number): Promise<void> {
     return new Promise((resolve) => {

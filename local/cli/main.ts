@@ -8,6 +8,8 @@ import { listWatermarks } from '../../shared/state/watermarks';
 import { startSimulator, type Simulator } from '../../simulator';
 import { demoSimulatedTenants, demoTenants, DEMO_TENANTS } from '../demo';
 import { LocalPipeline } from '../pipeline';
+import { dlq } from './dlq';
+import { queryLake } from './query';
 import { renderProgress, renderSummary } from './render';
 
 const USAGE = `avesa: sync ConnectWise tenants into a Parquet lake
@@ -18,6 +20,15 @@ usage:
       Run it again with the same --state and only what changed is fetched. An interrupted run resumes.
   avesa status [--state DIR] [--job ID] [--json]
       Jobs in the state store and their progress.
+  avesa query "SQL" [--lake DIR] [--tenant ID] [--json | --csv]
+      SQL (DuckDB) over the canonical lake: views companies, contacts, tickets, time_entries (current
+      rows) and companies_history, contacts_history, tickets_history, time_entries_history (every
+      version, valid_from / valid_to / is_current), across tenants with a tenant_id column.
+  avesa dlq list [--state DIR | --stage S] [--queue Q] [--json]
+      Every message in the dead-letter queues: tenant, event, receive count, first sent, last error.
+  avesa dlq replay [--state DIR | --stage S] [--queue Q] [--json]
+      Moves dead letters back to their queues; then \`avesa run\` with the same --state processes them.
+      With --stage, starts an SQS message move task per DLQ of that deployed stage.
 
 options:
   --tenants FILE   tenants file (JSON, see README)
@@ -26,6 +37,9 @@ options:
   --json           print a machine-readable summary instead of the live view
   --tenant ID      only these tenants (repeatable)
   --deadline-ms N  per-invocation deadline of every handler (default: the Lambda timeouts)
+  --csv            query: print CSV
+  --queue Q        dlq: only this consumer's DLQ (chunk-planner, fetcher, transform or progress)
+  --stage S        dlq: the DLQs of a deployed stage (avesa-S-*), using AWS credentials from the environment
 `;
 
 export interface CliIo {
@@ -56,8 +70,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const subcommand = command === 'dlq' ? rest.shift() : undefined;
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: command === 'query',
     options: {
       tenants: { type: 'string' },
       lake: { type: 'string', default: '.avesa/lake' },
@@ -66,6 +82,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       tenant: { type: 'string', multiple: true },
       job: { type: 'string' },
       'deadline-ms': { type: 'string' },
+      queue: { type: 'string' },
+      stage: { type: 'string' },
+      csv: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -74,6 +93,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return run(values, io);
     case 'status':
       return status(values, io);
+    case 'dlq':
+      return dlq(subcommand, values, io);
+    case 'query':
+      return query(positionals, values, io);
     case undefined:
     case 'help':
     case '--help':
@@ -175,7 +198,7 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
       const dlq = deadLetterCounts(pipeline);
       if (Object.values(dlq).some((count) => count > 0)) io.out(`dead-letter queues: ${JSON.stringify(dlq)}`);
       io.out(
-        `\n${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query the lake with DuckDB: read_parquet('${resolve(options.lake)}/*/raw/*/*/*/*/*.parquet', hive_partitioning=true)`,
+        `\n${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query it: avesa query "SELECT tenant_id, count(*) FROM tickets GROUP BY ALL"${options.lake === '.avesa/lake' ? '' : ` --lake ${options.lake}`}`,
       );
     }
     return failed ? 1 : 0;
@@ -252,6 +275,9 @@ export function jsonSummary(progress: JobProgress, extra: Record<string, unknown
         status: table.status,
         records: table.records,
         files: table.files,
+        canonicalVersions: table.canonicalVersions,
+        currentRows: table.currentRows,
+        quarantined: table.quarantined,
         chunks: table.chunksDone,
         watermark: table.watermark,
         errors: table.error ? [table.error] : [],
@@ -300,4 +326,25 @@ async function status(options: StatusOptions, io: CliIo): Promise<number> {
   } finally {
     pipeline.close();
   }
+}
+
+async function query(
+  positionals: string[],
+  options: { lake: string; tenant?: string[]; json: boolean; csv: boolean },
+  io: CliIo,
+): Promise<number> {
+  if (positionals.length !== 1)
+    throw new ValidationError('avesa query takes exactly one SQL statement, in quotes');
+  if ((options.tenant?.length ?? 0) > 1) throw new ValidationError('avesa query takes at most one --tenant');
+  if (options.json && options.csv) throw new ValidationError('choose one of --json and --csv');
+  const tenantId = options.tenant?.[0];
+  io.out(
+    await queryLake({
+      lakeDir: resolve(options.lake),
+      sql: positionals[0]!,
+      format: options.json ? 'json' : options.csv ? 'csv' : 'table',
+      ...(tenantId ? { tenantId } : {}),
+    }),
+  );
+  return 0;
 }

@@ -38,7 +38,9 @@ function statusLabel(tenant: TenantProgress, planning: boolean): string {
 /** The end-of-run table: per tenant and table, records, files, watermark, errors. */
 export function renderSummary(progress: JobProgress): string[] {
   const lines = [`job ${progress.jobId} (window closed at ${progress.jobStartedAt})`];
-  const rows: string[][] = [['tenant', 'table', 'status', 'records', 'files', 'api calls', 'watermark']];
+  const rows: string[][] = [
+    ['tenant', 'table', 'status', 'records', 'files', 'api calls', 'canonical', 'quarantined', 'watermark'],
+  ];
   const errors: string[] = [];
   for (const tenant of progress.tenants) {
     for (const table of tenant.tables) {
@@ -49,6 +51,8 @@ export function renderSummary(progress: JobProgress): string[] {
         formatCount(table.records),
         String(table.files),
         formatCount(table.apiCalls),
+        table.currentRows === null ? '-' : formatCount(table.currentRows),
+        formatCount(table.quarantined),
         table.watermark ?? '-',
       ]);
       if (table.error)
@@ -60,9 +64,7 @@ export function renderSummary(progress: JobProgress): string[] {
     lines.push(
       row
         .map((cell, column) =>
-          column === 3 || column === 4 || column === 5
-            ? cell.padStart(widths[column]!)
-            : cell.padEnd(widths[column]!),
+          column >= 3 && column <= 7 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
         )
         .join('  '),
     );

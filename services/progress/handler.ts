@@ -17,7 +17,15 @@ export interface ProgressHandlerDeps {
 export function makeHandler(deps: ProgressHandlerDeps) {
   return sqsConsumer({
     service: 'progress',
-    accepts: ['TenantDiscovered', 'TablePlanned', 'TablePlanFailed', 'ChunkFetched', 'ChunkFailed'],
+    accepts: [
+      'TenantDiscovered',
+      'TablePlanned',
+      'TablePlanFailed',
+      'ChunkFetched',
+      'ChunkFailed',
+      'ChunkTransformed',
+      'TableCompacted',
+    ],
     log: deps.log,
     ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.state,

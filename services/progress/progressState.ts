@@ -9,6 +9,10 @@ export const progressKeys = {
   table: (service: string, table: string) => `table#${service}#${table}`,
   chunkPrefix: (service: string, table: string) => `chunk#${service}#${table}#`,
   chunk: (service: string, table: string, chunkId: string) => `chunk#${service}#${table}#${chunkId}`,
+  transformedPrefix: (service: string, table: string) => `transformed#${service}#${table}#`,
+  transformed: (service: string, table: string, chunkId: string) =>
+    `transformed#${service}#${table}#${chunkId}`,
+  compacted: (service: string, table: string) => `compacted#${service}#${table}`,
   tableOutcome: (service: string, table: string) => `outcome#${service}#${table}`,
   tableOutcomePrefix: 'outcome#',
   jobOutcome: 'job-outcome',
@@ -40,6 +44,16 @@ export type TableItem =
 export type ChunkItem =
   | { status: 'fetched'; records: number; files: number; apiCalls: number }
   | { status: 'failed'; records: number; apiCalls: number; error: Failure };
+
+export interface TransformedItem {
+  versions: number;
+  quarantined: number;
+}
+
+export interface CompactedItem {
+  rows: number;
+  currentRows: number;
+}
 
 export type TableOutcome =
   | {

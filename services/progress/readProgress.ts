@@ -8,6 +8,8 @@ import {
   type TableOutcome,
   type TenantInJob,
   type TenantJobOutcome,
+  type TransformedItem,
+  type CompactedItem,
 } from './progressState';
 
 export interface TableProgress {
@@ -17,6 +19,11 @@ export interface TableProgress {
   chunksTotal: number | null;
   records: number;
   files: number;
+  /** Canonical versions written by the transform, and records it quarantined. */
+  canonicalVersions: number;
+  quarantined: number;
+  /** After compaction: current canonical rows of this tenant's table (one per source record). */
+  currentRows: number | null;
   expectedRecords: number | null;
   apiCalls: number;
   watermark: string | null;
@@ -81,6 +88,10 @@ function tableProgress(
   const prefix = keys.chunkPrefix(service, table);
   const chunks = items.filter((item) => item.sk.startsWith(prefix)).map((item) => item.value as ChunkItem);
   const failedChunk = chunks.find((chunk) => chunk.status === 'failed');
+  const transformedPrefix = keys.transformedPrefix(service, table);
+  const transformed = items
+    .filter((item) => item.sk.startsWith(transformedPrefix))
+    .map((item) => item.value as TransformedItem);
   return {
     table,
     status: outcome ? outcome.status : planned ? 'fetching' : 'planning',
@@ -88,6 +99,9 @@ function tableProgress(
     chunksTotal: planned?.kind === 'planned' ? planned.chunkCount : planned ? 0 : null,
     records: sum(chunks.map((chunk) => chunk.records)),
     files: sum(chunks.map((chunk) => (chunk.status === 'fetched' ? chunk.files : 0))),
+    canonicalVersions: sum(transformed.map((item) => item.versions)),
+    quarantined: sum(transformed.map((item) => item.quarantined)),
+    currentRows: (bySk.get(keys.compacted(service, table)) as CompactedItem | undefined)?.currentRows ?? null,
     expectedRecords: planned?.kind === 'planned' ? planned.expectedRecords : null,
     apiCalls: sum(chunks.map((chunk) => chunk.apiCalls)),
     watermark: outcome?.status === 'synced' ? outcome.watermark : null,

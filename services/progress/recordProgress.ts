@@ -3,6 +3,8 @@ import {
   makeEvent,
   type AnyEvent,
   type ChunkFailedEvent,
+  type ChunkTransformedEvent,
+  type TableCompactedEvent,
   type ChunkFetchedEvent,
   type TablePlanFailedEvent,
   type TablePlannedEvent,
@@ -17,10 +19,18 @@ import {
   type TableOutcome,
   type TenantInJob,
   type TenantJobOutcome,
+  type TransformedItem,
+  type CompactedItem,
 } from './progressState';
 
 export type ProgressInput =
-  TenantDiscoveredEvent | TablePlannedEvent | TablePlanFailedEvent | ChunkFetchedEvent | ChunkFailedEvent;
+  | TenantDiscoveredEvent
+  | TablePlannedEvent
+  | TablePlanFailedEvent
+  | ChunkFetchedEvent
+  | ChunkFailedEvent
+  | ChunkTransformedEvent
+  | TableCompactedEvent;
 
 export interface ProgressDeps {
   state: StateStore;
@@ -85,6 +95,31 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
         );
       }
       await concludeTable(event, service, table, deps, metrics);
+      break;
+    }
+    case 'ChunkTransformed': {
+      const { service, table, chunkId, versions, quarantined } = event.data;
+      const item: TransformedItem = { versions, quarantined };
+      if (await state.putIfAbsent(partition, keys.transformed(service, table, chunkId), item)) {
+        metrics.push(
+          { name: 'CanonicalVersions', unit: 'Count', value: versions, dimensions: dims(table) },
+          { name: 'RecordsQuarantined', unit: 'Count', value: quarantined, dimensions: dims(table) },
+        );
+      }
+      await concludeTable(event, service, table, deps, metrics);
+      break;
+    }
+    case 'TableCompacted': {
+      const { service, table, rows, currentRows } = event.data;
+      const item: CompactedItem = { rows, currentRows };
+      if (await state.putIfAbsent(partition, keys.compacted(service, table), item)) {
+        metrics.push({
+          name: 'CanonicalCurrentRows',
+          unit: 'Count',
+          value: currentRows,
+          dimensions: dims(table),
+        });
+      }
       break;
     }
     case 'ChunkFailed': {
@@ -175,6 +210,7 @@ async function concludeTable(
   }
   // Publish from the stored outcome every time: a crash between the write and the publish must not lose the event.
   const stored = (await state.get<TableOutcome>(partition, keys.tableOutcome(service, table)))!.value;
+  if (stored.status === 'synced') await announceTransformed(event, service, table, stored.chunks, deps);
   const head = { tenantId, jobId, occurredAt: stored.completedAt };
   const typedTable = table as ConnectWiseTable;
   await deps.bus.publish([
@@ -206,7 +242,35 @@ async function concludeTable(
   ]);
 }
 
-/** When every table of the tenant's job has an outcome: JobCompleted for that tenant. */
+/** When every chunk of a synced table is also transformed, its history can be compacted. */
+async function announceTransformed(
+  event: AnyEvent,
+  service: string,
+  table: string,
+  chunks: number,
+  deps: ProgressDeps,
+): Promise<void> {
+  const { jobId, tenantId } = event;
+  const transformed = await deps.state.query<TransformedItem>(
+    keys.tenantProgress(jobId, tenantId),
+    keys.transformedPrefix(service, table),
+  );
+  if (transformed.length < chunks) return;
+  const versions = transformed.reduce((sum, item) => sum + item.value.versions, 0);
+  await deps.bus.publish([
+    makeEvent(
+      'TableTransformed',
+      { tenantId, jobId, occurredAt: deps.clock.now() },
+      { service: 'connectwise', table: table as ConnectWiseTable, versions },
+      [service, table],
+    ),
+  ]);
+}
+
+/**
+ * When every table of the tenant's job has an outcome and every synced table's canonical history is
+ * compacted: JobCompleted for that tenant.
+ */
 async function concludeTenant(event: AnyEvent, deps: ProgressDeps, metrics: MetricPoint[]): Promise<void> {
   const { state, clock } = deps;
   const { jobId, tenantId } = event;
@@ -215,6 +279,8 @@ async function concludeTenant(event: AnyEvent, deps: ProgressDeps, metrics: Metr
   const partition = keys.tenantProgress(jobId, tenantId);
   const outcomes = await state.query<TableOutcome>(partition, keys.tableOutcomePrefix);
   if (outcomes.length < tenant.tables.length) return;
+  const compacted = await state.query<CompactedItem>(partition, 'compacted#');
+  if (compacted.length < outcomes.filter((item) => item.value.status === 'synced').length) return;
   const synced = outcomes.filter((item) => item.value.status === 'synced').length;
   const completedAt = clock.now().toISOString();
   const outcome: TenantJobOutcome = {

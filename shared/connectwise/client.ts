@@ -91,19 +91,21 @@ export class ConnectWiseClient implements ConnectWiseReader {
 
   /** `GET {table}/count` with the same conditions as a list. */
   async count(table: ConnectWiseTable, conditions?: string): Promise<number> {
-    const body = await this.request(
+    return this.request(
       table,
       `${CONNECTWISE_ENDPOINTS[table]}/count`,
       conditions ? { conditions } : {},
       false,
+      (body) => {
+        const count = (body as { count?: unknown } | null)?.count;
+        if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+          throw new MalformedResponseError(
+            `tenant ${this.options.tenantId}, table ${table}: /count answered ${JSON.stringify(body)?.slice(0, 200)} instead of {"count": N}`,
+          );
+        }
+        return count;
+      },
     );
-    const count = (body as { count?: unknown } | null)?.count;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-      throw new MalformedResponseError(
-        `tenant ${this.options.tenantId}, table ${table}: /count answered ${JSON.stringify(body)?.slice(0, 200)} instead of {"count": N}`,
-      );
-    }
-    return count;
   }
 
   /** One page of a list. Validates that the body is an array of records with integer ids. */
@@ -116,35 +118,43 @@ export class ConnectWiseClient implements ConnectWiseReader {
     if (forwardOnly && options.orderBy)
       throw new Error('forward-only paging cannot be combined with orderBy');
     if (forwardOnly && options.afterId! > 0) query.pageId = String(options.afterId);
-    const body = await this.request(table, CONNECTWISE_ENDPOINTS[table], query, forwardOnly);
-    if (!Array.isArray(body)) {
-      throw new MalformedResponseError(
-        `tenant ${this.options.tenantId}, table ${table}: expected a JSON array of records, got ${describe(body)}`,
-      );
-    }
-    body.forEach((record, index) => {
-      const id = (record as { id?: unknown } | null)?.id;
-      if (typeof id !== 'number' || !Number.isInteger(id)) {
+    return this.request(table, CONNECTWISE_ENDPOINTS[table], query, forwardOnly, (body) => {
+      if (!Array.isArray(body)) {
         throw new MalformedResponseError(
-          `tenant ${this.options.tenantId}, table ${table}: record #${index} of the page has no integer id (${JSON.stringify(record)?.slice(0, 120)})`,
+          `tenant ${this.options.tenantId}, table ${table}: expected a JSON array of records, got ${describe(body)}`,
         );
       }
+      body.forEach((record, index) => {
+        const id = (record as { id?: unknown } | null)?.id;
+        if (typeof id !== 'number' || !Number.isInteger(id)) {
+          throw new MalformedResponseError(
+            `tenant ${this.options.tenantId}, table ${table}: record #${index} of the page has no integer id (${JSON.stringify(record)?.slice(0, 120)})`,
+          );
+        }
+      });
+      return body as RawRecord[];
     });
-    return body as RawRecord[];
   }
 
-  private async request(
+  /**
+   * Sends a request and validates its body with `parse`, retrying 5xx, timeouts, connection failures and
+   * malformed 200 bodies with bounded backoff. A malformed body is retried because a one-off garbage answer
+   * (a body cut by a proxy, an error page served with 200) is transient; one that persists through every
+   * attempt is thrown as the permanent MalformedResponseError it is.
+   */
+  private async request<T>(
     table: ConnectWiseTable,
     path: string,
     query: Record<string, string>,
     forwardOnly: boolean,
-  ): Promise<unknown> {
+    parse: (body: unknown) => T,
+  ): Promise<T> {
     const { retry, tenantId } = this.options;
     const url = `${this.options.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
     let rateLimitWaits = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(url, forwardOnly, table);
+        return parse(await this.attempt(url, forwardOnly, table));
       } catch (error) {
         if (error instanceof RateLimitedError && this.canWaitOut(error, rateLimitWaits)) {
           rateLimitWaits++;
@@ -152,12 +162,14 @@ export class ConnectWiseClient implements ConnectWiseReader {
           await this.options.sleep(error.retryAfterSeconds * 1000);
           continue;
         }
-        if (!(error instanceof TransientServerError) || attempt >= retry.attempts) throw error;
+        const retryable = error instanceof TransientServerError || error instanceof MalformedResponseError;
+        if (!retryable || attempt >= retry.attempts) throw error;
         // Full jitter: spreads the retries of many workers hitting the same failing server (AWS architecture blog).
         const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
         const delay = Math.round(this.options.random() * backoff);
         const deadline = this.options.deadline?.();
         if (deadline !== undefined && Date.now() + delay + 1000 > deadline) {
+          if (error instanceof MalformedResponseError) throw error;
           throw new TransientServerError(
             `${error.message} (no time left for retry ${attempt + 1} of tenant ${tenantId})`,
           );

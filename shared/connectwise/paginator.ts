@@ -17,13 +17,15 @@ export function advanceCursor(
   cursor: KeysetCursor,
   pageIds: readonly number[],
   pageSize: number,
+  /** Names the tenant, table and chunk in the error, e.g. `tenant acme, table tickets, chunk c3`. */
+  where?: string,
 ): KeysetCursor {
   if (pageIds.length === 0) return { afterId: cursor.afterId, done: true };
   const lastId = pageIds[pageIds.length - 1] as number;
   if (lastId <= cursor.afterId) {
     // A server that does not honour pageId would loop forever; refuse instead of re-reading the same page.
     throw new MalformedResponseError(
-      `forward-only paging did not advance: page ended at id ${lastId} after id ${cursor.afterId}`,
+      `${where ? `${where}: ` : ''}forward-only paging did not advance: page ended at id ${lastId} after id ${cursor.afterId} (the server ignores pageId; its Link header loops)`,
     );
   }
   return { afterId: lastId, done: pageIds.length < pageSize };

@@ -1,7 +1,7 @@
 import type { EventType } from './schemas';
 
 /** The services that consume events, each through its own queue (with a DLQ). Discovery is started by a schedule. */
-export const CONSUMER_SERVICES = ['chunk-planner', 'fetcher', 'progress'] as const;
+export const CONSUMER_SERVICES = ['chunk-planner', 'fetcher', 'transform', 'progress'] as const;
 export type ConsumerService = (typeof CONSUMER_SERVICES)[number];
 
 /**
@@ -13,8 +13,11 @@ export const EVENT_ROUTES: Record<EventType, readonly ConsumerService[]> = {
   TablePlanned: ['progress'],
   TablePlanFailed: ['progress'],
   ChunkPlanned: ['fetcher'],
-  ChunkFetched: ['progress'],
+  ChunkFetched: ['transform', 'progress'],
   ChunkFailed: ['progress'],
+  ChunkTransformed: ['progress'],
+  TableTransformed: ['transform'],
+  TableCompacted: ['progress'],
   TableSynced: [],
   TableFailed: [],
   JobCompleted: [],
@@ -42,6 +45,7 @@ export const QUEUE_SETTINGS: Record<ConsumerService, QueueSettings> = {
     fairByTenant: true,
   },
   fetcher: { batchSize: 1, maxConcurrency: 16, maxReceiveCount: 5, timeoutSeconds: 300, fairByTenant: true },
+  transform: { batchSize: 1, maxConcurrency: 8, maxReceiveCount: 5, timeoutSeconds: 300, fairByTenant: true },
   progress: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 8, timeoutSeconds: 60, fairByTenant: false },
 };
 

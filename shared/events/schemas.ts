@@ -97,6 +97,40 @@ export const ChunkFailed = envelopeSchema(
   }),
 );
 
+/** The transform mapped a fetched chunk onto the canonical model (records never travel: counts and keys). */
+export const ChunkTransformed = envelopeSchema(
+  'ChunkTransformed',
+  z.strictObject({
+    service: serviceSchema,
+    table: tableSchema,
+    chunkId: z.string(),
+    /** Canonical versions written (one per distinct source record version in the chunk). */
+    versions: z.number().int().nonnegative(),
+    /** Records that failed validation, written to the quarantine table with their reason. */
+    quarantined: z.number().int().nonnegative(),
+    objectKeys: z.array(z.string()),
+  }),
+);
+
+/** Every chunk of a synced table is transformed: its canonical history can be compacted. */
+export const TableTransformed = envelopeSchema(
+  'TableTransformed',
+  z.strictObject({ service: serviceSchema, table: tableSchema, versions: z.number().int().nonnegative() }),
+);
+
+/** A tenant's canonical history of a table was rebuilt from all of its versions. */
+export const TableCompacted = envelopeSchema(
+  'TableCompacted',
+  z.strictObject({
+    service: serviceSchema,
+    table: tableSchema,
+    /** History rows (every version), and the current rows among them (one per record). */
+    rows: z.number().int().nonnegative(),
+    currentRows: z.number().int().nonnegative(),
+    objectKey: z.string(),
+  }),
+);
+
 export const TableSynced = envelopeSchema(
   'TableSynced',
   z.strictObject({
@@ -137,6 +171,9 @@ export const EVENT_SCHEMAS = {
   ChunkPlanned,
   ChunkFetched,
   ChunkFailed,
+  ChunkTransformed,
+  TableTransformed,
+  TableCompacted,
   TableSynced,
   TableFailed,
   JobCompleted,
@@ -153,6 +190,9 @@ export type TablePlanFailedEvent = EventOf<'TablePlanFailed'>;
 export type ChunkPlannedEvent = EventOf<'ChunkPlanned'>;
 export type ChunkFetchedEvent = EventOf<'ChunkFetched'>;
 export type ChunkFailedEvent = EventOf<'ChunkFailed'>;
+export type ChunkTransformedEvent = EventOf<'ChunkTransformed'>;
+export type TableTransformedEvent = EventOf<'TableTransformed'>;
+export type TableCompactedEvent = EventOf<'TableCompacted'>;
 export type TableSyncedEvent = EventOf<'TableSynced'>;
 export type TableFailedEvent = EventOf<'TableFailed'>;
 export type JobCompletedEvent = EventOf<'JobCompleted'>;

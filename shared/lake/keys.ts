@@ -30,3 +30,32 @@ export function rawTablePrefix(tenantId: string, service: string, table: string)
 export function chunkIdFor(index: number): string {
   return `c${String(index).padStart(5, '0')}`;
 }
+
+/** A transformed chunk's canonical versions: one file per raw chunk, so a re-run rewrites it in place. */
+export function canonicalVersionsKey(parts: {
+  tenantId: string;
+  table: string;
+  jobId: string;
+  chunkId: string;
+}): string {
+  return `${assertTenantId(parts.tenantId)}/canonical/${parts.table}/versions/${parts.jobId}/${parts.chunkId}.parquet`;
+}
+
+export function canonicalVersionsPrefix(tenantId: string, table: string): string {
+  return `${assertTenantId(tenantId)}/canonical/${table}/versions/`;
+}
+
+/** The compacted SCD2 history of one tenant's table, rewritten whole by each compaction. */
+export function canonicalHistoryKey(tenantId: string, table: string): string {
+  return `${assertTenantId(tenantId)}/canonical/${table}/history.parquet`;
+}
+
+/** Records of a chunk that failed validation, with their reasons. */
+export function quarantineKey(parts: {
+  tenantId: string;
+  table: string;
+  jobId: string;
+  chunkId: string;
+}): string {
+  return `${assertTenantId(parts.tenantId)}/quarantine/${parts.table}/${parts.jobId}/${parts.chunkId}.parquet`;
+}

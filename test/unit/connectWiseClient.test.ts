@@ -183,14 +183,26 @@ describe('ConnectWiseClient', () => {
     ['not an array', '{"records": []}', /expected a JSON array/],
     ['a record without id', '[{"id": 1}, {"name": "x"}]', /record #1 of the page has no integer id/],
   ])(
-    'given a page that is %s, when listed, then MalformedResponseError says what is wrong',
+    'given a page that is %s on every attempt, when listed, then MalformedResponseError says what is wrong',
     async (_case, body, message) => {
-      server.reply({ status: 200, body });
+      server.reply(...Array.from({ length: 4 }, () => ({ status: 200, body })));
       const error = await client()
         .listPage('tickets', { pageSize: 10 })
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(MalformedResponseError);
       expect((error as Error).message).toMatch(message);
+      expect(server.requests).toHaveLength(4);
     },
   );
+
+  it.each([
+    ['a body that is not JSON', '<html>maintenance</html>'],
+    ['truncated JSON', '[{"id": 1}, {"id"'],
+    ['not an array', '{}'],
+  ])('given %s once, when listed, then the page is fetched again and returned', async (_case, body) => {
+    server.reply({ status: 200, body }, { status: 200, body: '[{"id": 7}]' });
+    const page = await client().listPage('tickets', { pageSize: 10 });
+    expect(page).toEqual([{ id: 7 }]);
+    expect(server.requests).toHaveLength(2);
+  });
 });

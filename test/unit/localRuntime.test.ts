@@ -29,10 +29,10 @@ function setup(
   const idle: SqsHandler = async () => ({ batchItemFailures: [] });
   const runtime = new LocalRuntime(
     queues,
-    { 'chunk-planner': idle, fetcher: idle, progress: idle, ...handlers },
+    { 'chunk-planner': idle, fetcher: idle, transform: idle, progress: idle, ...handlers },
     {
-      invocationTimeoutMs: { 'chunk-planner': 1000, fetcher: 1000, progress: 1000 },
-      concurrency: { 'chunk-planner': 1, fetcher: 2, progress: 1 },
+      invocationTimeoutMs: { 'chunk-planner': 1000, fetcher: 1000, transform: 1000, progress: 1000 },
+      concurrency: { 'chunk-planner': 1, fetcher: 2, transform: 1, progress: 1 },
       failedVisibilitySeconds: 0,
       ...settings,
     },
@@ -82,7 +82,7 @@ describe('LocalRuntime', () => {
           return { batchItemFailures: [] };
         },
       },
-      { invocationTimeoutMs: { 'chunk-planner': 1000, fetcher: 50, progress: 1000 } },
+      { invocationTimeoutMs: { 'chunk-planner': 1000, fetcher: 50, transform: 1000, progress: 1000 } },
     );
     queues.fetcher.send('slow');
 

@@ -64,6 +64,29 @@ function jobEvents(options: { failChunk?: number } = {}): ProgressInput[] {
           ),
     );
   }
+  for (let index = 0; index < 3; index++) {
+    if (index === options.failChunk) continue;
+    const chunkId = `c0000${index}`;
+    events.push(
+      makeEvent(
+        'ChunkTransformed',
+        head,
+        { service: 'connectwise', table: 'tickets', chunkId, versions: 100, quarantined: 0, objectKeys: [] },
+        [chunkId],
+      ),
+    );
+  }
+  for (const table of ['companies', 'tickets'] as const) {
+    if (table === 'tickets' && options.failChunk !== undefined) continue;
+    events.push(
+      makeEvent(
+        'TableCompacted',
+        head,
+        { service: 'connectwise', table, rows: 100, currentRows: 100, objectKey: 'k' },
+        [table],
+      ),
+    );
+  }
   return events;
 }
 
@@ -101,7 +124,13 @@ describe('recordProgress', () => {
       chunksDone: 3,
       chunksTotal: 3,
     });
-    expect(conclusions.map((event) => event.type)).toEqual(['JobCompleted', 'TableSynced', 'TableSynced']);
+    expect(conclusions.map((event) => event.type)).toEqual([
+      'JobCompleted',
+      'TableSynced',
+      'TableSynced',
+      'TableTransformed',
+      'TableTransformed',
+    ]);
     expect(totals).toMatchObject({
       RecordsFetched: 300,
       ChunksFetched: 3,
@@ -121,11 +150,40 @@ describe('recordProgress', () => {
     });
   });
 
-  it('given all but one chunk, when folded, then nothing is concluded and the watermark does not move', async () => {
-    const { watermark, conclusions, progress } = await fold(jobEvents().slice(0, -1));
+  it('given all but one chunk, when folded, then nothing is concluded for that table and the watermark does not move', async () => {
+    const withoutLastChunk = jobEvents().filter(
+      (event) => !(event.type === 'ChunkFetched' && event.data.chunkId === 'c00002'),
+    );
+    const { watermark, conclusions, progress } = await fold(withoutLastChunk);
     expect(watermark).toBeUndefined();
-    expect(conclusions.map((event) => event.type)).toEqual(['TableSynced']);
+    expect(conclusions.map((event) => [event.type, 'table' in event.data ? event.data.table : null])).toEqual(
+      [
+        ['TableSynced', 'companies'],
+        ['TableTransformed', 'companies'],
+      ],
+    );
     expect(progress!.tenants[0]!.status).toBe('running');
+  });
+
+  it('given every chunk fetched but one not yet transformed, when folded, then the watermark moves but compaction and JobCompleted wait', async () => {
+    const events = jobEvents().filter(
+      (event) => !(event.type === 'ChunkTransformed' && event.data.chunkId === 'c00001'),
+    );
+    const { watermark, conclusions, progress } = await fold(
+      events.filter((event) => event.type !== 'TableCompacted' || event.data.table !== 'tickets'),
+    );
+    expect(watermark?.watermark).toBe(jobStartedAt);
+    expect(
+      conclusions
+        .filter((event) => event.type === 'TableTransformed')
+        .map((event) => 'table' in event.data && event.data.table),
+    ).toEqual(['companies']);
+    expect(conclusions.map((event) => event.type)).not.toContain('JobCompleted');
+    expect(progress!.tenants[0]!.tables.find((table) => table.table === 'tickets')).toMatchObject({
+      status: 'synced',
+      canonicalVersions: 200,
+      currentRows: null,
+    });
   });
 
   it('given the events delivered in any order with any duplicates, when folded, then progress, watermark, conclusions and metric totals are the same', async () => {

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { CANONICAL_TABLES, type CanonicalTableName } from '../../mappings/canonical';
+import { DUCKDB_TYPES } from '../../shared/lake/canonicalParquet';
+
+export interface CompactHistoryInput {
+  /** Every versions file of one tenant's table, e.g. `{lake}/{tenant}/canonical/tickets/versions/**\/*.parquet`. */
+  versionsGlob: string;
+  /** The one history file readers query; replaced atomically. */
+  outputPath: string;
+  table: CanonicalTableName;
+  /** DuckDB limits: compaction spills to disk instead of growing past them. */
+  memoryLimit?: string;
+  threads?: number;
+  /** Where DuckDB spills (in a fresh sub-directory per run); the OS temp directory (Lambda /tmp) by default. */
+  spillDirectory?: string;
+}
+
+export interface CompactHistoryResult {
+  /** Version rows read, duplicates included. */
+  versions: number;
+  /** History rows written. */
+  rows: number;
+  /** Rows with is_current (one per key). */
+  current: number;
+}
+
+export class CompactionInputError extends Error {
+  override readonly name = 'CompactionInputError';
+  readonly retryable = false;
+}
+
+const KEY = ['tenant_id', 'source', 'source_id'] as const;
+
+/**
+ * Rebuilds the SCD Type 2 history of one tenant's table from all of its versions files, with exactly the
+ * semantics of `buildHistory` (services/transform/scd2.ts): the result depends only on the set of versions,
+ * so duplicated or out-of-order chunks and a second run give the same file. DuckDB does the work within a
+ * memory limit; the output is written beside `outputPath` and renamed, so readers never see half a file.
+ */
+export async function compactHistory(input: CompactHistoryInput): Promise<CompactHistoryResult> {
+  // One spill directory per run: concurrent compactions in one /tmp must not share DuckDB's temp files.
+  const spillDirectory = join(input.spillDirectory ?? tmpdir(), `avesa-compaction-${randomUUID()}`);
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: input.memoryLimit ?? '512MB',
+    threads: String(input.threads ?? 2),
+    temp_directory: spillDirectory,
+  });
+  const connection = await instance.connect();
+  const temporaryPath = `${input.outputPath}.${process.pid}-${randomUUID()}.tmp`;
+  try {
+    const source = await versionsSource(connection, input.versionsGlob, input.table);
+    await mkdir(dirname(input.outputPath), { recursive: true });
+    await connection.run(
+      `COPY (${historyQuery(input.table, source)}) TO ${literal(temporaryPath)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const counts = await readAll(
+      connection,
+      `SELECT (SELECT count(*) FROM ${source}) AS versions, count(*) AS rows, count(*) FILTER (WHERE is_current) AS current
+       FROM read_parquet(${literal(temporaryPath)})`,
+    );
+    await rename(temporaryPath, input.outputPath);
+    const [row] = counts;
+    return { versions: Number(row!.versions), rows: Number(row!.rows), current: Number(row!.current) };
+  } finally {
+    await rm(temporaryPath, { force: true });
+    connection.closeSync();
+    instance.closeSync();
+    await rm(spillDirectory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A SQL relation of typed versions. Columns a file lacks (an older canonical schema) read as NULL; a glob
+ * that matches nothing is an empty table, so a tenant with no data yet still gets a (empty) history file.
+ */
+async function versionsSource(
+  connection: DuckDBConnection,
+  versionsGlob: string,
+  table: CanonicalTableName,
+): Promise<string> {
+  const columns: Array<{ name: string; sqlType: string; requiredInFile: boolean }> = [
+    ...KEY.map((name) => ({ name, sqlType: 'VARCHAR', requiredInFile: true })),
+    ...CANONICAL_TABLES[table].columns.map((column) => ({
+      name: column.name,
+      sqlType: DUCKDB_TYPES[column.type],
+      requiredInFile: false,
+    })),
+    { name: 'valid_from', sqlType: 'TIMESTAMPTZ', requiredInFile: true },
+    { name: 'record_hash', sqlType: 'VARCHAR', requiredInFile: true },
+  ];
+  const [matched] = await readAll(connection, `SELECT count(*) AS files FROM glob(${literal(versionsGlob)})`);
+  if (Number(matched!.files) === 0) {
+    const typedNulls = columns.map((column) => `CAST(NULL AS ${column.sqlType}) AS ${ident(column.name)}`);
+    return `(SELECT ${typedNulls.join(', ')} WHERE false)`;
+  }
+  const files = `read_parquet(${literal(versionsGlob)}, union_by_name = true)`;
+  const present = new Set(
+    (await readAll(connection, `DESCRIBE SELECT * FROM ${files}`)).map((row) => String(row.column_name)),
+  );
+  const missing = columns.filter((column) => column.requiredInFile && !present.has(column.name));
+  if (missing.length > 0) {
+    throw new CompactionInputError(
+      `versions files ${versionsGlob} lack ${missing.map((column) => column.name).join(', ')}`,
+    );
+  }
+  const typed = columns.map((column) =>
+    present.has(column.name)
+      ? `CAST(${ident(column.name)} AS ${column.sqlType}) AS ${ident(column.name)}`
+      : `CAST(NULL AS ${column.sqlType}) AS ${ident(column.name)}`,
+  );
+  return `(SELECT ${typed.join(', ')} FROM ${files})`;
+}
+
+/**
+ * `buildHistory` in SQL. Per key and valid_from the greatest hash wins; a winner whose hash equals the
+ * previous instant's winner is not a new version (the previous winner's hash is always the last kept
+ * hash, so comparing with it is the same as comparing with the last kept version); valid_to is the next
+ * kept valid_from.
+ */
+function historyQuery(table: CanonicalTableName, source: string): string {
+  const key = KEY.join(', ');
+  const canonical = CANONICAL_TABLES[table].columns.map((column) => ident(column.name));
+  // Equal hashes at one instant differ at most in updated_at, which the hash leaves out; any fixed
+  // choice is correct, the latest is the least surprising.
+  const hasUpdatedAt = CANONICAL_TABLES[table].columns.some((column) => column.name === 'updated_at');
+  const tieBreak = hasUpdatedAt ? ', updated_at DESC NULLS LAST' : '';
+  return `
+    WITH per_instant AS (
+      SELECT * FROM ${source}
+      QUALIFY row_number() OVER (PARTITION BY ${key}, valid_from ORDER BY record_hash DESC${tieBreak}) = 1
+    ),
+    changes AS (
+      SELECT *, lag(record_hash) OVER (PARTITION BY ${key} ORDER BY valid_from) AS previous_hash
+      FROM per_instant
+    ),
+    kept AS (
+      SELECT * EXCLUDE (previous_hash) FROM changes WHERE previous_hash IS DISTINCT FROM record_hash
+    )
+    SELECT ${key}, ${canonical.join(', ')}, valid_from,
+           lead(valid_from) OVER successor AS valid_to,
+           lead(valid_from) OVER successor IS NULL AS is_current,
+           record_hash
+    FROM kept
+    WINDOW successor AS (PARTITION BY ${key} ORDER BY valid_from)
+    ORDER BY ${key}, valid_from`;
+}
+
+async function readAll(connection: DuckDBConnection, sql: string): Promise<Array<Record<string, unknown>>> {
+  return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Array<Record<string, unknown>>;
+}
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;

@@ -1,0 +1,40 @@
+import type { Clock, EventBus, Log, ObjectStore, StateStore } from '../../shared/ports';
+import type { IdempotencyOptions } from '../../shared/runtime/idempotency';
+import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
+import { compactTable } from './compactTable';
+import { transformChunk } from './transformChunk';
+
+export interface TransformHandlerDeps {
+  /** See IdempotencyOptions: set by the local runtime, which knows it is the only live process. */
+  idempotencyOptions?: IdempotencyOptions;
+  lake: ObjectStore;
+  bus: EventBus;
+  clock: Clock;
+  log: Log;
+  /** Remembers handled event ids. */
+  idempotency: StateStore;
+}
+
+/**
+ * ChunkFetched → canonical versions (+ quarantine) for that chunk → ChunkTransformed;
+ * TableTransformed → the tenant's SCD2 history of that table, compacted → TableCompacted.
+ */
+export function makeHandler(deps: TransformHandlerDeps) {
+  return sqsConsumer({
+    service: 'transform',
+    accepts: ['ChunkFetched', 'TableTransformed'],
+    log: deps.log,
+    ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
+    idempotencyStore: deps.idempotency,
+    handle: async (event) => {
+      const context = { tenantId: event.tenantId, jobId: event.jobId, table: event.data.table };
+      if (event.type === 'ChunkFetched') {
+        const outcome = await transformChunk(event, deps);
+        deps.log.info('chunk transformed', { ...context, chunkId: event.data.chunkId, ...outcome });
+      } else {
+        const outcome = await compactTable(event, deps);
+        deps.log.info('history compacted', { ...context, ...outcome });
+      }
+    },
+  });
+}

@@ -1,0 +1,100 @@
+import { parquetReadObjects } from 'hyparquet';
+import { connectWiseMapping } from '../../mappings';
+import { MalformedResponseError } from '../../shared/errors';
+import { makeEvent, type ChunkFetchedEvent } from '../../shared/events/schemas';
+import {
+  encodeCanonicalVersions,
+  encodeQuarantine,
+  type CanonicalVersion,
+  type QuarantinedRecord,
+} from '../../shared/lake/canonicalParquet';
+import { canonicalVersionsKey, quarantineKey } from '../../shared/lake/keys';
+import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
+import { recordHash } from './scd2';
+
+export interface TransformDeps {
+  lake: ObjectStore;
+  bus: EventBus;
+  clock: Clock;
+}
+
+export interface TransformOutcome {
+  versions: number;
+  quarantined: number;
+}
+
+/**
+ * Maps a fetched chunk's raw records onto the canonical model: one canonical version per distinct source
+ * record version (keyed by source id, last-updated time and content hash), written to a deterministic key
+ * so a redelivered ChunkFetched rewrites the same file. A record that fails validation goes to the
+ * quarantine with tenant, table, source id and reason, and never blocks the rest of the chunk.
+ */
+export async function transformChunk(
+  event: ChunkFetchedEvent,
+  deps: TransformDeps,
+): Promise<TransformOutcome> {
+  const { tenantId, jobId } = event;
+  const { table, chunkId, service } = event.data;
+  const mapping = connectWiseMapping(table);
+  const versions = new Map<string, CanonicalVersion>();
+  const quarantine: QuarantinedRecord[] = [];
+  for (const key of event.data.objectKeys) {
+    const body = await deps.lake.get(key);
+    if (!body)
+      throw new MalformedResponseError(
+        `tenant ${tenantId}, table ${table}: raw part ${key} named by ChunkFetched does not exist`,
+      );
+    const rows = await parquetReadObjects({
+      file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+      columns: ['id', 'payload'],
+    });
+    for (const raw of rows) {
+      const sourceId = String(raw.id);
+      const result = mapping.map(raw.payload);
+      if (!result.ok) {
+        quarantine.push({
+          tenantId,
+          table,
+          sourceId,
+          reason: result.reason,
+          payload: raw.payload,
+          jobId,
+          chunkId,
+        });
+        continue;
+      }
+      const validFrom = result.row.updated_at as Date;
+      const hash = recordHash(result.row);
+      versions.set(`${sourceId}|${validFrom.getTime()}|${hash}`, {
+        tenantId,
+        source: service,
+        sourceId,
+        validFrom,
+        recordHash: hash,
+        row: result.row,
+      });
+    }
+  }
+  const objectKeys: string[] = [];
+  const parts = { tenantId, table, jobId, chunkId };
+  if (versions.size > 0) {
+    const sorted = [...versions.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, version]) => version);
+    await deps.lake.put(canonicalVersionsKey(parts), encodeCanonicalVersions(table, sorted));
+    objectKeys.push(canonicalVersionsKey(parts));
+  }
+  if (quarantine.length > 0) {
+    await deps.lake.put(quarantineKey(parts), encodeQuarantine(quarantine));
+    objectKeys.push(quarantineKey(parts));
+  }
+  await deps.bus.publish([
+    makeEvent(
+      'ChunkTransformed',
+      { tenantId, jobId, occurredAt: deps.clock.now() },
+      { service, table, chunkId, versions: versions.size, quarantined: quarantine.length, objectKeys },
+      [service, table, chunkId],
+    ),
+  ]);
+  return { versions: versions.size, quarantined: quarantine.length };
+}

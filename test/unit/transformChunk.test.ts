@@ -1,0 +1,88 @@
+import { parquetReadObjects } from 'hyparquet';
+import { transformChunk } from '../../services/transform/transformChunk';
+import { makeEvent } from '../../shared/events/schemas';
+import { encodeRawParquet, toRawRow } from '../../shared/lake/rawParquet';
+import { InMemoryObjectStore, ManualClock, RecordingBus } from '../support/fakes';
+
+const head = { tenantId: 'acme', jobId: 'job-1', occurredAt: '2026-01-15T10:00:00.000Z' };
+const ticket = (id: number, extra: Record<string, unknown> = {}) => ({
+  id,
+  summary: `Ticket ${id}`,
+  status: { id: 1, name: 'New' },
+  company: { id: 7, name: 'Zürich Dental GmbH' },
+  _info: { lastUpdated: '2025-03-01T12:00:00Z', dateEntered: '2025-01-01T00:00:00Z' },
+  ...extra,
+});
+
+async function readObjects(lake: InMemoryObjectStore, key: string) {
+  const body = lake.objects.get(key)!;
+  return parquetReadObjects({
+    file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+  });
+}
+
+async function given(records: Array<Record<string, unknown>>) {
+  const lake = new InMemoryObjectStore();
+  const key = 'acme/raw/connectwise/tickets/date=2026-01-15/job-1/c00000-0000000001.parquet';
+  await lake.put(
+    key,
+    encodeRawParquet(
+      records.map((record) => toRawRow(record as never)),
+      { tenantId: 'acme', table: 'tickets', jobId: 'job-1', chunkId: 'c00000', fetchedAt: new Date() },
+    ),
+  );
+  const event = makeEvent(
+    'ChunkFetched',
+    head,
+    {
+      service: 'connectwise',
+      table: 'tickets',
+      chunkId: 'c00000',
+      records: records.length,
+      objectKeys: [key],
+      apiCalls: 1,
+      invocations: 1,
+    },
+    ['c00000'],
+  );
+  return { lake, event, bus: new RecordingBus() };
+}
+
+describe('transformChunk', () => {
+  it('given a chunk with valid and malformed records, when transformed, then valid ones become canonical versions and the others are quarantined with their reason', async () => {
+    const { lake, event, bus } = await given([
+      ticket(1),
+      ticket(2, { actualHours: 'lots' }),
+      ticket(3, { _info: { dateEntered: '2025-01-01T00:00:00Z' } }),
+      ticket(4, { brandNewField: { nested: true } }),
+    ]);
+
+    const outcome = await transformChunk(event, { lake, bus, clock: new ManualClock() });
+
+    expect(outcome).toEqual({ versions: 2, quarantined: 2 });
+    const versions = await readObjects(lake, 'acme/canonical/tickets/versions/job-1/c00000.parquet');
+    expect(versions.map((row) => [row.source_id, row.ticket_id, row.company_name, row.tenant_id])).toEqual([
+      ['1', 1n, 'Zürich Dental GmbH', 'acme'],
+      ['4', 4n, 'Zürich Dental GmbH', 'acme'],
+    ]);
+    const quarantined = await readObjects(lake, 'acme/quarantine/tickets/job-1/c00000.parquet');
+    expect(quarantined.map((row) => [row.tenant_id, row.table_name, row.source_id, row.reason])).toEqual([
+      ['acme', 'tickets', '2', '"actualHours": expected a number, got "lots"'],
+      ['acme', 'tickets', '3', 'missing required field "_info/lastUpdated" (canonical updated_at)'],
+    ]);
+    expect(bus.ofType('ChunkTransformed')[0]!.data).toMatchObject({
+      versions: 2,
+      quarantined: 2,
+      chunkId: 'c00000',
+    });
+  });
+
+  it('given the same chunk delivered twice, when transformed, then the same objects are rewritten and the event has the same id', async () => {
+    const { lake, event, bus } = await given([ticket(1), ticket(2)]);
+    await transformChunk(event, { lake, bus, clock: new ManualClock() });
+    const first = new Map(lake.objects);
+    await transformChunk(event, { lake, bus, clock: new ManualClock() });
+    expect([...lake.objects.keys()]).toEqual([...first.keys()]);
+    expect(new Set(bus.events.map((published) => published.eventId)).size).toBe(1);
+  });
+});
