@@ -112,6 +112,93 @@ describe('canonical mappings', () => {
     });
   });
 
+  it('given a real-shaped time entry (reference §1.8) with _info, when mapped, then every canonical column has the expected value', () => {
+    const entry = {
+      id: 1,
+      company: {
+        id: 250,
+        identifier: 'THE',
+        name: 'Þekking',
+        _info: { company_href: 'https://x/company/companies/250' },
+      },
+      companyType: 'Client',
+      chargeToId: 106,
+      chargeToType: 'ProjectTicket',
+      member: { id: 159, identifier: 'jonr', name: 'Jón Kristinn Ragnarsson', dailyCapacity: 0.0 },
+      workType: { id: 3, name: 'Regular', utilizationFlag: true },
+      timeStart: '2018-05-05T14:00:00Z',
+      timeEnd: '2018-05-05T14:44:00Z',
+      actualHours: 0.73,
+      billableOption: 'DoNotBill',
+      hoursBilled: 1.0,
+      hourlyCost: '10800.00',
+      enteredBy: 'jonr',
+      dateEntered: '2018-05-05T14:44:45Z',
+      status: 'WrittenOff',
+      ticket: { id: 106, summary: 'Setja upp verkefni' },
+      _info: { lastUpdated: '2017-10-17T18:33:20Z', updatedBy: 'CONVERSION' },
+    };
+    expect(connectWiseMapping('time_entries').map(entry)).toEqual({
+      ok: true,
+      row: {
+        time_entry_id: 1,
+        company_id: 250,
+        company_name: 'Þekking',
+        charge_to_type: 'ProjectTicket',
+        charge_to_id: 106,
+        ticket_id: 106,
+        member: 'jonr',
+        work_type: 'Regular',
+        time_start: new Date('2018-05-05T14:00:00Z'),
+        time_end: new Date('2018-05-05T14:44:00Z'),
+        actual_hours: 0.73,
+        billed_hours: 1,
+        billable_option: 'DoNotBill',
+        status: 'WrittenOff',
+        notes: null,
+        date_entered: new Date('2018-05-05T14:44:45Z'),
+        updated_at: new Date('2017-10-17T18:33:20Z'),
+        custom_fields: null,
+      },
+    });
+  });
+
+  it('given a real-shaped company (reference §1.8), when mapped, then every canonical column has the expected value', () => {
+    const company = {
+      id: 2,
+      identifier: 'YourCompany',
+      name: 'TestCompany',
+      status: { id: 1, name: 'Active' },
+      types: [{ id: 5, name: 'Partner' }],
+      phoneNumber: '1450994900',
+      website: 'www.YourCompany.com',
+      country: null,
+      defaultContact: { id: 77, name: 'Bob Dobbs' },
+      deletedFlag: false,
+      _info: { lastUpdated: '2015-12-24T22:08:22Z', updatedBy: 'omnicorp' },
+    };
+    expect(connectWiseMapping('companies').map(company)).toEqual({
+      ok: true,
+      row: {
+        company_id: 2,
+        identifier: 'YourCompany',
+        name: 'TestCompany',
+        status: 'Active',
+        types: JSON.stringify([{ id: 5, name: 'Partner' }]),
+        phone_number: '1450994900',
+        website: 'www.YourCompany.com',
+        city: null,
+        state: null,
+        zip: null,
+        country: null,
+        deleted: false,
+        date_entered: null,
+        updated_at: new Date('2015-12-24T22:08:22Z'),
+        custom_fields: null,
+      },
+    });
+  });
+
   it.each([
     ['a missing id', { ...TICKET, id: undefined }, 'missing required field "id" (canonical ticket_id)'],
     [
