@@ -1,0 +1,382 @@
+/**
+ * The fault-injection suite (issue 4, item 4): every scenario syncs the same small fleet under one fault and is
+ * compared with a fault-free reference run. `afterAll` writes the fault matrix to docs/fault-matrix.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalPipelineOptions } from '../../local/pipeline';
+import { LocalStateStore } from '../../local/adapters/localStateStore';
+import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import { listWatermarks } from '../../shared/state/watermarks';
+import type { FaultOptions, LatencyOptions, Simulator } from '../../simulator';
+import type { JobProgress } from '../../services/progress/readProgress';
+import { lakeContents, readLake, runJob, startFleet, temporaryDirs, type FleetTenant } from '../e2e/harness';
+import {
+  crashOncePerMessage,
+  failHalfOfPutEvents,
+  publishTwice,
+  reorderDeliveries,
+  type InjectionCounter,
+} from './runtimeFaults';
+
+const FLEET: FleetTenant[] = [
+  { id: 'alpha', sizes: { companies: 100, contacts: 300, tickets: 2_500, time_entries: 1_200 } },
+  { id: 'beta', sizes: { companies: 40, tickets: 900 } },
+];
+const planner = { targetChunkRecords: 1_000, overlapSeconds: 0 };
+/** Fast client retries so injected faults cost milliseconds, not seconds. */
+const retry = { attempts: 4, baseDelayMs: 5, maxDelayMs: 40 };
+
+type PipelineSeams = Pick<LocalPipelineOptions, 'fetcher' | 'runtime' | 'wrapHandler' | 'wrapBus'> & {
+  client?: NonNullable<LocalPipelineOptions['client']>;
+};
+
+interface RunResult {
+  progress: JobProgress;
+  lake: Map<string, string>;
+  /** tenant/table → whether its watermark equals its job's start. */
+  watermarks: Map<string, boolean>;
+  /** Requests the pipeline sent (counted at its fetch, so abandoned ones count too). */
+  requests: number;
+  fetcherInvocations: number;
+  overruns: number;
+  dlq: number;
+  /** Injected simulator faults by kind, from the simulator's request log. */
+  simulatorFaults: Map<string, number>;
+}
+
+interface Expectation {
+  /** Tenants expected to fail; all others must succeed. */
+  failedTenants?: string[];
+  /** Extra evidence that the fault really happened and was handled as intended. */
+  then: (run: RunResult, counter: InjectionCounter) => void;
+}
+
+interface Scenario {
+  name: string;
+  fault: string;
+  simulator?: { faults?: FaultOptions; latency?: LatencyOptions };
+  /** A fresh set of seams per run; the counter records what runtime wrappers injected. */
+  pipeline?: (counter: InjectionCounter) => PipelineSeams;
+  /** What depends on timing, so the matrix says "varies" instead of printing a number that changes per run. */
+  varies?: { requests?: boolean; injections?: boolean };
+  /** Deadline scenarios only: an invocation past its deadline is redelivered, not a failure of the scenario. */
+  toleratesOverruns?: boolean;
+  expect: Expectation;
+}
+
+const stormOf = (faults: FaultOptions): Scenario['simulator'] => ({
+  faults: { seed: 11, retryAfterSeconds: 1, keyedByRequest: true, ...faults },
+});
+
+function sawFault(kind: string) {
+  return (run: RunResult) => expect(run.simulatorFaults.get(kind) ?? 0).toBeGreaterThan(0);
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: '429 storm',
+    fault: '15% of requests answer 429 with Retry-After: 1',
+    simulator: stormOf({ rate429: 0.15 }),
+    expect: { then: sawFault('429') },
+  },
+  {
+    name: '500 timeout',
+    fault: '10% of requests answer 500 "The operation has timed out"',
+    simulator: stormOf({ rate500Timeout: 0.1 }),
+    expect: { then: sawFault('500') },
+  },
+  {
+    name: '502 / 503',
+    fault: '5% answer 502 (HTML gateway page), 5% answer 503 (empty body)',
+    simulator: stormOf({ rate502: 0.05, rate503: 0.05 }),
+    expect: {
+      then: (run) => {
+        sawFault('502')(run);
+        sawFault('503')(run);
+      },
+    },
+  },
+  {
+    name: 'slower than the client timeout',
+    fault: '5% of answers delayed 3.5 s; client requestTimeoutMs 2000',
+    simulator: stormOf({ rateSlow: 0.05, slowMs: 3_500 }),
+    pipeline: () => ({ client: { retry, requestTimeoutMs: 2_000 } }),
+    expect: { then: sawFault('slow') },
+  },
+  {
+    name: 'connection reset',
+    fault: '5% of 200 answers: socket destroyed after the headers and half the body',
+    simulator: stormOf({ rateReset: 0.05 }),
+    expect: { then: sawFault('reset') },
+  },
+  {
+    name: 'truncated JSON',
+    fault: '5% of 200 answers: a complete HTTP message whose JSON body is cut in half',
+    simulator: stormOf({ rateTruncated: 0.05 }),
+    expect: { then: sawFault('truncated') },
+  },
+  {
+    name: 'malformed JSON',
+    fault: '5% of 200 answers: an HTML page instead of JSON',
+    simulator: stormOf({ rateMalformed: 0.05 }),
+    expect: { then: sawFault('malformed') },
+  },
+  {
+    name: 'page not an array',
+    fault: '5% of 200 answers: `{}` instead of the page (or the count)',
+    simulator: stormOf({ rateNotArray: 0.05 }),
+    expect: { then: sawFault('notArray') },
+  },
+  {
+    name: 'Link header loops',
+    fault: "alpha's server ignores pageId: every forward-only page is the first one (fetcher pageSize 200)",
+    simulator: { faults: { ignorePageId: true, onlyCompanyIds: ['alpha'] } },
+    pipeline: () => ({ fetcher: { pageSize: 200 } }),
+    expect: {
+      failedTenants: ['alpha'],
+      then: (run) => {
+        const alpha = run.progress.tenants.find((tenant) => tenant.tenantId === 'alpha')!;
+        const failed = alpha.tables.filter((table) => table.status === 'failed');
+        expect(failed.map((table) => table.table).sort()).toEqual(['contacts', 'tickets', 'time_entries']);
+        for (const table of failed) {
+          expect(table.error?.code).toBe('MalformedResponse');
+          expect(table.error?.message).toContain(`tenant alpha, table ${table.table}`);
+          expect(table.error?.message).toContain('did not advance');
+          expect(run.watermarks.get(`alpha/${table.table}`)).toBe(false);
+        }
+        expect(run.dlq).toBe(0);
+      },
+    },
+  },
+  {
+    name: 'duplicate deliveries',
+    fault: 'every event is routed twice (two copies in every consumer queue)',
+    pipeline: (counter) => ({ wrapBus: publishTwice(counter) }),
+    expect: { then: (_run, counter) => expect(counter.injected).toBeGreaterThan(0) },
+  },
+  {
+    name: 'reordering',
+    fault:
+      'four progress workers; every batch shuffled and held 0-40 ms, so handlers see messages out of queue order',
+    pipeline: (counter) => ({
+      runtime: { concurrency: { 'chunk-planner': 4, fetcher: 8, progress: 4 } },
+      wrapHandler: reorderDeliveries(5, counter),
+    }),
+    varies: { injections: true },
+    expect: { then: (_run, counter) => expect(counter.injected).toBeGreaterThan(0) },
+  },
+  {
+    name: 'crash after writing, before acknowledging',
+    fault: 'the first delivery of every message runs the handler, then the invocation throws',
+    pipeline: (counter) => ({ wrapHandler: crashOncePerMessage('after', counter) }),
+    expect: { then: (_run, counter) => expect(counter.injected).toBeGreaterThan(0) },
+  },
+  {
+    name: 'crash before writing',
+    fault: 'the first delivery of every message throws before the handler runs',
+    pipeline: (counter) => ({ wrapHandler: crashOncePerMessage('before', counter) }),
+    expect: { then: (_run, counter) => expect(counter.injected).toBeGreaterThan(0) },
+  },
+  {
+    name: 'deadline mid-page',
+    fault: 'fetcher deadline 2 s (margin 0.8 s), pages of 250 at 100-400 ms, 10% of pages 3 s',
+    simulator: {
+      faults: { seed: 3, rateSlow: 0.1, slowMs: 3_000, keyedByRequest: true },
+      latency: { baseMs: 100, jitterMs: 300, perRecordMs: 0 },
+    },
+    pipeline: () => ({
+      client: { retry, requestTimeoutMs: 10_000 },
+      fetcher: { pageSize: 250, safetyMarginMs: 800 },
+      runtime: {
+        invocationTimeoutMs: { 'chunk-planner': 30_000, fetcher: 2_000, progress: 30_000 },
+      },
+    }),
+    // In-process, jest and a busy CPU can stretch an invocation's last part write past a 2 s deadline; the runtime
+    // then redelivers the message, which this scenario's lake comparison covers. That no invocation overruns
+    // is proven where time is measured fairly: test/e2e/cli.test.ts runs the CLI in a child process.
+    toleratesOverruns: true,
+    varies: { requests: true, injections: true },
+    expect: {
+      then: (run) => {
+        sawFault('slow')(run);
+        expect(run.fetcherInvocations).toBeGreaterThan(reference.fetcherInvocations);
+      },
+    },
+  },
+  {
+    name: 'PutEvents fails half its entries',
+    fault: 'the first PutEvents of every batch delivers half its entries, then fails',
+    pipeline: (counter) => ({ wrapBus: failHalfOfPutEvents(counter) }),
+    expect: { then: (_run, counter) => expect(counter.injected).toBeGreaterThan(0) },
+  },
+];
+
+async function syncFleet(scenario: Omit<Scenario, 'name' | 'fault' | 'expect'>, counter: InjectionCounter) {
+  const { simulator, tenants } = await startFleet(FLEET, scenario.simulator ?? {});
+  const dirs = temporaryDirs();
+  const seams = scenario.pipeline?.(counter) ?? {};
+  let requests = 0;
+  const countingFetch: typeof fetch = (input, init) => {
+    requests++;
+    return fetch(input, init);
+  };
+  try {
+    const run = await runJob({
+      tenants,
+      lakeDir: dirs.lakeDir,
+      stateDir: dirs.stateDir,
+      planner,
+      ...seams,
+      // Redeliveries after a failure come back in 0.1 s instead of 1 s: the faults stay, the suite is faster.
+      runtime: { failedVisibilitySeconds: 0.1, ...seams.runtime },
+      client: { retry, ...seams.client, fetch: countingFetch },
+    });
+    return {
+      progress: run.progress,
+      lake: lakeContents(await readLake(dirs.lakeDir)),
+      watermarks: await watermarksAtJobStart(dirs.stateDir, run.progress),
+      requests,
+      fetcherInvocations: run.stats.invocations.fetcher,
+      overruns: run.stats.overruns.length,
+      dlq: run.dlq,
+      simulatorFaults: faultsOf(simulator),
+    } satisfies RunResult;
+  } finally {
+    await simulator.stop();
+  }
+}
+
+/** Watermarks differ between runs by their job's start, so compare "each table's watermark is its job start". */
+async function watermarksAtJobStart(stateDir: string, progress: JobProgress): Promise<Map<string, boolean>> {
+  const state = new LocalStateStore(join(stateDir, 'state.log'));
+  try {
+    const result = new Map<string, boolean>();
+    for (const tenant of FLEET) {
+      const committed = new Map(
+        (await listWatermarks(state, tenant.id)).map((item) => [item.table, item.watermark]),
+      );
+      for (const table of Object.keys(tenant.sizes) as ConnectWiseTable[]) {
+        const watermark = committed.get(table);
+        result.set(
+          `${tenant.id}/${table}`,
+          watermark !== undefined && Date.parse(watermark) === Date.parse(progress.jobStartedAt),
+        );
+      }
+    }
+    return result;
+  } finally {
+    state.close();
+  }
+}
+
+function faultsOf(simulator: Simulator): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const request of simulator.requests())
+    if (request.fault) counts.set(request.fault, (counts.get(request.fault) ?? 0) + 1);
+  return counts;
+}
+
+function filterTenants<V>(map: Map<string, V>, excluded: readonly string[]): Map<string, V> {
+  return new Map([...map].filter(([key]) => !excluded.includes(key.split('/')[0]!)));
+}
+
+interface MatrixRow {
+  scenario: string;
+  fault: string;
+  statuses: string;
+  lakeEqual: string;
+  watermarksEqual: string;
+  extraRequests: string;
+  injected: string;
+}
+
+let reference: RunResult;
+const matrix: MatrixRow[] = [];
+
+function describeInjected(run: RunResult, counter: InjectionCounter, varies: boolean): string {
+  const times = (count: number) => (varies ? 'some' : `${count}×`);
+  const simulator = [...run.simulatorFaults]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, count]) => `${times(count)} ${kind}`);
+  const runtime = counter.injected > 0 ? [`${times(counter.injected)} runtime`] : [];
+  return [...simulator, ...runtime].join(', ') || '—';
+}
+
+function writeMatrix(rows: MatrixRow[]): void {
+  const header =
+    '| scenario | fault | tenant statuses | lake equal | watermarks equal | extra requests | faults injected |';
+  const lines = rows.map(
+    (row) =>
+      `| ${row.scenario} | ${row.fault} | ${row.statuses} | ${row.lakeEqual} | ${row.watermarksEqual} | ${row.extraRequests} | ${row.injected} |`,
+  );
+  const text = `# Fault matrix
+
+Generated by \`test/faults/faultMatrix.test.ts\` (\`npx jest test/faults\`); do not edit by hand.
+
+Every scenario syncs the same fleet (alpha: companies 100, contacts 300, tickets 2,500, time entries 1,200;
+beta: companies 40, tickets 900) under one fault and compares it with a fault-free run of the same fleet: the raw
+lake (tenant/table/id → payload) must be equal, and every table must have a watermark equal to its job's start.
+Simulator faults are drawn per request from a seeded hash of the request and how often it was asked before, so the
+counts below are reproducible; "extra requests" counts every request the pipeline sent beyond the reference run.
+Where a tenant is expected to fail, "lake equal" and "watermarks equal" are about the other tenants, and the
+failing tenant's watermarks must be held back.
+
+${header}
+|---|---|---|---|---|---|---|
+${lines.join('\n')}
+`;
+  writeFileSync(join(__dirname, '..', '..', 'docs', 'fault-matrix.md'), text);
+}
+
+describe('fault injection: every fault yields the fault-free lake and watermarks', () => {
+  beforeAll(async () => {
+    reference = await syncFleet({}, { injected: 0 });
+    expect(reference.progress.tenants.map((tenant) => tenant.status)).toEqual(['succeeded', 'succeeded']);
+    expect([...reference.watermarks.values()].every(Boolean)).toBe(true);
+  }, 60_000);
+
+  afterAll(() => {
+    // Only a complete matrix is written: a failing scenario must not leave a doc claiming less than the truth.
+    if (matrix.length === SCENARIOS.length) writeMatrix(matrix);
+  });
+
+  it.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
+    'given %s, when the fleet is synced, then the outcome matches the fault-free run',
+    async (_name, scenario) => {
+      const counter: InjectionCounter = { injected: 0 };
+      const run = await syncFleet(scenario, counter);
+      const failing = scenario.expect.failedTenants ?? [];
+
+      const statuses = run.progress.tenants.map((tenant) => [tenant.tenantId, tenant.status]);
+      expect(statuses).toEqual(
+        FLEET.map((tenant) => [tenant.id, failing.includes(tenant.id) ? 'failed' : 'succeeded']),
+      );
+      const lakeEqual = filterTenants(run.lake, failing);
+      expect(lakeEqual).toEqual(filterTenants(reference.lake, failing));
+      expect(filterTenants(run.watermarks, failing)).toEqual(filterTenants(reference.watermarks, failing));
+      if (!scenario.toleratesOverruns) expect(run.overruns).toBe(0);
+      scenario.expect.then(run, counter);
+
+      matrix.push({
+        scenario: scenario.name,
+        fault: scenario.fault,
+        statuses: statuses.map(([tenant, status]) => `${tenant} ${status}`).join(', '),
+        lakeEqual: failing.length > 0 ? `yes (${otherThan(failing)})` : 'yes',
+        watermarksEqual:
+          failing.length > 0 ? `yes (${otherThan(failing)}); ${failing.join(', ')} held back` : 'yes',
+        extraRequests: scenario.varies?.requests
+          ? 'varies (timing)'
+          : String(run.requests - reference.requests),
+        injected: describeInjected(run, counter, scenario.varies?.injections === true),
+      });
+    },
+    60_000,
+  );
+});
+
+function otherThan(failing: readonly string[]): string {
+  return FLEET.filter((tenant) => !failing.includes(tenant.id))
+    .map((tenant) => tenant.id)
+    .join(', ');
+}
