@@ -188,5 +188,21 @@ describe('the avesa CLI', () => {
     // The demo changes 1% of each table (rounded up) between runs; only those are fetched again.
     expect(total(secondSummary)).toBe(sizes.reduce((sum, size) => sum + Math.ceil(size / 100), 0));
     expect((JSON.parse(status.stdout) as { jobs: unknown[] }).jobs).toHaveLength(2);
+
+    // The canonical views: current rows equal the source, and each changed ticket has exactly one closed version.
+    const query = await avesa([
+      'query',
+      'SELECT count(*) FILTER (WHERE is_current) AS current, count(*) FILTER (WHERE NOT is_current) AS closed FROM tickets_history',
+      '--lake',
+      dirs.lakeDir,
+      '--json',
+    ]);
+    expect(query.code).toBe(0);
+    expect(JSON.parse(query.stdout)).toEqual([
+      {
+        current: String(DEMO_TENANTS.reduce((sum, tenant) => sum + tenant.sizes.tickets, 0)),
+        closed: String(DEMO_TENANTS.reduce((sum, tenant) => sum + Math.ceil(tenant.sizes.tickets / 100), 0)),
+      },
+    ]);
   }, 120_000);
 });
