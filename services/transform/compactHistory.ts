@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CANONICAL_TABLES, type CanonicalTableName } from '../../mappings/canonical';
+import { PipelineError } from '../../shared/errors';
 import { DUCKDB_TYPES } from '../../shared/lake/canonicalParquet';
 
 export interface CompactHistoryInput {
@@ -28,9 +29,10 @@ export interface CompactHistoryResult {
   current: number;
 }
 
-export class CompactionInputError extends Error {
-  override readonly name = 'CompactionInputError';
+/** A versions file without the identity or history columns: retrying cannot fix it. */
+export class CompactionInputError extends PipelineError {
   readonly retryable = false;
+  readonly code = 'CompactionInput';
 }
 
 const KEY = ['tenant_id', 'source', 'source_id'] as const;

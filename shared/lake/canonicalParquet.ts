@@ -1,3 +1,4 @@
+import { PipelineError } from '../errors';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import {
   CANONICAL_TABLES,
@@ -35,9 +36,9 @@ export interface QuarantinedRecord {
 }
 
 /** A value whose JS type does not fit its canonical column: a bug in the mapping, never data to write. */
-export class CanonicalEncodingError extends Error {
-  override readonly name = 'CanonicalEncodingError';
+export class CanonicalEncodingError extends PipelineError {
   readonly retryable = false;
+  readonly code = 'CanonicalEncoding';
 }
 
 /**
