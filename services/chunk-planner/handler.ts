@@ -1,12 +1,12 @@
 import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
 import type { EventBus, Log, StateStore } from '../../shared/ports';
-import type { IdempotencyOptions } from '../../shared/runtime/idempotency';
+import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { planTenant, type PlannerSettings } from './planTenant';
 
 export interface ChunkPlannerDeps {
-  /** See IdempotencyOptions: set by the local runtime, which knows it is the only live process. */
-  idempotencyOptions?: IdempotencyOptions;
+  /** See StateStorePersistenceOptions: set by the local runtime, which knows it is the only live process. */
+  idempotencyOptions?: StateStorePersistenceOptions;
   clientFor: ConnectWiseClientFor;
   state: StateStore;
   bus: EventBus;

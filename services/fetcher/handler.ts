@@ -1,12 +1,12 @@
 import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
 import type { Clock, EventBus, Log, ObjectStore, StateStore, WorkQueue } from '../../shared/ports';
-import type { IdempotencyOptions } from '../../shared/runtime/idempotency';
+import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { fetchChunk, type FetcherSettings } from './fetchChunk';
 
 export interface FetcherDepsForHandler {
-  /** See IdempotencyOptions: set by the local runtime, which knows it is the only live process. */
-  idempotencyOptions?: IdempotencyOptions;
+  /** See StateStorePersistenceOptions: set by the local runtime, which knows it is the only live process. */
+  idempotencyOptions?: StateStorePersistenceOptions;
   clientFor: ConnectWiseClientFor;
   lake: ObjectStore;
   bus: EventBus;

@@ -1,11 +1,11 @@
 import type { Clock, EventBus, Log, MetricsPublisher, StateStore } from '../../shared/ports';
-import type { IdempotencyOptions } from '../../shared/runtime/idempotency';
+import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { recordProgress } from './recordProgress';
 
 export interface ProgressHandlerDeps {
-  /** See IdempotencyOptions: set by the local runtime, which knows it is the only live process. */
-  idempotencyOptions?: IdempotencyOptions;
+  /** See StateStorePersistenceOptions: set by the local runtime, which knows it is the only live process. */
+  idempotencyOptions?: StateStorePersistenceOptions;
   state: StateStore;
   bus: EventBus;
   clock: Clock;

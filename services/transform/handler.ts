@@ -1,12 +1,12 @@
 import type { Clock, EventBus, Log, ObjectStore, StateStore } from '../../shared/ports';
-import type { IdempotencyOptions } from '../../shared/runtime/idempotency';
+import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { compactTable } from './compactTable';
 import { transformChunk } from './transformChunk';
 
 export interface TransformHandlerDeps {
-  /** See IdempotencyOptions: set by the local runtime, which knows it is the only live process. */
-  idempotencyOptions?: IdempotencyOptions;
+  /** See StateStorePersistenceOptions: set by the local runtime, which knows it is the only live process. */
+  idempotencyOptions?: StateStorePersistenceOptions;
   lake: ObjectStore;
   bus: EventBus;
   clock: Clock;

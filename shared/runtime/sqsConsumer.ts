@@ -3,7 +3,12 @@ import { ZodError } from 'zod';
 import { errorCode, errorMessage, isRetryable } from '../errors';
 import { parseEvent, type AnyEvent, type EventType } from '../events/schemas';
 import type { Log, StateStore } from '../ports';
-import { EventIdempotency, type IdempotencyOptions } from './idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { StateStorePersistenceLayer, type StateStorePersistenceOptions } from './stateStorePersistenceLayer';
 
 export interface RecordContext {
   record: SQSRecord;
@@ -17,7 +22,7 @@ export interface ConsumerOptions<Type extends EventType> {
   handle(event: Extract<AnyEvent, { type: Type }>, context: RecordContext): Promise<void>;
   /** Where handled event ids are remembered, so duplicates are acknowledged without running twice. */
   idempotencyStore: StateStore;
-  idempotencyOptions?: IdempotencyOptions;
+  idempotencyOptions?: StateStorePersistenceOptions;
   /** Do not start another record with less time than this left; it comes back after the visibility timeout. */
   minimumRemainingMs?: number;
 }
@@ -44,8 +49,31 @@ export function recordFailureReason(failure: BatchItemFailure): string | undefin
  */
 export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Type>) {
   const { log, service } = options;
-  const idempotency = new EventIdempotency(options.idempotencyStore, service, options.idempotencyOptions);
+  // Powertools idempotency keyed by (consumer, event id): ChunkFetched, say, has one id but two consumers.
+  // A completed event is acknowledged without running again; one in progress elsewhere is retried later.
+  const idempotency = new IdempotencyConfig({
+    eventKeyJmesPath: '[consumer, eventId]',
+    expiresAfterSeconds: 14 * 24 * 3600,
+  });
+  // The key is only (consumer, eventId); the work travels beside it, as invocations may run concurrently.
+  const handleOnce = makeIdempotent(
+    async (input: {
+      consumer: string;
+      eventId: string;
+      work: { event: AnyEvent; context: RecordContext; ran: boolean };
+    }) => {
+      input.work.ran = true;
+      await options.handle(input.work.event as Extract<AnyEvent, { type: Type }>, input.work.context);
+      return { handled: true };
+    },
+    {
+      persistenceStore: new StateStorePersistenceLayer(options.idempotencyStore, options.idempotencyOptions),
+      config: idempotency,
+    },
+  );
   return async (event: SQSEvent, lambda: Context): Promise<SQSBatchResponse> => {
+    // In-progress claims lapse at this invocation's deadline, so a crashed holder never blocks for long.
+    idempotency.registerLambdaContext(lambda);
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     const fail = (record: SQSRecord, reason: string) => {
       const failure = { itemIdentifier: record.messageId };
@@ -81,21 +109,16 @@ export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Typ
         eventId: parsed.eventId,
         type: parsed.type,
       };
-      const claim = await idempotency.claim(parsed.eventId, Date.now() + lambda.getRemainingTimeInMillis());
-      if (claim.kind === 'completed') {
-        log.info('duplicate event acknowledged without running again', context);
-        continue;
-      }
-      if (claim.kind === 'busy') {
-        // Another invocation holds it (a duplicate delivered in parallel): try again after the visibility timeout.
-        fail(record, `event ${parsed.eventId} is being handled by another invocation`);
-        continue;
-      }
+      const work = { event: parsed, context: { record, lambda }, ran: false };
       try {
-        await options.handle(parsed as Extract<AnyEvent, { type: Type }>, { record, lambda });
-        await idempotency.complete(parsed.eventId, claim);
+        await handleOnce({ consumer: service, eventId: parsed.eventId, work });
+        if (!work.ran) log.info('duplicate event acknowledged without running again', context);
       } catch (error) {
-        await idempotency.release(parsed.eventId, claim);
+        if (error instanceof IdempotencyAlreadyInProgressError) {
+          // A duplicate delivered in parallel is being handled: try again after the visibility timeout.
+          fail(record, `event ${parsed.eventId} is being handled by another invocation`);
+          continue;
+        }
         log[isRetryable(error) ? 'warn' : 'error']('record failed', {
           ...context,
           messageId: record.messageId,
