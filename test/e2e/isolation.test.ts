@@ -49,9 +49,7 @@ describe('tenant isolation under failure', () => {
       }
       expect(run.dlq).toBe(0);
       // One planning call per table (4 each), never retried: permanent errors are not redelivered.
-      expect(
-        simulator.requests('bad-keys').length + simulator.requests('no-permission').length,
-      ).toBe(8);
+      expect(simulator.requests('bad-keys').length + simulator.requests('no-permission').length).toBe(8);
       expect(run.progress.tenants.find((tenant) => tenant.tenantId === 'healthy')!.records).toBe(230);
     } finally {
       await simulator.stop();
