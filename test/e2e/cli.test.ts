@@ -1,30 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_TENANTS } from '../../local/demo';
-import { lakeContents, readLake, startSimulatorProcess, temporaryDirs } from './harness';
-
-const ROOT = join(__dirname, '..', '..');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `avesa` as a user would: a separate node process, so its timing is not jest's. */
-function avesa(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin', 'avesa.js'), ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+import { lakeContents, readLake, runAvesa, startSimulatorProcess, temporaryDirs } from './harness';
 
 interface Summary {
   status: string;
@@ -53,7 +30,7 @@ describe('the avesa CLI', () => {
       const tenantsFile = join(dirs.root, 'tenants.json');
       writeFileSync(tenantsFile, JSON.stringify(simulator.document));
       const run = async (name: string, extra: string[]) => {
-        const result = await avesa([
+        const result = await runAvesa([
           'run',
           '--tenants',
           tenantsFile,
@@ -95,9 +72,9 @@ describe('the avesa CLI', () => {
       const tenantsFile = join(dirs.root, 'tenants.json');
       writeFileSync(tenantsFile, JSON.stringify(document));
 
-      const result = await avesa(
+      const result = await runAvesa(
         ['run', '--tenants', tenantsFile, '--lake', dirs.lakeDir, '--state', dirs.stateDir, '--json'],
-        { BAD_ONE_KEY: 'not-the-key-XYZZY' },
+        { env: { BAD_ONE_KEY: 'not-the-key-XYZZY' } },
       );
 
       expect(result.code).toBe(1);
@@ -147,7 +124,7 @@ describe('the avesa CLI', () => {
         }),
       );
 
-      const result = await avesa([
+      const result = await runAvesa([
         'run',
         '--tenants',
         tenantsFile,
@@ -170,9 +147,9 @@ describe('the avesa CLI', () => {
     const dirs = temporaryDirs();
     const args = ['--lake', dirs.lakeDir, '--state', dirs.stateDir, '--json'];
 
-    const first = await avesa(['run', ...args]);
-    const second = await avesa(['run', ...args]);
-    const status = await avesa(['status', '--state', dirs.stateDir, '--json']);
+    const first = await runAvesa(['run', ...args]);
+    const second = await runAvesa(['run', ...args]);
+    const status = await runAvesa(['status', '--state', dirs.stateDir, '--json']);
 
     expect([first.code, second.code, status.code]).toEqual([0, 0, 0]);
     const firstSummary = JSON.parse(first.stdout) as Summary;
@@ -190,7 +167,7 @@ describe('the avesa CLI', () => {
     expect((JSON.parse(status.stdout) as { jobs: unknown[] }).jobs).toHaveLength(2);
 
     // The canonical views: current rows equal the source, and each changed ticket has exactly one closed version.
-    const query = await avesa([
+    const query = await runAvesa([
       'query',
       'SELECT count(*) FILTER (WHERE is_current) AS current, count(*) FILTER (WHERE NOT is_current) AS closed FROM tickets_history',
       '--lake',

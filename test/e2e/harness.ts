@@ -252,3 +252,42 @@ export async function readCanonical(lakeDir: string): Promise<Map<string, string
     instance.closeSync();
   }
 }
+
+export interface CliRun {
+  /** Exit code; 1 when the process died of a signal. */
+  code: number;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `avesa` as a user would: a node process of its own, so its timing is not jest's.
+ * With `killAfterMs`, sends it SIGKILL after that long (if it is still running).
+ */
+export async function runAvesa(
+  args: string[],
+  options: { env?: Record<string, string>; killAfterMs?: number } = {},
+): Promise<CliRun> {
+  const { spawn } = await import('node:child_process');
+  const root = join(__dirname, '..', '..');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'avesa.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer =
+      options.killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    child.once('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? 1, signal, stdout, stderr });
+    });
+  });
+}

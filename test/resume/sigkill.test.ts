@@ -1,32 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listWatermarks } from '../../shared/state/watermarks';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
-import { readLake, startSimulatorProcess, temporaryDirs, type LakeRow } from '../e2e/harness';
-
-const ROOT = join(__dirname, '..', '..');
-
-/** Starts `avesa run`; resolves with its exit code and output, or kills it with SIGKILL after `killAfterMs`. */
-function runCli(
-  args: string[],
-  killAfterMs?: number,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'avesa.js'), ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const timer =
-      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.once('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout });
-    });
-  });
-}
+import { readLake, runAvesa, startSimulatorProcess, temporaryDirs, type LakeRow } from '../e2e/harness';
 
 const rowKey = (row: LakeRow) => `${row.tenant_id}/${row.table_name}/${row.id}`;
 
@@ -49,18 +25,18 @@ describe('resume after SIGKILL', () => {
         '--json',
       ];
 
-      const reference = await runCli(args('reference'));
+      const reference = await runAvesa(args('reference'));
       expect(reference.code).toBe(0);
 
       const kills: Array<NodeJS.Signals | null> = [];
       for (const killAfterMs of [1_500, 2_300, 3_100]) {
-        const attempt = await runCli(args('killed'), killAfterMs);
+        const attempt = await runAvesa(args('killed'), { killAfterMs });
         kills.push(attempt.signal);
         if (attempt.signal !== 'SIGKILL') break; // the job finished before this kill: nothing left to interrupt
       }
       expect(kills.filter((signal) => signal === 'SIGKILL').length).toBeGreaterThanOrEqual(2);
       const jobId = readFileSync(join(dirs.root, 'killed', 'state', 'current-job'), 'utf8').trim();
-      const final = await runCli(args('killed'));
+      const final = await runAvesa(args('killed'));
 
       expect(final.code).toBe(0);
       const summary = JSON.parse(final.stdout) as { jobId: string; status: string };
