@@ -108,5 +108,140 @@ module.exports = async ({ resolveVariable }) => {
       },
     };
   }
+  Object.assign(resources, monitoring(prefix));
   return { Resources: resources };
 };
+
+/** Seconds a message may wait in a work queue before the age alarm fires. */
+const OLDEST_MESSAGE_ALARM_SECONDS = 3600;
+
+/**
+ * Alarms to one SNS topic (any DLQ not empty, oldest message too old, function errors) and a dashboard over
+ * the Powertools metrics (namespace Avesa, dimensions service/tenant/table) and the queues.
+ */
+function monitoring(prefix) {
+  const resources = {
+    AlarmTopic: {
+      Type: 'AWS::SNS::Topic',
+      Properties: { TopicName: `${prefix}-alarms`, KmsMasterKeyId: 'alias/aws/sns' },
+    },
+  };
+  const alarm = (name, properties) => {
+    resources[name] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+        OKActions: [{ Ref: 'AlarmTopic' }],
+        TreatMissingData: 'notBreaching',
+        EvaluationPeriods: 1,
+        Period: 60,
+        ...properties,
+      },
+    };
+  };
+  for (const consumer of CONSUMER_SERVICES) {
+    const name = logicalName(consumer);
+    alarm(`${name}DeadLetterAlarm`, {
+      AlarmDescription: `Messages in the ${consumer} dead-letter queue: inspect with \`avesa dlq list --stage\`, fix, then \`avesa dlq replay --stage\``,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [`${name}DeadLetterQueue`, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    alarm(`${name}OldestMessageAlarm`, {
+      AlarmDescription: `A ${consumer} message has waited over ${OLDEST_MESSAGE_ALARM_SECONDS} s: the consumer is failing or starved`,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [`${name}Queue`, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: OLDEST_MESSAGE_ALARM_SECONDS,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
+    });
+  }
+  for (const fn of ['discovery', ...CONSUMER_SERVICES]) {
+    alarm(`${logicalName(fn)}ErrorsAlarm`, {
+      AlarmDescription: `The ${fn} function failed invocations (errors are per record in the logs; this counts whole failures)`,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: `${prefix}-${fn}` }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Period: 300,
+    });
+  }
+  const search = (metric, stat) => ({
+    expression: `SEARCH('{Avesa,service,tenant,table} MetricName="${metric}"', '${stat}', 300)`,
+    label: metric,
+  });
+  const metricWidget = (title, expressions, y) => ({
+    type: 'metric',
+    x: 0,
+    y,
+    width: 24,
+    height: 6,
+    properties: {
+      title,
+      region: '${AWS::Region}',
+      stat: 'Sum',
+      period: 300,
+      metrics: expressions.map((expression) => [expression]),
+    },
+  });
+  const dashboard = {
+    widgets: [
+      metricWidget(
+        'Records fetched and canonical versions per tenant and table',
+        [search('RecordsFetched', 'Sum'), search('CanonicalVersions', 'Sum')],
+        0,
+      ),
+      metricWidget(
+        'API calls and errors',
+        [search('ApiCalls', 'Sum'), search('Errors', 'Sum'), search('RecordsQuarantined', 'Sum')],
+        6,
+      ),
+      metricWidget(
+        'Job duration per tenant',
+        [
+          {
+            expression: `SEARCH('{Avesa,service,tenant} MetricName="JobDuration"', 'Maximum', 300)`,
+            label: 'JobDuration',
+          },
+        ],
+        12,
+      ),
+      {
+        type: 'metric',
+        x: 0,
+        y: 18,
+        width: 24,
+        height: 6,
+        properties: {
+          title: 'Queue depth (work and dead-letter queues)',
+          region: '${AWS::Region}',
+          stat: 'Maximum',
+          period: 60,
+          metrics: [
+            [
+              {
+                expression: `SEARCH('{AWS/SQS,QueueName} MetricName="ApproximateNumberOfMessagesVisible" ${prefix}', 'Maximum', 60)`,
+                label: 'visible',
+              },
+            ],
+          ],
+        },
+      },
+    ],
+  };
+  resources.Dashboard = {
+    Type: 'AWS::CloudWatch::Dashboard',
+    Properties: {
+      DashboardName: `${prefix}-pipeline`,
+      DashboardBody: { 'Fn::Sub': JSON.stringify(dashboard) },
+    },
+  };
+  return resources;
+}

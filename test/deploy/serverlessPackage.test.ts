@@ -97,4 +97,32 @@ describe('serverless.yml (sls package --stage prod)', () => {
     ).toBe(true);
     expect(statSync(artifact).size).toBeLessThan(5 * 1024 * 1024);
   });
+
+  it('then every DLQ and work queue has an alarm to the SNS topic, every function an errors alarm, and a dashboard reads the Powertools metrics', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    const onQueue = (metric: string, queueLogicalId: string) =>
+      alarms.find(
+        (alarm) =>
+          alarm.MetricName === metric && JSON.stringify(alarm.Dimensions).includes(`"${queueLogicalId}"`),
+      );
+    for (const service of CONSUMER_SERVICES) {
+      expect(
+        onQueue('ApproximateNumberOfMessagesVisible', `${logicalName(service)}DeadLetterQueue`),
+      ).toMatchObject({ Threshold: 0, AlarmActions: [{ Ref: 'AlarmTopic' }] });
+      expect(onQueue('ApproximateAgeOfOldestMessage', `${logicalName(service)}Queue`)).toBeDefined();
+    }
+    const functionNames = ofType('AWS::Lambda::Function').map(
+      ([, fn]) => fn.Properties.FunctionName as string,
+    );
+    for (const name of functionNames) {
+      expect(
+        alarms.find((alarm) => alarm.MetricName === 'Errors' && alarm.Dimensions[0].Value === name),
+      ).toBeDefined();
+    }
+    expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, Resource]];
+    const body = dashboard.Properties.DashboardBody['Fn::Sub'] as string;
+    for (const metric of ['RecordsFetched', 'ApiCalls', 'Errors', 'JobDuration'])
+      expect(body).toContain(`MetricName=\\"${metric}\\"`);
+  });
 });
