@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_TENANTS } from '../../local/demo';
-import { lakeContents, readLake, runAvesa, startSimulatorProcess, temporaryDirs } from './harness';
+import { cliRunsOf, lakeContents, readLake, runAvesa, startSimulatorProcess, temporaryDirs } from './harness';
 
 interface Summary {
   status: string;
@@ -27,25 +27,14 @@ describe('the avesa CLI', () => {
     const simulator = await startSimulatorProcess('delta:6000,epsilon:900', '300,40,0');
     try {
       const dirs = temporaryDirs();
-      const tenantsFile = join(dirs.root, 'tenants.json');
-      writeFileSync(tenantsFile, JSON.stringify(simulator.document));
+      const runs = cliRunsOf(simulator.document, dirs.root);
       const run = async (name: string, extra: string[]) => {
-        const result = await runAvesa([
-          'run',
-          '--tenants',
-          tenantsFile,
-          '--lake',
-          join(dirs.root, name, 'lake'),
-          '--state',
-          join(dirs.root, name, 'state'),
-          '--json',
-          ...extra,
-        ]);
+        const result = await runAvesa(runs.args(name, ...extra));
         expect(result.stderr).toBe('');
         return {
           code: result.code,
           summary: JSON.parse(result.stdout) as Summary,
-          lake: lakeContents(await readLake(join(dirs.root, name, 'lake'))),
+          lake: lakeContents(await readLake(runs.lakeOf(name))),
         };
       };
       const unhurried = await run('unhurried', []);

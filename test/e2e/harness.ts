@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -290,4 +290,28 @@ export async function runAvesa(
       resolve({ code: code ?? 1, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Writes a simulator's tenants file under `root` and returns the `avesa run --json` arguments for a run
+ * whose lake and state live in `root/{name}/`, so one test can compare several runs side by side.
+ */
+export function cliRunsOf(document: TenantsDocument, root: string) {
+  const tenantsFile = join(root, 'tenants.json');
+  writeFileSync(tenantsFile, JSON.stringify(document));
+  return {
+    lakeOf: (name: string) => join(root, name, 'lake'),
+    stateOf: (name: string) => join(root, name, 'state'),
+    args: (name: string, ...extra: string[]) => [
+      'run',
+      '--tenants',
+      tenantsFile,
+      '--lake',
+      join(root, name, 'lake'),
+      '--state',
+      join(root, name, 'state'),
+      '--json',
+      ...extra,
+    ],
+  };
 }

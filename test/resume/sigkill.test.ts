@@ -1,8 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listWatermarks } from '../../shared/state/watermarks';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
-import { readLake, runAvesa, startSimulatorProcess, temporaryDirs, type LakeRow } from '../e2e/harness';
+import {
+  cliRunsOf,
+  readLake,
+  runAvesa,
+  startSimulatorProcess,
+  temporaryDirs,
+  type LakeRow,
+} from '../e2e/harness';
 
 const rowKey = (row: LakeRow) => `${row.tenant_id}/${row.table_name}/${row.id}`;
 
@@ -12,18 +19,7 @@ describe('resume after SIGKILL', () => {
     const simulator = await startSimulatorProcess('kappa:4000,lambda:1500', '300,60,0');
     try {
       const dirs = temporaryDirs();
-      const tenantsFile = join(dirs.root, 'tenants.json');
-      writeFileSync(tenantsFile, JSON.stringify(simulator.document));
-      const args = (name: string) => [
-        'run',
-        '--tenants',
-        tenantsFile,
-        '--lake',
-        join(dirs.root, name, 'lake'),
-        '--state',
-        join(dirs.root, name, 'state'),
-        '--json',
-      ];
+      const { args, lakeOf, stateOf } = cliRunsOf(simulator.document, dirs.root);
 
       const reference = await runAvesa(args('reference'));
       expect(reference.code).toBe(0);
@@ -35,20 +31,20 @@ describe('resume after SIGKILL', () => {
         if (attempt.signal !== 'SIGKILL') break; // the job finished before this kill: nothing left to interrupt
       }
       expect(kills.filter((signal) => signal === 'SIGKILL').length).toBeGreaterThanOrEqual(2);
-      const jobId = readFileSync(join(dirs.root, 'killed', 'state', 'current-job'), 'utf8').trim();
+      const jobId = readFileSync(join(stateOf('killed'), 'current-job'), 'utf8').trim();
       const final = await runAvesa(args('killed'));
 
       expect(final.code).toBe(0);
       const summary = JSON.parse(final.stdout) as { jobId: string; status: string };
       expect(summary).toMatchObject({ jobId, status: 'succeeded' });
-      const expected = (await readLake(join(dirs.root, 'reference', 'lake'))).map(rowKey).sort();
-      const resumed = (await readLake(join(dirs.root, 'killed', 'lake')))
+      const expected = (await readLake(lakeOf('reference'))).map(rowKey).sort();
+      const resumed = (await readLake(lakeOf('killed')))
         .filter((row) => row.job_id === jobId)
         .map(rowKey)
         .sort();
       expect(resumed).toEqual(expected);
 
-      const state = new LocalStateStore(join(dirs.root, 'killed', 'state', 'state.log'));
+      const state = new LocalStateStore(join(stateOf('killed'), 'state.log'));
       try {
         for (const tenant of ['kappa', 'lambda']) {
           const marks = await listWatermarks(state, tenant);
