@@ -93,3 +93,24 @@ export interface RequestBudget {
    */
   acquire(tenantId: string, limits: RequestLimits, maxWaitMs: number): Promise<() => void>;
 }
+
+/** A registered tenant as an operator sees it: its settings and whether credentials exist, never their values. */
+export interface TenantListing {
+  config: TenantConfig;
+  /** The ConnectWise login company, when recorded beside the settings (it is not a secret). */
+  companyId: string | null;
+  hasCredentials: boolean;
+}
+
+/**
+ * The operator's side of the tenant registry and secret store (`avesa tenants`): writes a tenant's settings
+ * and credentials together. The pipeline itself only reads them, through TenantRegistry and SecretStore.
+ */
+export interface TenantAdmin {
+  /** Registers or replaces a tenant's settings and credentials. `created` is false when it replaced one. */
+  putTenant(config: TenantConfig, credentials: ConnectWiseCredentials): Promise<{ created: boolean }>;
+  /** Enables or disables a registered tenant. Returns false when no such tenant is registered. */
+  setEnabled(tenantId: string, enabled: boolean): Promise<boolean>;
+  /** Every registered tenant, sorted by id, with whether its credentials exist. */
+  listRegistered(): Promise<TenantListing[]>;
+}

@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { assertTenantId, TENANT_ID_PATTERN } from '../../config/tenantId';
 import { connectWiseServiceWithDefaults, type TenantConfig } from '../../config/tenantsFile';
@@ -14,6 +20,8 @@ import type { TenantRegistry } from '../../ports';
 export const tenantRegistryItemSchema = z.object({
   tenantId: z.string().regex(TENANT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
   name: z.string().min(1).optional(),
+  /** The ConnectWise login company, recorded for operators (`avesa tenants list`); the fetcher reads the secret's. */
+  companyId: z.string().min(1).optional(),
   enabled: z.boolean().optional(),
   services: z.object({
     connectwise: z
@@ -30,13 +38,20 @@ export const tenantRegistryItemSchema = z.object({
 export type TenantRegistryItem = z.infer<typeof tenantRegistryItemSchema>;
 
 /** The item that stores `config`: what an operator script writes to register a tenant. */
-export function toTenantRegistryItem(config: TenantConfig): TenantRegistryItem {
+export function toTenantRegistryItem(config: TenantConfig, companyId?: string): TenantRegistryItem {
   return {
     tenantId: assertTenantId(config.id),
     name: config.name,
+    ...(companyId ? { companyId } : {}),
     enabled: config.enabled,
     services: config.services,
   };
+}
+
+/** A tenant's settings as stored, with the non-secret attributes only operators look at. */
+export interface TenantRegistration {
+  config: TenantConfig;
+  companyId: string | null;
 }
 
 export interface DynamoDbTenantRegistryOptions {
@@ -62,7 +77,12 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
    * with a ValidationError naming every bad tenant, rather than silently dropping a tenant from the sync.
    */
   async listTenants(): Promise<TenantConfig[]> {
-    const tenants: TenantConfig[] = [];
+    return (await this.listRegistrations()).map((registration) => registration.config);
+  }
+
+  /** Like listTenants, with the attributes operators see (`avesa tenants list`). */
+  async listRegistrations(): Promise<TenantRegistration[]> {
+    const tenants: TenantRegistration[] = [];
     const problems: string[] = [];
     let exclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -72,14 +92,14 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
       );
       for (const item of page.Items ?? []) {
         const parsed = parseItem(item);
-        if (parsed.ok) tenants.push(parsed.config);
+        if (parsed.ok) tenants.push({ config: parsed.config, companyId: parsed.companyId });
         else problems.push(...parsed.problems);
       }
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey);
     if (problems.length > 0)
       throw new ValidationError(`Invalid tenant registry table ${this.tableName}`, problems);
-    return tenants.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return tenants.sort((a, b) => (a.config.id < b.config.id ? -1 : a.config.id > b.config.id ? 1 : 0));
   }
 
   /** The tenant's settings, or undefined when it is not registered. Throws InvalidTenantIdError for a non-slug id. */
@@ -93,9 +113,47 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
       throw new ValidationError(`Invalid tenant registry table ${this.tableName}`, parsed.problems);
     return parsed.config;
   }
+
+  /**
+   * Creates or replaces the tenant's item (the operator's `avesa tenants add`). Returns whether it is new.
+   * Attributes other writers added are replaced too: the item holds only what the registry defines.
+   */
+  async putTenant(config: TenantConfig, options: { companyId?: string } = {}): Promise<{ created: boolean }> {
+    const item = { ...toTenantRegistryItem(config, options.companyId), updatedAt: new Date().toISOString() };
+    const response = await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: item, ReturnValues: 'ALL_OLD' }),
+    );
+    return { created: response.Attributes === undefined };
+  }
+
+  /** Enables or disables a registered tenant; returns false (and writes nothing) when it is not registered. */
+  async setEnabled(tenantId: string, enabled: boolean): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { tenantId: assertTenantId(tenantId) },
+          UpdateExpression: 'SET #enabled = :enabled, #updatedAt = :updatedAt',
+          // Without the condition, an update of a missing key would create a half item the registry rejects.
+          ConditionExpression: 'attribute_exists(#tenantId)',
+          ExpressionAttributeNames: {
+            '#enabled': 'enabled',
+            '#updatedAt': 'updatedAt',
+            '#tenantId': 'tenantId',
+          },
+          ExpressionAttributeValues: { ':enabled': enabled, ':updatedAt': new Date().toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: unknown }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
 }
 
-type ParsedItem = { ok: true; config: TenantConfig } | { ok: false; problems: string[] };
+type ParsedItem =
+  { ok: true; config: TenantConfig; companyId: string | null } | { ok: false; problems: string[] };
 
 function parseItem(item: Record<string, unknown>): ParsedItem {
   const parsed = tenantRegistryItemSchema.safeParse(item);
@@ -109,7 +167,7 @@ function parseItem(item: Record<string, unknown>): ParsedItem {
       ),
     };
   }
-  const { tenantId, name, enabled, services } = parsed.data;
+  const { tenantId, name, companyId, enabled, services } = parsed.data;
   const config: TenantConfig = {
     id: tenantId,
     name: name ?? tenantId,
@@ -120,5 +178,5 @@ function parseItem(item: Record<string, unknown>): ParsedItem {
   if (cw) {
     config.services.connectwise = connectWiseServiceWithDefaults(cw);
   }
-  return { ok: true, config };
+  return { ok: true, config, companyId: companyId ?? null };
 }

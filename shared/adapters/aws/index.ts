@@ -1,3 +1,4 @@
+export * from './awsTenantAdmin';
 export * from './dynamoDbStateStore';
 export * from './dynamoDbTenantRegistry';
 export * from './errors';

@@ -1,7 +1,14 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { assertTenantId } from '../../config/tenantId';
 import type { ConnectWiseCredentials } from '../../config/tenantsFile';
+import { ValidationError } from '../../errors';
 import type { SecretStore } from '../../ports';
 import { MalformedSecretError, SecretNotFoundError } from './errors';
 
@@ -75,5 +82,57 @@ export class SecretsManagerSecretStore implements SecretStore {
       );
     }
     return parsed.data;
+  }
+
+  /**
+   * Creates the tenant's ConnectWise secret, or stores the credentials as its new version when it exists
+   * (the operator's `avesa tenants add`). Returns whether the secret is new. The credentials travel only in
+   * the SecretString; nothing here puts them in a message.
+   */
+  async putConnectWiseCredentials(
+    tenantId: string,
+    credentials: ConnectWiseCredentials,
+  ): Promise<{ created: boolean }> {
+    const secretName = this.secretName(tenantId);
+    const parsed = connectWiseSecretSchema.safeParse(credentials);
+    if (!parsed.success)
+      throw new ValidationError(
+        `ConnectWise credentials of tenant "${tenantId}" are incomplete`,
+        [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.')))].map(
+          (field) => `${field}: must be a non-empty string`,
+        ),
+      );
+    const { companyId, publicKey, privateKey, clientId } = parsed.data;
+    const secretString = JSON.stringify({ companyId, publicKey, privateKey, clientId });
+    try {
+      await this.client.send(
+        new CreateSecretCommand({
+          Name: secretName,
+          Description: `ConnectWise API credentials of tenant ${tenantId} (avesa tenants add)`,
+          SecretString: secretString,
+          Tags: [{ Key: 'avesa:tenant', Value: tenantId }],
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      if ((error as { name?: unknown }).name !== 'ResourceExistsException') throw error;
+    }
+    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html: the new version
+    // becomes AWSCURRENT. A secret scheduled for deletion rejects it with InvalidRequestException.
+    await this.client.send(new PutSecretValueCommand({ SecretId: secretName, SecretString: secretString }));
+    return { created: false };
+  }
+
+  /** Whether the tenant's ConnectWise secret exists (and is not scheduled for deletion), without reading it. */
+  async hasConnectWiseCredentials(tenantId: string): Promise<boolean> {
+    try {
+      const description = await this.client.send(
+        new DescribeSecretCommand({ SecretId: this.secretName(tenantId) }),
+      );
+      return description.DeletedDate === undefined;
+    } catch (error) {
+      if ((error as { name?: unknown }).name === 'ResourceNotFoundException') return false;
+      throw error;
+    }
   }
 }

@@ -5,6 +5,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  UpdateCommand,
   type GetCommandInput,
   type GetCommandOutput,
   type PutCommandInput,
@@ -12,6 +13,7 @@ import {
   type QueryCommandOutput,
   type ScanCommandInput,
   type ScanCommandOutput,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -36,7 +38,7 @@ export class FakeDynamoDbTable {
     private readonly pageSize = 10,
   ) {}
 
-  /** A document client whose every Get/Put/Query/Scan is answered by this table; other commands reject. */
+  /** A document client whose every Get/Put/Update/Query/Scan is answered by this table; other commands reject. */
   client(): DynamoDBDocumentClient {
     const client = DynamoDBDocumentClient.from(
       new DynamoDBClient({
@@ -52,6 +54,9 @@ export class FakeDynamoDbTable {
     mock
       .on(PutCommand)
       .callsFake((input: PutCommandInput) => this.record('Put', input, () => this.put(input)));
+    mock
+      .on(UpdateCommand)
+      .callsFake((input: UpdateCommandInput) => this.record('Update', input, () => this.update(input)));
     mock
       .on(QueryCommand)
       .callsFake((input: QueryCommandInput) => this.record('Query', input, () => this.query(input)));
@@ -98,6 +103,30 @@ export class FakeDynamoDbTable {
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     }
     this.items.set(key, structuredClone(item));
+    return input.ReturnValues === 'ALL_OLD' && existing ? { Attributes: structuredClone(existing) } : {};
+  }
+
+  /** Only `SET a = :v, b = :w` update expressions, with an optional condition. */
+  private update(input: UpdateCommandInput): object {
+    const names = input.ExpressionAttributeNames;
+    const values = input.ExpressionAttributeValues;
+    const key = this.keyOf(input.Key ?? {});
+    const existing = this.items.get(key);
+    if (input.ConditionExpression && !evaluate(input.ConditionExpression, existing, names, values)) {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    }
+    const match = /^SET\s+(.+)$/i.exec(input.UpdateExpression ?? '');
+    if (!match) unsupported(input.UpdateExpression ?? '');
+    const item: Item = existing ? structuredClone(existing) : { ...input.Key };
+    for (const assignment of (match[1] as string).split(',')) {
+      const parts = /^\s*([#\w]+)\s*=\s*(:\w+)\s*$/.exec(assignment);
+      if (!parts) unsupported(assignment);
+      const [, name, placeholder] = parts as unknown as [string, string, string];
+      const attribute = name.startsWith('#') ? names?.[name] : name;
+      if (attribute === undefined || !values || !(placeholder in values)) unsupported(assignment);
+      item[attribute] = structuredClone(values[placeholder]);
+    }
+    this.items.set(key, item);
     return {};
   }
 
