@@ -1,5 +1,7 @@
 // CloudFormation resources generated from the shared routing table: one queue + DLQ per consumer, one
-// EventBridge rule per consumer forwarding exactly the detail-types EVENT_ROUTES gives it.
+// EventBridge rule per consumer forwarding exactly the detail-types EVENT_ROUTES gives it; one IAM role per
+// function from the permission table (deploy/permissions.js); the lake, the tables and the monitoring.
+const { functionRoles } = require('./permissions');
 const {
   CONSUMER_SERVICES,
   QUEUE_SETTINGS,
@@ -12,6 +14,8 @@ module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
   const prefix = `${service}-${stage}`;
+  const param = async (name) => resolveVariable(`param:${name}`);
+  const days = async (name) => positiveInteger(name, await param(name));
   const resources = {
     EventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: `${prefix}-bus` } },
     LakeBucket: {
@@ -27,6 +31,32 @@ module.exports = async ({ resolveVariable }) => {
           RestrictPublicBuckets: true,
         },
         VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: lakeLifecycleRules(
+            await days('lakeRawRetentionDays'),
+            await days('lakeNoncurrentVersionDays'),
+          ),
+        },
+      },
+    },
+    LakeBucketPolicy: {
+      Type: 'AWS::S3::BucketPolicy',
+      Properties: {
+        Bucket: { Ref: 'LakeBucket' },
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [{ 'Fn::GetAtt': ['LakeBucket', 'Arn'] }, { 'Fn::Sub': '${LakeBucket.Arn}/*' }],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
       },
     },
     StateTable: {
@@ -43,6 +73,9 @@ module.exports = async ({ resolveVariable }) => {
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        // Idempotency records, request-budget items and old jobs' plans and progress carry `expiresAt` (epoch
+        // seconds, written by DynamoDbStateStore from shared/state/retention.ts); watermarks never expire.
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       },
     },
     TenantsTable: {
@@ -108,9 +141,70 @@ module.exports = async ({ resolveVariable }) => {
       },
     };
   }
-  Object.assign(resources, monitoring(prefix));
+  Object.assign(resources, functionRoles({ prefix, secretsPrefix: `${service}/${stage}` }));
+  Object.assign(
+    resources,
+    monitoring(prefix, {
+      errorRateThresholdPercent: await positiveNumber(
+        'errorRateThresholdPercent',
+        await param('errorRateThresholdPercent'),
+      ),
+      errorRateMinInvocations: await positiveInteger(
+        'errorRateMinInvocations',
+        await param('errorRateMinInvocations'),
+      ),
+      alarmEmail: String((await param('alarmEmail')) ?? '').trim(),
+    }),
+  );
   return { Resources: resources };
 };
+
+function positiveNumber(name, value) {
+  const number = Number(value);
+  if (!(number > 0))
+    throw new Error(`serverless.yml params: ${name} must be a positive number, got ${value}`);
+  return number;
+}
+
+function positiveInteger(name, value) {
+  const number = positiveNumber(name, value);
+  if (!Number.isInteger(number))
+    throw new Error(`serverless.yml params: ${name} must be an integer, got ${value}`);
+  return number;
+}
+
+/**
+ * Lake lifecycle. Keys start with the tenant id (`{tenant}/raw/…`, shared/lake/keys.ts), and lifecycle filters
+ * match a key prefix or object tags only, so no prefix can select "raw data of every tenant". Raw parts are
+ * therefore expired by the tag `avesa-area=raw`: the rule only acts on parts written with that tag, which
+ * S3ObjectStore does not yet set (until it does, raw parts are kept, which is safe, not lost). Re-prefixing
+ * keys by area (`raw/{tenant}/…`) would also work but moves every existing object and the per-tenant IAM
+ * scoping. Bucket-wide: old versions (history.parquet is rewritten by every compaction) expire, their
+ * leftover delete markers go, and incomplete multipart uploads are aborted.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-filters.html
+ */
+function lakeLifecycleRules(rawRetentionDays, noncurrentVersionDays) {
+  return [
+    {
+      Id: 'expire-raw-parts',
+      Status: 'Enabled',
+      TagFilters: [{ Key: 'avesa-area', Value: 'raw' }],
+      ExpirationInDays: rawRetentionDays,
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+    },
+    {
+      Id: 'expire-noncurrent-versions',
+      Status: 'Enabled',
+      NoncurrentVersionExpiration: { NoncurrentDays: noncurrentVersionDays },
+      ExpiredObjectDeleteMarker: true,
+    },
+    {
+      Id: 'abort-incomplete-multipart-uploads',
+      Status: 'Enabled',
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    },
+  ];
+}
 
 /** Seconds a message may wait in a work queue before the age alarm fires. */
 const OLDEST_MESSAGE_ALARM_SECONDS = 3600;
@@ -119,13 +213,19 @@ const OLDEST_MESSAGE_ALARM_SECONDS = 3600;
  * Alarms to one SNS topic (any DLQ not empty, oldest message too old, function errors) and a dashboard over
  * the Powertools metrics (namespace Avesa, dimensions service/tenant/table) and the queues.
  */
-function monitoring(prefix) {
+function monitoring(prefix, { errorRateThresholdPercent, errorRateMinInvocations, alarmEmail }) {
   const resources = {
     AlarmTopic: {
       Type: 'AWS::SNS::Topic',
       Properties: { TopicName: `${prefix}-alarms`, KmsMasterKeyId: 'alias/aws/sns' },
     },
   };
+  if (alarmEmail !== '') {
+    resources.AlarmEmailSubscription = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: alarmEmail },
+    };
+  }
   const alarm = (name, properties) => {
     resources[name] = {
       Type: 'AWS::CloudWatch::Alarm',
@@ -172,6 +272,44 @@ function monitoring(prefix) {
       ComparisonOperator: 'GreaterThanThreshold',
       Period: 300,
     });
+    // The share of invocations that failed over 5 minutes; below errorRateMinInvocations the rate is taken as
+    // 0, so one failure in a quiet period (2 of 3 invocations) does not page anyone. Metric math:
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+    const lambdaMetric = (id, metricName) => ({
+      Id: id,
+      ReturnData: false,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/Lambda',
+          MetricName: metricName,
+          Dimensions: [{ Name: 'FunctionName', Value: `${prefix}-${fn}` }],
+        },
+        Period: 300,
+        Stat: 'Sum',
+      },
+    });
+    resources[`${logicalName(fn)}ErrorRateAlarm`] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmDescription: `Over ${errorRateThresholdPercent}% of ${fn} invocations failed in 5 minutes (with at least ${errorRateMinInvocations} invocations)`,
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+        OKActions: [{ Ref: 'AlarmTopic' }],
+        TreatMissingData: 'notBreaching',
+        EvaluationPeriods: 1,
+        Threshold: errorRateThresholdPercent,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Metrics: [
+          lambdaMetric('errors', 'Errors'),
+          lambdaMetric('invocations', 'Invocations'),
+          {
+            Id: 'errorRate',
+            Label: 'Error rate (%)',
+            ReturnData: true,
+            Expression: `IF(invocations >= ${errorRateMinInvocations}, 100 * errors / invocations, 0)`,
+          },
+        ],
+      },
+    };
   }
   const search = (metric, stat) => ({
     expression: `SEARCH('{Avesa,service,tenant,table} MetricName="${metric}"', '${stat}', 300)`,

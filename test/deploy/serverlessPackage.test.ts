@@ -10,10 +10,23 @@ const { logicalName } = require('../../deploy/routing.js') as { logicalName: (se
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Resource = { Type: string; Properties: Record<string, any> };
 
-/** Packages the real serverless.yml offline once and reads the CloudFormation it would deploy. */
-function packageProd(): { resources: Record<string, Resource>; artifact: string } {
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  Resource: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  Condition?: any;
+};
+
+/** Packages the real serverless.yml offline for a stage and reads the CloudFormation it would deploy. */
+function packageStage(
+  stage: string,
+  extraArgs: string[] = [],
+): { resources: Record<string, Resource>; artifact: string } {
   const output = mkdtempSync(join(tmpdir(), 'avesa-sls-'));
-  execFileSync('npx', ['sls', 'package', '--stage', 'prod', '--package', output], {
+  execFileSync('npx', ['sls', 'package', '--stage', stage, '--package', output, ...extraArgs], {
     cwd: join(__dirname, '..', '..'),
     env: { ...process.env, CI: 'true', SLS_TELEMETRY_DISABLED: '1' },
     stdio: 'pipe',
@@ -28,7 +41,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
   let resources: Record<string, Resource>;
   let artifact: string;
   beforeAll(() => {
-    ({ resources, artifact } = packageProd());
+    ({ resources, artifact } = packageStage('prod'));
   }, 120_000);
 
   const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
@@ -124,5 +137,212 @@ describe('serverless.yml (sls package --stage prod)', () => {
     const body = dashboard.Properties.DashboardBody['Fn::Sub'] as string;
     for (const metric of ['RecordsFetched', 'ApiCalls', 'Errors', 'JobDuration'])
       expect(body).toContain(`MetricName=\\"${metric}\\"`);
+  });
+
+  /** Each function (by its name without the `avesa-prod-` prefix) with the statements of its role. */
+  const rolesByFunction = () =>
+    new Map(
+      ofType('AWS::Lambda::Function').map(([, fn]) => {
+        const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+        const statements = resources[roleId]!.Properties.Policies.flatMap(
+          (policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement,
+        ) as Statement[];
+        return [(fn.Properties.FunctionName as string).replace('avesa-prod-', ''), { roleId, statements }];
+      }),
+    );
+  const allowing = (statements: Statement[], action: string) =>
+    statements.filter((statement) => statement.Effect === 'Allow' && statement.Action.includes(action));
+
+  it('then every function has a role of its own, and no shared execution role exists', () => {
+    const roles = rolesByFunction();
+    expect([...roles.keys()].sort()).toEqual([
+      'chunk-planner',
+      'discovery',
+      'fetcher',
+      'progress',
+      'transform',
+    ]);
+    const roleIds = [...roles.values()].map((role) => role.roleId);
+    expect(new Set(roleIds).size).toBe(roleIds.length);
+    for (const roleId of roleIds) expect(resources[roleId]?.Type).toBe('AWS::IAM::Role');
+    expect(resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('then no role allows a wildcard action or any action on every resource', () => {
+    for (const [, { statements }] of rolesByFunction()) {
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of statement.Action) expect(action).not.toContain('*');
+        expect(JSON.stringify(statement.Resource)).not.toMatch(/^"\*"$|^\["\*"\]$/);
+        expect(statement.Resource).toBeDefined();
+      }
+    }
+  });
+
+  it('then only the fetcher sends to a queue, and only to its own', () => {
+    const roles = rolesByFunction();
+    for (const [fn, { statements }] of roles) {
+      const sends = allowing(statements, 'sqs:SendMessage');
+      if (fn === 'fetcher')
+        expect(sends.map((statement) => statement.Resource)).toEqual([
+          { 'Fn::GetAtt': ['FetcherQueue', 'Arn'] },
+        ]);
+      else expect(sends).toEqual([]);
+    }
+  });
+
+  it('then each consumer receives from its own queue only, and discovery from none', () => {
+    for (const [fn, { statements }] of rolesByFunction()) {
+      const receives = allowing(statements, 'sqs:ReceiveMessage');
+      if (fn === 'discovery') {
+        expect(receives).toEqual([]);
+        continue;
+      }
+      expect(receives).toHaveLength(1);
+      expect(receives[0]!.Resource).toEqual({ 'Fn::GetAtt': [`${logicalName(fn)}Queue`, 'Arn'] });
+      expect(receives[0]!.Action).toEqual(
+        expect.arrayContaining([
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ChangeMessageVisibility',
+        ]),
+      );
+    }
+  });
+
+  it('then only the functions that call ConnectWise read tenant secrets, under the stage prefix', () => {
+    const readers = [...rolesByFunction()].filter(
+      ([, { statements }]) => allowing(statements, 'secretsmanager:GetSecretValue').length > 0,
+    );
+    expect(readers.map(([fn]) => fn).sort()).toEqual(['chunk-planner', 'fetcher']);
+    for (const [, { statements }] of readers) {
+      for (const statement of allowing(statements, 'secretsmanager:GetSecretValue'))
+        expect(statement.Resource['Fn::Sub']).toMatch(/:secret:avesa\/prod\/\*\/connectwise-\?{6}$/);
+    }
+  });
+
+  it('then lake access is by area: the fetcher writes raw parts only, the transform reads raw and writes canonical and quarantine', () => {
+    const roles = rolesByFunction();
+    const areas = (fn: string, action: string) =>
+      allowing(roles.get(fn)!.statements, action)
+        .flatMap((statement) => statement.Resource as Array<{ 'Fn::Sub': string }>)
+        .map((resource) => resource['Fn::Sub'].replace('${LakeBucket.Arn}', ''))
+        .sort();
+    expect(areas('fetcher', 's3:PutObject')).toEqual(['/*/raw/*']);
+    expect(areas('fetcher', 's3:GetObject')).toEqual([]);
+    expect(areas('transform', 's3:GetObject')).toEqual(['/*/canonical/*', '/*/raw/*']);
+    expect(areas('transform', 's3:PutObject')).toEqual(['/*/canonical/*', '/*/quarantine/*']);
+    for (const fn of ['discovery', 'chunk-planner', 'progress']) {
+      for (const action of ['s3:GetObject', 's3:PutObject', 's3:ListBucket'])
+        expect(allowing(roles.get(fn)!.statements, action)).toEqual([]);
+    }
+    for (const fn of ['fetcher', 'transform']) {
+      for (const statement of allowing(roles.get(fn)!.statements, 's3:ListBucket'))
+        expect(statement.Condition.StringLike['s3:prefix']).toBeDefined();
+    }
+  });
+
+  it("then state table access is limited to each function's partitions, and only discovery scans tenants", () => {
+    const roles = rolesByFunction();
+    const partitions = (fn: string) =>
+      allowing(roles.get(fn)!.statements, 'dynamodb:GetItem')
+        .filter((statement) => statement.Resource['Fn::GetAtt'][0] === 'StateTable')
+        .flatMap(
+          (statement) => statement.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'] as string[],
+        );
+    expect(partitions('discovery')).toEqual([]);
+    expect(partitions('transform')).toEqual(['idempotency#*']);
+    expect(partitions('fetcher').sort()).toEqual(['budget#*', 'idempotency#*']);
+    expect(partitions('progress')).toContain('watermark#*');
+    expect(partitions('chunk-planner')).toContain('watermark#*');
+    const scanners = [...roles].filter(
+      ([, { statements }]) => allowing(statements, 'dynamodb:Scan').length > 0,
+    );
+    expect(scanners.map(([fn]) => fn)).toEqual(['discovery']);
+  });
+
+  it('then the lake denies plain HTTP and has lifecycle rules, and the state table expires items by TTL', () => {
+    const policy = resources.LakeBucketPolicy!;
+    expect(policy.Properties.Bucket).toEqual({ Ref: 'LakeBucket' });
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    const rules = resources.LakeBucket!.Properties.LifecycleConfiguration.Rules as Array<
+      Record<string, unknown>
+    >;
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ TagFilters: [{ Key: 'avesa-area', Value: 'raw' }], ExpirationInDays: 180 }),
+    );
+    expect(resources.StateTable!.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+  });
+
+  it('then every function has an error-rate alarm (errors / invocations over 5 minutes, quiet periods ignored)', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const name = fn.Properties.FunctionName as string;
+      const rate = ofType('AWS::CloudWatch::Alarm')
+        .map(([, alarm]) => alarm.Properties)
+        .find((alarm) => alarm.Metrics && JSON.stringify(alarm.Metrics).includes(`"${name}"`));
+      expect(rate).toMatchObject({ Threshold: 5, AlarmActions: [{ Ref: 'AlarmTopic' }] });
+      const expression = rate!.Metrics.find(
+        (metric: { ReturnData: boolean }) => metric.ReturnData,
+      ).Expression;
+      expect(expression).toBe('IF(invocations >= 10, 100 * errors / invocations, 0)');
+      for (const metric of rate!.Metrics.filter(
+        (candidate: { MetricStat?: unknown }) => candidate.MetricStat,
+      ))
+        expect(metric.MetricStat.Period).toBe(300);
+    }
+    expect(resources.AlarmEmailSubscription).toBeUndefined();
+  });
+});
+
+describe('serverless.yml per-stage parameters (sls package --stage dev)', () => {
+  let dev: Record<string, Resource>;
+  beforeAll(() => {
+    ({ resources: dev } = packageStage('dev', ['--param', 'alarmEmail=ops@example.com']));
+  }, 120_000);
+
+  const first = (resources: Record<string, Resource>, type: string) =>
+    Object.values(resources).filter((resource) => resource.Type === type);
+
+  it('given the dev parameters, then schedule, log retention, lake and state retention, concurrency and alarms follow them', () => {
+    expect(
+      first(dev, 'AWS::Events::Rule')
+        .map((rule) => rule.Properties.ScheduleExpression)
+        .filter(Boolean),
+    ).toEqual(['rate(1 day)']);
+    for (const group of first(dev, 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(7);
+    const rules = dev.LakeBucket!.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+    expect(rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 15 }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 3 } }),
+    );
+    expect(dev.FetcherLambdaFunction!.Properties.Environment.Variables.JOB_STATE_RETENTION_DAYS).toBe('15');
+    const fetcherSource = first(dev, 'AWS::Lambda::EventSourceMapping').find((mapping) =>
+      JSON.stringify(mapping.Properties.EventSourceArn).includes('"FetcherQueue"'),
+    )!;
+    expect(fetcherSource.Properties.ScalingConfig.MaximumConcurrency).toBe(2);
+    for (const alarm of first(dev, 'AWS::CloudWatch::Alarm').filter(
+      (candidate) => candidate.Properties.Metrics,
+    ))
+      expect(alarm.Properties.Threshold).toBe(25);
+    expect(dev.AlarmEmailSubscription?.Properties).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 });

@@ -1,0 +1,209 @@
+// What each function's code calls on AWS, and nothing more: the one table every function's IAM role is
+// generated from (deploy/resources.js). Read from the entry points (services/*/lambda.ts) through the ports they
+// are given (shared/adapters/awsComposition.ts) down to the SDK commands of shared/adapters/aws/*.
+const { CONSUMER_SERVICES, logicalName } = require('./routing');
+
+/**
+ * Per function:
+ * - `publishes`: events:PutEvents on the pipeline bus (every stage emits its outcome event);
+ * - `sendsTo`: queues it writes to directly (the fetcher re-queues a chunk's continuation on its own queue);
+ * - `tenants`: DynamoDB actions on the tenants table (discovery lists, the ConnectWise client factory gets one);
+ * - `state`: DynamoDB actions on the state table and the partition-key patterns they may touch
+ *   (`dynamodb:LeadingKeys`): idempotency#… (Powertools records, shared/runtime), budget#… (the shared
+ *   request budget), plan#… (chunk plans), jobs / job#… / progress#… (progress), watermark#…;
+ * - `secrets`: secretsmanager:GetSecretValue on tenants' ConnectWise credentials under the stage prefix;
+ * - `lake`: S3 object actions by lake area (keys are `{tenant}/{area}/…`, shared/lake/keys.ts) and the areas
+ *   it may list.
+ * A consumer also reads its own queue (the event source mapping polls with the function's role) and every
+ * function writes its own log group; both are added to every role, not listed here.
+ */
+const FUNCTION_PERMISSIONS = {
+  discovery: {
+    publishes: true,
+    tenants: ['dynamodb:Scan'],
+  },
+  'chunk-planner': {
+    publishes: true,
+    tenants: ['dynamodb:GetItem'],
+    state: {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      partitions: ['idempotency#*', 'budget#*', 'plan#*', 'watermark#*'],
+    },
+    secrets: true,
+  },
+  fetcher: {
+    publishes: true,
+    sendsTo: ['fetcher'],
+    tenants: ['dynamodb:GetItem'],
+    state: {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      partitions: ['idempotency#*', 'budget#*'],
+    },
+    secrets: true,
+    lake: { put: ['raw'], list: ['raw'] },
+  },
+  transform: {
+    publishes: true,
+    state: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], partitions: ['idempotency#*'] },
+    lake: { get: ['raw', 'canonical'], put: ['canonical', 'quarantine'], list: ['canonical'] },
+  },
+  progress: {
+    publishes: true,
+    state: {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      partitions: ['idempotency#*', 'jobs', 'job#*', 'progress#*', 'watermark#*'],
+    },
+  },
+};
+
+// What the SQS event source mapping does with the function's role:
+// https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-permissions
+const SQS_EVENT_SOURCE_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:ChangeMessageVisibility',
+];
+
+const getAtt = (logicalId, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
+const sub = (text) => ({ 'Fn::Sub': text });
+const lakeObjects = (areas) => areas.map((area) => ({ 'Fn::Sub': `\${LakeBucket.Arn}/*/${area}/*` }));
+
+/** The IAM statements of one function, from its FUNCTION_PERMISSIONS row. */
+function statementsFor(fn, { prefix, secretsPrefix }) {
+  const permissions = FUNCTION_PERMISSIONS[fn];
+  if (!permissions) throw new Error(`deploy/permissions.js: no permissions for function ${fn}`);
+  const statements = [
+    {
+      Sid: 'OwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: sub(
+        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${prefix}-${fn}:*`,
+      ),
+    },
+  ];
+  if (CONSUMER_SERVICES.includes(fn)) {
+    statements.push({
+      Sid: 'OwnQueueEventSource',
+      Effect: 'Allow',
+      Action: SQS_EVENT_SOURCE_ACTIONS,
+      Resource: getAtt(`${logicalName(fn)}Queue`),
+    });
+  }
+  if (permissions.publishes) {
+    statements.push({
+      Sid: 'PublishToBus',
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: getAtt('EventBus'),
+    });
+  }
+  for (const queue of permissions.sendsTo ?? []) {
+    statements.push({
+      Sid: `SendTo${logicalName(queue)}Queue`,
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: getAtt(`${logicalName(queue)}Queue`),
+    });
+  }
+  if (permissions.tenants) {
+    statements.push({
+      Sid: 'TenantsTable',
+      Effect: 'Allow',
+      Action: permissions.tenants,
+      Resource: getAtt('TenantsTable'),
+    });
+  }
+  if (permissions.state) {
+    statements.push({
+      Sid: 'StateTable',
+      Effect: 'Allow',
+      Action: permissions.state.actions,
+      Resource: getAtt('StateTable'),
+      // Only the partitions this function's code writes or reads; DynamoDB checks every key of the request.
+      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': permissions.state.partitions } },
+    });
+  }
+  if (permissions.secrets) {
+    statements.push({
+      Sid: 'TenantCredentials',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      // Secrets Manager appends a hyphen and six random characters to a secret's ARN.
+      Resource: sub(
+        `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretsPrefix}/*/connectwise-??????`,
+      ),
+    });
+  }
+  const lake = permissions.lake ?? {};
+  if (lake.get?.length) {
+    statements.push({
+      Sid: 'LakeRead',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: lakeObjects(lake.get),
+    });
+  }
+  if (lake.put?.length) {
+    statements.push({
+      Sid: 'LakeWrite',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: lakeObjects(lake.put),
+    });
+  }
+  if (lake.list?.length) {
+    statements.push({
+      Sid: 'LakeList',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: getAtt('LakeBucket'),
+      // Listing is a bucket action; the prefix condition keeps it to the areas the code lists. Without a broader
+      // s3:ListBucket, S3 answers GetObject on a missing key with AccessDenied instead of NoSuchKey, which
+      // S3ObjectStore.get rethrows (the transform treats both as a failed record, so nothing is mistaken).
+      Condition: { StringLike: { 's3:prefix': lake.list.map((area) => `*/${area}/*`) } },
+    });
+  }
+  return statements;
+}
+
+/** `fetcher` → `FetcherRole`: the logical id serverless.yml names in the function's `role:`. */
+const roleLogicalName = (fn) => `${logicalName(fn)}Role`;
+
+/** One IAM role per function in FUNCTION_PERMISSIONS, assumable by Lambda only. CloudFormation names them. */
+function functionRoles({ prefix, secretsPrefix }) {
+  const resources = {};
+  for (const fn of Object.keys(FUNCTION_PERMISSIONS)) {
+    resources[roleLogicalName(fn)] = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: `${prefix}-${fn}`,
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: statementsFor(fn, { prefix, secretsPrefix }),
+            },
+          },
+        ],
+      },
+    };
+  }
+  return resources;
+}
+
+module.exports = {
+  FUNCTION_PERMISSIONS,
+  SQS_EVENT_SOURCE_ACTIONS,
+  statementsFor,
+  functionRoles,
+  roleLogicalName,
+};
