@@ -3,6 +3,7 @@ import { lambdaEnvironment } from '../config/lambdaEnvironment';
 import { connectWiseClientFactory } from '../connectwise/clientFactory';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../connectwise/client';
 import { SharedRequestBudget } from '../connectwise/sharedRequestBudget';
+import { jobStateRetentionDays, stateRetentionPolicy } from '../state/retention';
 import {
   DynamoDbStateStore,
   DynamoDbTenantRegistry,
@@ -20,7 +21,11 @@ export function awsPorts(serviceName: string) {
   const env = lambdaEnvironment();
   const registry = new DynamoDbTenantRegistry({ tableName: env.TENANTS_TABLE });
   const secrets = new SecretsManagerSecretStore({ prefix: env.SECRETS_PREFIX });
-  const state = new DynamoDbStateStore({ tableName: env.STATE_TABLE });
+  const state = new DynamoDbStateStore({
+    tableName: env.STATE_TABLE,
+    // Idempotency, request-budget and old jobs' items expire by the table's TTL; watermarks never do.
+    retention: stateRetentionPolicy({ jobStateDays: jobStateRetentionDays() }),
+  });
   return {
     env,
     log: powertoolsLog(serviceName),

@@ -7,11 +7,19 @@ import {
   type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { StateItem, StateStore } from '../../ports';
+import { keepForever, type StateRetentionPolicy } from '../../state/retention';
 
 export interface DynamoDbStateStoreOptions {
   tableName: string;
   /** Defaults to one document client per cold start, shared by every instance. */
   client?: DynamoDBDocumentClient;
+  /**
+   * Seconds an item is kept after each write, by key; undefined: forever. Written as `expiresAt` for the
+   * table's TTL (shared/state/retention.ts says why nothing may depend on the deletion). Default: forever.
+   */
+  retention?: StateRetentionPolicy;
+  /** Ms since epoch; defaults to Date.now. */
+  now?: () => number;
 }
 
 /**
@@ -29,6 +37,8 @@ export interface StateTableItem {
   sk: string;
   value: string;
   version: number;
+  /** Epoch seconds after which DynamoDB TTL may delete the item; absent on items kept forever. */
+  expiresAt?: number;
 }
 
 let defaultClient: DynamoDBDocumentClient | undefined;
@@ -37,10 +47,14 @@ let defaultClient: DynamoDBDocumentClient | undefined;
 export class DynamoDbStateStore implements StateStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly retention: StateRetentionPolicy;
+  private readonly now: () => number;
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.client = options.client ?? (defaultClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({})));
     this.tableName = options.tableName;
+    this.retention = options.retention ?? keepForever;
+    this.now = options.now ?? Date.now;
   }
 
   /** Reads one item with a strongly consistent read, so a conditional write that follows sees the latest version. */
@@ -55,7 +69,7 @@ export class DynamoDbStateStore implements StateStore {
   async putIfAbsent<T>(pk: string, sk: string, value: T): Promise<boolean> {
     return this.conditionalPut({
       TableName: this.tableName,
-      Item: toTableItem(pk, sk, value, 1),
+      Item: this.toTableItem(pk, sk, value, 1),
       ConditionExpression: 'attribute_not_exists(pk)',
     });
   }
@@ -68,7 +82,7 @@ export class DynamoDbStateStore implements StateStore {
     if (expectedVersion === 0) return this.putIfAbsent(pk, sk, value);
     return this.conditionalPut({
       TableName: this.tableName,
-      Item: toTableItem(pk, sk, value, expectedVersion + 1),
+      Item: this.toTableItem(pk, sk, value, expectedVersion + 1),
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':expected': expectedVersion },
@@ -96,6 +110,14 @@ export class DynamoDbStateStore implements StateStore {
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey);
     return items;
+  }
+
+  /** Every write replaces the whole item, so the expiry is renewed from the time of the latest write. */
+  private toTableItem(pk: string, sk: string, value: unknown, version: number): StateTableItem {
+    const item = toTableItem(pk, sk, value, version);
+    const keepSeconds = this.retention(pk, sk);
+    if (keepSeconds === undefined) return item;
+    return { ...item, expiresAt: Math.floor(this.now() / 1000) + Math.ceil(keepSeconds) };
   }
 
   private async conditionalPut(input: PutCommandInput): Promise<boolean> {
