@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSUMER_SERVICES, EVENT_ROUTES, QUEUE_SETTINGS } from '../../shared/events/routing';
 
 const { logicalName } = require('../../deploy/routing.js') as { logicalName: (service: string) => string };
+const { bundleSizes, formatSizes } = require('../../deploy/bundleSizes.js') as {
+  bundleSizes: (packageDir: string) => Array<{ name: string; zipped: number; unzipped: number }>;
+  formatSizes: (sizes: Array<{ name: string; zipped: number; unzipped: number }>) => string;
+};
 
 // CloudFormation properties are free-form JSON; the assertions below say which shape they expect.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,7 +28,7 @@ type Statement = {
 function packageStage(
   stage: string,
   extraArgs: string[] = [],
-): { resources: Record<string, Resource>; artifact: string } {
+): { resources: Record<string, Resource>; packageDir: string } {
   const output = mkdtempSync(join(tmpdir(), 'avesa-sls-'));
   execFileSync('npx', ['sls', 'package', '--stage', stage, '--package', output, ...extraArgs], {
     cwd: join(__dirname, '..', '..'),
@@ -34,14 +38,14 @@ function packageStage(
   const template = JSON.parse(
     readFileSync(join(output, 'cloudformation-template-update-stack.json'), 'utf8'),
   );
-  return { resources: template.Resources, artifact: join(output, 'avesa.zip') };
+  return { resources: template.Resources, packageDir: output };
 }
 
 describe('serverless.yml (sls package --stage prod)', () => {
   let resources: Record<string, Resource>;
-  let artifact: string;
+  let packageDir: string;
   beforeAll(() => {
-    ({ resources, artifact } = packageStage('prod'));
+    ({ resources, packageDir } = packageStage('prod'));
   }, 120_000);
 
   const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
@@ -100,7 +104,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
     }
   });
 
-  it('then functions run nodejs22.x on arm64, discovery has a schedule, and the bundle stays small', () => {
+  it('then functions run nodejs22.x on arm64, and discovery has a schedule', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -108,7 +112,20 @@ describe('serverless.yml (sls package --stage prod)', () => {
     expect(
       ofType('AWS::Events::Rule').some(([, rule]) => rule.Properties.ScheduleExpression === 'rate(1 hour)'),
     ).toBe(true);
-    expect(statSync(artifact).size).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('then each function is packaged alone, its sizes are printed, and the fetcher stays under 1 MB unzipped', () => {
+    const sizes = bundleSizes(packageDir);
+    console.log(`Bundle sizes (sls package --stage prod):\n${formatSizes(sizes)}`);
+    expect(sizes.map((size) => size.name).sort()).toEqual([
+      'chunk-planner',
+      'discovery',
+      'fetcher',
+      'progress',
+      'transform',
+    ]);
+    expect(sizes.find((size) => size.name === 'fetcher')!.unzipped).toBeLessThan(1_000_000);
+    for (const size of sizes) expect(size.unzipped).toBeLessThan(5 * 1024 * 1024);
   });
 
   it('then every DLQ and work queue has an alarm to the SNS topic, every function an errors alarm, and a dashboard reads the Powertools metrics', () => {
