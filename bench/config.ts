@@ -1,0 +1,50 @@
+import type { LatencyModel } from './idealBound';
+
+/** Sizes of every scenario; `--quick` is the CI smoke test, the full suite is issue 6's. */
+export interface BenchConfig {
+  mode: 'quick' | 'full';
+  latencyFleet: {
+    tenants: number;
+    recordsPerTenant: number;
+    latency: LatencyModel;
+    requestsPerMinute: number;
+    maxConcurrentRequests: number;
+    /** The concurrency sweep's fleet (the chart); the same as the main fleet when equal sizes. */
+    sweep: { tenants: number; recordsPerTenant: number; concurrencies: number[] };
+  };
+  cpuBound: { tickets: number; changedFraction: number };
+  scaling: { tickets: number[] };
+  fairness: { bigTickets: number; smallTenants: number; smallTickets: number };
+}
+
+const PAGE_LATENCY: LatencyModel = { baseMs: 150, jitterMs: 250, perRecordMs: 0 };
+
+export const FULL: BenchConfig = {
+  mode: 'full',
+  latencyFleet: {
+    tenants: 100,
+    recordsPerTenant: 20_000,
+    latency: PAGE_LATENCY,
+    requestsPerMinute: 1000,
+    maxConcurrentRequests: 4,
+    sweep: { tenants: 20, recordsPerTenant: 10_000, concurrencies: [1, 2, 4, 8, 16, 32, 64] },
+  },
+  cpuBound: { tickets: 1_000_000, changedFraction: 0.01 },
+  scaling: { tickets: [10_000, 100_000, 1_000_000] },
+  fairness: { bigTickets: 1_000_000, smallTenants: 20, smallTickets: 5000 },
+};
+
+export const QUICK: BenchConfig = {
+  mode: 'quick',
+  latencyFleet: {
+    tenants: 4,
+    recordsPerTenant: 5000,
+    latency: PAGE_LATENCY,
+    requestsPerMinute: 1000,
+    maxConcurrentRequests: 4,
+    sweep: { tenants: 4, recordsPerTenant: 5000, concurrencies: [1, 2, 8] },
+  },
+  cpuBound: { tickets: 20_000, changedFraction: 0.01 },
+  scaling: { tickets: [2000, 5000, 20_000] },
+  fairness: { bigTickets: 10_000, smallTenants: 5, smallTickets: 1000 },
+};

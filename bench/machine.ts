@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem, platform, release } from 'node:os';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  ramGb: number;
+  os: string;
+  node: string;
+  date: string;
+  /** The commit measured, with "+ local changes" when the working tree differs from it. */
+  revision: string;
+}
+
+export function describeMachine(now = new Date()): Machine {
+  const list = cpus();
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    ramGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    date: now.toISOString(),
+    revision: revision(),
+  };
+}
+
+function revision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + local changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
