@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { CONSUMER_SERVICES, EVENT_ROUTES, QUEUE_SETTINGS } from '../../shared/events/routing';
 
 const { logicalName } = require('../../deploy/routing.js') as { logicalName: (service: string) => string };
+const { buildDuckdbLayer } = require('../../deploy/buildDuckdbLayer.js') as {
+  buildDuckdbLayer: (options: { log: (line: string) => void }) => string;
+};
 const { bundleSizes, formatSizes } = require('../../deploy/bundleSizes.js') as {
   bundleSizes: (packageDir: string) => Array<{ name: string; zipped: number; unzipped: number }>;
   formatSizes: (sizes: Array<{ name: string; zipped: number; unzipped: number }>) => string;
@@ -45,8 +48,10 @@ describe('serverless.yml (sls package --stage prod)', () => {
   let resources: Record<string, Resource>;
   let packageDir: string;
   beforeAll(() => {
+    // The DuckDB layer is fetched from the npm registry once (then kept in .layers/), as CI does before packaging.
+    buildDuckdbLayer({ log: () => undefined });
     ({ resources, packageDir } = packageStage('prod'));
-  }, 120_000);
+  }, 300_000);
 
   const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
@@ -104,11 +109,17 @@ describe('serverless.yml (sls package --stage prod)', () => {
     }
   });
 
-  it('then functions run nodejs22.x on arm64, and discovery has a schedule', () => {
+  it('then functions run nodejs22.x on arm64 but the transform on x86_64 with the DuckDB layer, and discovery has a schedule', () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
-      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      const isTransform = fn.Properties.FunctionName === 'avesa-prod-transform';
+      expect(fn.Properties.Architectures).toEqual([isTransform ? 'x86_64' : 'arm64']);
+      expect(fn.Properties.Layers).toEqual(isTransform ? [{ Ref: 'DuckdbLambdaLayer' }] : undefined);
     }
+    expect(resources.DuckdbLambdaLayer?.Properties).toMatchObject({
+      CompatibleRuntimes: ['nodejs22.x'],
+      CompatibleArchitectures: ['x86_64'],
+    });
     expect(
       ofType('AWS::Events::Rule').some(([, rule]) => rule.Properties.ScheduleExpression === 'rate(1 hour)'),
     ).toBe(true);
@@ -117,7 +128,8 @@ describe('serverless.yml (sls package --stage prod)', () => {
   it('then each function is packaged alone, its sizes are printed, and the fetcher stays under 1 MB unzipped', () => {
     const sizes = bundleSizes(packageDir);
     console.log(`Bundle sizes (sls package --stage prod):\n${formatSizes(sizes)}`);
-    expect(sizes.map((size) => size.name).sort()).toEqual([
+    const functions = sizes.filter((size) => size.name !== 'duckdb');
+    expect(functions.map((size) => size.name).sort()).toEqual([
       'chunk-planner',
       'discovery',
       'fetcher',
@@ -125,7 +137,12 @@ describe('serverless.yml (sls package --stage prod)', () => {
       'transform',
     ]);
     expect(sizes.find((size) => size.name === 'fetcher')!.unzipped).toBeLessThan(1_000_000);
-    for (const size of sizes) expect(size.unzipped).toBeLessThan(5 * 1024 * 1024);
+    for (const size of functions) expect(size.unzipped).toBeLessThan(5 * 1024 * 1024);
+    // Lambda: at most 250 MB unzipped for a function and its layers together.
+    const transformWithLayer =
+      sizes.find((size) => size.name === 'transform')!.unzipped +
+      sizes.find((size) => size.name === 'duckdb')!.unzipped;
+    expect(transformWithLayer).toBeLessThan(250 * 1024 * 1024);
   });
 
   it('then every DLQ and work queue has an alarm to the SNS topic, every function an errors alarm, and a dashboard reads the Powertools metrics', () => {
@@ -329,8 +346,9 @@ describe('serverless.yml (sls package --stage prod)', () => {
 describe('serverless.yml per-stage parameters (sls package --stage dev)', () => {
   let dev: Record<string, Resource>;
   beforeAll(() => {
+    buildDuckdbLayer({ log: () => undefined });
     ({ resources: dev } = packageStage('dev', ['--param', 'alarmEmail=ops@example.com']));
-  }, 120_000);
+  }, 300_000);
 
   const first = (resources: Record<string, Resource>, type: string) =>
     Object.values(resources).filter((resource) => resource.Type === type);
