@@ -11,6 +11,8 @@ import { LocalPipeline } from '../pipeline';
 import { dlq } from './dlq';
 import { queryLake } from './query';
 import { renderProgress, renderSummary } from './render';
+import { tenants } from './tenants';
+import { trigger } from './trigger';
 
 const USAGE = `avesa: sync ConnectWise tenants into a Parquet lake
 
@@ -29,6 +31,20 @@ usage:
   avesa dlq replay [--state DIR | --stage S] [--queue Q] [--json]
       Moves dead letters back to their queues; then \`avesa run\` with the same --state processes them.
       With --stage, starts an SQS message move task per DLQ of that deployed stage.
+
+deployed stages (AWS credentials and region from the environment):
+  avesa tenants add --stage S --tenant ID --company C --base-url URL [--client-id ID] [--name NAME]
+                    [--tables T,T] [--requests-per-minute N] [--max-concurrent-requests N]
+                    [--backfill-from ISO] [--disabled] [--credentials-stdin] [--json]
+      Registers or updates a tenant: settings in DynamoDB (avesa-S-tenants), keys in Secrets Manager
+      (avesa/S/ID/connectwise). Keys come from CONNECTWISE_PUBLIC_KEY and CONNECTWISE_PRIVATE_KEY, or as
+      {"publicKey": "...", "privateKey": "..."} on stdin with --credentials-stdin; never from arguments.
+  avesa tenants list --stage S [--json]
+      Tenants of the stage: enabled, company, base URL, and whether their secret exists (never its value).
+  avesa tenants disable|enable --stage S --tenant ID
+      Discovery skips a disabled tenant from the next job on.
+  avesa trigger --stage S [--tenant ID ...] [--json]
+      Starts a sync now: invokes avesa-S-discovery synchronously and prints the job id and its tenants.
 
 options:
   --tenants FILE   tenants file (JSON, see README)
@@ -70,6 +86,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  // These parse their own options: they share none with the local commands.
+  if (command === 'tenants') return tenants(rest, io);
+  if (command === 'trigger') return trigger(rest, io);
   const subcommand = command === 'dlq' ? rest.shift() : undefined;
   const { values, positionals } = parseArgs({
     args: rest,
