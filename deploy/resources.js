@@ -2,6 +2,9 @@
 // EventBridge rule per consumer forwarding exactly the detail-types EVENT_ROUTES gives it; one IAM role per
 // function from the permission table (deploy/permissions.js); the lake, the tables and the monitoring.
 const { functionRoles } = require('./permissions');
+// The retention rule's one source is TypeScript (shared/state/retention.ts).
+require('tsx/cjs');
+const { MIN_JOB_STATE_RETENTION_DAYS } = require('../shared/state/retention.ts');
 const {
   CONSUMER_SERVICES,
   QUEUE_SETTINGS,
@@ -16,6 +19,12 @@ module.exports = async ({ resolveVariable }) => {
   const prefix = `${service}-${stage}`;
   const param = async (name) => resolveVariable(`param:${name}`);
   const days = async (name) => positiveInteger(name, await param(name));
+  // The functions read it (JOB_STATE_RETENTION_DAYS) and refuse a value too short; refuse it here first.
+  if ((await days('jobStateRetentionDays')) < MIN_JOB_STATE_RETENTION_DAYS) {
+    throw new Error(
+      `serverless.yml params: jobStateRetentionDays must be at least ${MIN_JOB_STATE_RETENTION_DAYS} (the DLQ retention plus a day)`,
+    );
+  }
   const resources = {
     EventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: `${prefix}-bus` } },
     LakeBucket: {

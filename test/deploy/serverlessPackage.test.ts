@@ -5,9 +5,6 @@ import { join } from 'node:path';
 import { CONSUMER_SERVICES, EVENT_ROUTES, QUEUE_SETTINGS } from '../../shared/events/routing';
 
 const { logicalName } = require('../../deploy/routing.js') as { logicalName: (service: string) => string };
-const { buildDuckdbLayer } = require('../../deploy/buildDuckdbLayer.js') as {
-  buildDuckdbLayer: (options: { log: (line: string) => void }) => string;
-};
 const { bundleSizes, formatSizes } = require('../../deploy/bundleSizes.js') as {
   bundleSizes: (packageDir: string) => Array<{ name: string; zipped: number; unzipped: number }>;
   formatSizes: (sizes: Array<{ name: string; zipped: number; unzipped: number }>) => string;
@@ -48,8 +45,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
   let resources: Record<string, Resource>;
   let packageDir: string;
   beforeAll(() => {
-    // The DuckDB layer is fetched from the npm registry once (then kept in .layers/), as CI does before packaging.
-    buildDuckdbLayer({ log: () => undefined });
+    // deploy/layersPlugin.js fetches the DuckDB layer from the npm registry on the first run (then keeps .layers/).
     ({ resources, packageDir } = packageStage('prod'));
   }, 300_000);
 
@@ -346,7 +342,6 @@ describe('serverless.yml (sls package --stage prod)', () => {
 describe('serverless.yml per-stage parameters (sls package --stage dev)', () => {
   let dev: Record<string, Resource>;
   beforeAll(() => {
-    buildDuckdbLayer({ log: () => undefined });
     ({ resources: dev } = packageStage('dev', ['--param', 'alarmEmail=ops@example.com']));
   }, 300_000);
 
@@ -380,4 +375,15 @@ describe('serverless.yml per-stage parameters (sls package --stage dev)', () => 
       Endpoint: 'ops@example.com',
     });
   });
+
+  it('given job state kept shorter than the DLQ retention, then packaging is refused', () => {
+    let output = '';
+    try {
+      packageStage('dev', ['--param', 'jobStateRetentionDays=7']);
+    } catch (error) {
+      const failed = error as { stdout?: Buffer; stderr?: Buffer };
+      output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
+    }
+    expect(output).toMatch(/jobStateRetentionDays must be at least 15/);
+  }, 120_000);
 });
