@@ -224,9 +224,40 @@ const OLDEST_MESSAGE_ALARM_SECONDS = 3600;
  */
 function monitoring(prefix, { errorRateThresholdPercent, errorRateMinInvocations, alarmEmail }) {
   const resources = {
+    // CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns (its key
+    // policy cannot grant them kms:Decrypt / kms:GenerateDataKey), so the topic has a key of its own:
+    // https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
+    AlarmTopicKey: {
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        Description: `${prefix} alarm topic`,
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              // The default key policy: the account's IAM policies decide who administers the key.
+              Sid: 'AccountAdministers',
+              Effect: 'Allow',
+              Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+            {
+              Sid: 'CloudWatchAlarmsPublish',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
+        },
+      },
+    },
     AlarmTopic: {
       Type: 'AWS::SNS::Topic',
-      Properties: { TopicName: `${prefix}-alarms`, KmsMasterKeyId: 'alias/aws/sns' },
+      Properties: { TopicName: `${prefix}-alarms`, KmsMasterKeyId: { Ref: 'AlarmTopicKey' } },
     },
   };
   if (alarmEmail !== '') {

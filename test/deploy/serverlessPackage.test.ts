@@ -163,6 +163,11 @@ describe('serverless.yml (sls package --stage prod)', () => {
       ).toBeDefined();
     }
     expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    // Not alias/aws/sns: CloudWatch alarms cannot use the AWS managed key.
+    expect(resources.AlarmTopic!.Properties.KmsMasterKeyId).toEqual({ Ref: 'AlarmTopicKey' });
+    expect(JSON.stringify(resources.AlarmTopicKey!.Properties.KeyPolicy)).toContain(
+      'cloudwatch.amazonaws.com',
+    );
     const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, Resource]];
     const body = dashboard.Properties.DashboardBody['Fn::Sub'] as string;
     for (const metric of ['RecordsFetched', 'ApiCalls', 'Errors', 'JobDuration'])
