@@ -30,12 +30,14 @@ export function lineChartSvg(input: {
   xLabel: string;
   yLabel: string;
   series: ChartSeries[];
+  /** Top of the y axis; lines above it are clipped. Default: the highest point, rounded up. */
+  yMax?: number;
 }): string {
   const xs = input.series.flatMap((series) => series.points.map((point) => point.x));
   const ys = input.series.flatMap((series) => series.points.map((point) => point.y)).filter(Number.isFinite);
   const xMin = Math.log2(Math.max(1, Math.min(...xs, 1)));
   const xMax = Math.max(xMin + 1, Math.log2(Math.max(...xs, 2)));
-  const yMax = niceCeiling(Math.max(...ys, 0));
+  const yMax = niceCeiling(input.yMax ?? Math.max(...ys, 0));
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const px = (x: number) => MARGIN.left + ((Math.log2(x) - xMin) / (xMax - xMin)) * plotWidth;

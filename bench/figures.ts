@@ -59,7 +59,8 @@ const SYMBOL: Record<Target['kind'], string> = { atLeast: '≥', atMost: '≤', 
 
 export function describeTarget(target: Target | null, unit: string): string {
   if (!target) return '—';
-  const text = `${SYMBOL[target.kind]} ${formatNumber(target.bound)}${unit ? ` ${unit}` : ''}`;
+  const bound = target.bound.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  const text = `${SYMBOL[target.kind]} ${bound}${unit ? ` ${unit}` : ''}`;
   return target.note ? `${text} (${target.note})` : text;
 }
 

@@ -10,12 +10,12 @@
  *   npm run bench -- --scenario 1 --merge bench/results/latest.json   # adds the other scenarios of an earlier run
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FULL, QUICK } from './config';
 import { describeMachine } from './machine';
-import { log, type Measurement } from './measure';
+import { failures, log, type Measurement } from './measure';
 import { concurrencyChart, docsPage, resultsMarkdown, type BenchResult } from './report';
 import { cpuBound } from './scenarios/cpuBound';
 import { fairness } from './scenarios/fairness';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const command = ['npm run bench', ...(values.quick ? ['-- --quick'] : [])].join(' ');
   const workDir = mkdtempSync(join(tmpdir(), 'avesa-bench-'));
   const started = performance.now();
+  const loadAtStart = loadavg()[0]!;
   const scenarios: ScenarioResult[] = [];
   const singleTenantRuns = new Map<number, Measurement>();
   try {
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
       ran.size === ALL.length
         ? command
         : `${command}${values.quick ? '' : ' --'} ${[...ran].map((id) => `--scenario ${id}`).join(' ')}`,
-    machine: describeMachine(),
+    machine: describeMachine(loadAtStart),
     seconds: (performance.now() - started) / 1000 + (earlier?.seconds ?? 0),
     scenarios,
   };
@@ -98,6 +99,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${resultsMarkdown(result)}\nSuite: ${result.seconds.toFixed(1)} s; results in ${relative(ROOT, values.out)}/\n`,
   );
+  if (failures.length > 0) {
+    process.stdout.write(`\nFAILED RUNS (their figures are above, marked):\n${failures.join('\n')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((cause: unknown) => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 
 export interface Machine {
   cpu: string;
@@ -10,9 +10,11 @@ export interface Machine {
   date: string;
   /** The commit measured, with "+ local changes" when the working tree differs from it. */
   revision: string;
+  /** 1-minute load average when the suite started and when it ended: other work on the machine shows here. */
+  loadAverage: { start: number; end: number };
 }
 
-export function describeMachine(now = new Date()): Machine {
+export function describeMachine(loadAtStart: number, now = new Date()): Machine {
   const list = cpus();
   return {
     cpu: list[0]?.model.trim() ?? 'unknown',
@@ -22,6 +24,7 @@ export function describeMachine(now = new Date()): Machine {
     node: process.version,
     date: now.toISOString(),
     revision: revision(),
+    loadAverage: { start: loadAtStart, end: loadavg()[0]! },
   };
 }
 

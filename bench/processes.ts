@@ -14,8 +14,11 @@ function spawnTs(script: string, argument: unknown): ChildProcessWithoutNullStre
   });
 }
 
-/** Runs a bench script in a node process of its own and parses the last line it prints as JSON. */
-export function runChild<T>(script: string, argument: unknown): Promise<T> {
+/**
+ * Runs a bench script in a node process of its own and parses the last line it prints as JSON; what it wrote
+ * to stderr is kept (the last 4 kB) in `stderr`.
+ */
+export function runChild<T>(script: string, argument: unknown): Promise<T & { stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnTs(script, argument);
     child.stdin.end();
@@ -27,7 +30,7 @@ export function runChild<T>(script: string, argument: unknown): Promise<T> {
       const last = stdout.trim().split('\n').pop() ?? '';
       if (code !== 0) return reject(new Error(`${script} exited with ${code}: ${stderr.slice(-2000)}`));
       try {
-        resolve(JSON.parse(last) as T);
+        resolve({ ...(JSON.parse(last) as T), stderr: stderr.slice(-4000) });
       } catch {
         reject(new Error(`${script} printed no JSON result: ${stdout.slice(-500)} ${stderr.slice(-1000)}`));
       }

@@ -43,7 +43,11 @@ export function concurrencyChart(result: BenchResult): string | undefined {
     (scenario) => scenario.sweep && scenario.sweep.points.length > 0,
   )?.sweep;
   if (!sweep) return undefined;
+  // The ideal bound grows with concurrency long after a CPU-bound pipeline stops: clip it, so the measured
+  // line keeps the height of the chart.
+  const measuredMax = Math.max(...sweep.points.map((point) => point.recordsPerSecond));
   return lineChartSvg({
+    yMax: measuredMax * 2,
     title: `Throughput against fetcher concurrency (${sweep.fleet}, ${result.mode})`,
     xLabel: 'fetcher concurrency',
     yLabel: 'records/s',
@@ -54,7 +58,7 @@ export function concurrencyChart(result: BenchResult): string | undefined {
         points: sweep.points.map((point) => ({ x: point.concurrency, y: point.recordsPerSecond })),
       },
       {
-        name: 'ideal bound (latency ÷ allowed concurrency)',
+        name: 'ideal bound (latency ÷ allowed concurrency; clipped at the top)',
         color: '#999',
         dashed: true,
         points: sweep.points.map((point) => ({ x: point.concurrency, y: point.idealRecordsPerSecond })),
@@ -94,6 +98,7 @@ ${result.mode === 'quick' ? "**These are the quick (CI smoke test) sizes, not is
 | Node | ${machine.node} |
 | Date | ${machine.date} |
 | Revision | ${machine.revision} |
+| Load average (1 min) | ${machine.loadAverage.start.toFixed(2)} at the start, ${machine.loadAverage.end.toFixed(2)} at the end |
 | Suite wall time | ${formatNumber(result.seconds)} s (${result.mode}) |
 
 ## How it measures

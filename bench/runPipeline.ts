@@ -7,7 +7,7 @@
  */
 import { LocalPipeline, type RuntimeOverrides } from '../local/pipeline';
 import { loadTenantsFile } from '../shared/config/tenantsFile';
-import { silentLog } from '../shared/ports';
+import type { Log } from '../shared/ports';
 
 export interface PipelineRunSpec {
   tenantsFile: string;
@@ -30,12 +30,23 @@ export interface PipelineRun {
   allSucceeded: boolean;
   /** process.resourceUsage().maxRSS, in MB. */
   peakRssMb: number;
+  /** CPU time (user + system, every thread) from the job's start; ÷ seconds says how busy the cores were. */
   cpuSeconds: number;
   invocations: Record<string, number>;
   failedRecords: Record<string, number>;
   overruns: number;
   deadLetters: number;
+  /** The last warnings and errors the pipeline logged (stderr), when it did not succeed. */
+  problems?: string;
 }
+
+/** Debug and info are dropped (their cost is not the pipeline's work); warnings and errors go to stderr. */
+const problemsOnly: Log = {
+  debug() {},
+  info() {},
+  warn: (message, attributes) => console.error(JSON.stringify({ level: 'warn', message, ...attributes })),
+  error: (message, attributes) => console.error(JSON.stringify({ level: 'error', message, ...attributes })),
+};
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '') as PipelineRunSpec;
@@ -43,10 +54,11 @@ async function main(): Promise<void> {
     tenants: loadTenantsFile(spec.tenantsFile, {}),
     lakeDir: spec.lakeDir,
     stateDir: spec.stateDir,
-    log: silentLog,
+    log: problemsOnly,
     ...(spec.concurrency ? { runtime: { concurrency: spec.concurrency } } : {}),
   });
   try {
+    const cpuBefore = process.resourceUsage();
     const started = performance.now();
     const startedAt = Date.now();
     const { jobId } = await pipeline.startJob();
@@ -66,7 +78,8 @@ async function main(): Promise<void> {
       })),
       allSucceeded: progress.tenants.every((tenant) => tenant.status === 'succeeded'),
       peakRssMb: usage.maxRSS / 1024,
-      cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+      cpuSeconds:
+        (usage.userCPUTime + usage.systemCPUTime - cpuBefore.userCPUTime - cpuBefore.systemCPUTime) / 1e6,
       invocations: pipeline.runtime.stats.invocations,
       failedRecords: pipeline.runtime.stats.failedRecords,
       overruns: pipeline.runtime.stats.overruns.length,

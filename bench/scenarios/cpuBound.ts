@@ -1,7 +1,15 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { atLeast, atMost, below, figure } from '../figures';
-import { listRequestsPer1000, log, measure, recordsPerSecond, type Measurement } from '../measure';
+import {
+  coresBusy,
+  listRequestsPer1000,
+  log,
+  succeededFigure,
+  measure,
+  recordsPerSecond,
+  type Measurement,
+} from '../measure';
 import { runChild, startSimulatorProcess } from '../processes';
 import type { DuckDbRun } from '../runDuckDb';
 import { cpuFleet, ticketsTenant } from './singleTenant';
@@ -51,11 +59,13 @@ export async function cpuBound(
           `canonical versions and compaction. Reference: DuckDB read_json → COPY … TO parquet over the same records ` +
           `(${Math.round(dumped.bytes / 1e6).toLocaleString('en-US')} MB NDJSON, dumped before the timing).`,
         figures: [
+          succeededFigure(s2, 'tenants succeeded', [full]),
           figure(s2, 'records/s end to end', ours, 'records/s', atLeast(25_000)),
           figure(s2, 'DuckDB records/s', theirs, 'records/s'),
           figure(s2, 'ours ÷ DuckDB', ours / theirs, '×', atLeast(0.2)),
           figure(s2, 'wall time', full.run.seconds, 's'),
           figure(s2, 'peak RSS', full.run.peakRssMb, 'MB', below(400)),
+          figure(s2, 'cores busy (pipeline CPU s ÷ wall s)', coresBusy(full), ''),
           figure(s2, 'list requests per 1,000 records', listRequestsPer1000(full), '', atMost(1.05)),
           figure(s2, 'planning calls', full.requests.planningCalls, ''),
         ],
@@ -75,6 +85,7 @@ export async function cpuBound(
           `After scenario 2's run (${config.tickets.toLocaleString('en-US')} tickets), ${mutated.toLocaleString('en-US')} records ` +
           `(${config.changedFraction * 100}%) change at the source; the same command runs again with the same lake and state.`,
         figures: [
+          succeededFigure(s3, 'tenants succeeded', [rerun]),
           figure(s3, 'records changed', mutated, ''),
           figure(s3, 'records fetched', rerun.run.records, ''),
           figure(s3, 'list requests', rerun.requests.listRequests, ''),

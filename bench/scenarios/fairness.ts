@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { atMost, figure } from '../figures';
-import { log, measure } from '../measure';
+import { log, measure, succeededFigure } from '../measure';
 import { startSimulatorProcess } from '../processes';
 import { cpuFleet, ticketsTenant } from './singleTenant';
 import type { ScenarioResult } from './types';
@@ -41,6 +41,7 @@ export async function fairness(
       `${config.smallTenants} tenants × ${config.smallTickets.toLocaleString('en-US')} tickets, alone and beside one tenant ` +
       `with ${config.bigTickets.toLocaleString('en-US')} tickets; no latency. Completion: job start → the tenant's JobCompleted.`,
     figures: [
+      succeededFigure(s, 'tenants succeeded, both runs', [alone, beside]),
       figure(s, 'slowest small tenant, alone', slowest(alone), 's'),
       figure(s, 'slowest small tenant, beside the big one', slowest(beside), 's'),
       figure(s, 'big tenant completion', completion(beside, big.id), 's'),

@@ -4,7 +4,15 @@ import type { BenchConfig } from '../config';
 import { atLeast, atMost, below, figure } from '../figures';
 import { fourTables, recordsOf, type BenchTenant, type FleetSpec } from '../fleet';
 import { idealSeconds, meanPageLatencyMs } from '../idealBound';
-import { listRequestsPer1000, log, measure, recordsPerSecond, type Measurement } from '../measure';
+import {
+  coresBusy,
+  listRequestsPer1000,
+  log,
+  succeededFigure,
+  measure,
+  recordsPerSecond,
+  type Measurement,
+} from '../measure';
 import { startSimulatorProcess, type SimulatorProcess } from '../processes';
 import type { ScenarioResult, SweepPoint } from './types';
 
@@ -139,19 +147,14 @@ export async function latencyFleet(config: Fleet, workDir: string): Promise<Scen
         'records/min',
         atLeast(10_000, 'seed claim'),
       ),
-      figure(
-        s,
-        'tenants succeeded',
-        subject.run.tenants.filter((t) => t.status === 'succeeded').length,
-        '',
-        atLeast(fleet.tenants.length),
-      ),
+      succeededFigure(s, 'tenants succeeded', [subject, baseline]),
       figure(s, 'speedup vs sequential', baseline.run.seconds / subject.run.seconds, '×', atLeast(20)),
       figure(s, 'wall time ÷ ideal bound', subject.run.seconds / ideal, '×', atMost(1.3)),
       figure(s, 'list requests per 1,000 records', listRequestsPer1000(subject), '', atMost(1.05)),
       figure(s, 'planning calls', subject.requests.planningCalls, ''),
       figure(s, '429 answers', subject.requests.throttled, ''),
       figure(s, 'peak RSS', subject.run.peakRssMb, 'MB', below(400)),
+      figure(s, 'cores busy (pipeline CPU s ÷ wall s)', coresBusy(subject), ''),
     ],
     sweep: {
       fleet: `${sweepFleet.tenants.length} tenants × ${recordsOf(sweepFleet.tenants[0]!).toLocaleString('en-US')} records`,

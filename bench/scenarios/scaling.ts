@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { atMost, below, figure } from '../figures';
-import { log, measure, recordsPerSecond, type Measurement } from '../measure';
+import { log, measure, succeededFigure, recordsPerSecond, type Measurement } from '../measure';
 import { startSimulatorProcess } from '../processes';
 import { cpuFleet, ticketsTenant } from './singleTenant';
 import type { ScenarioResult } from './types';
@@ -40,6 +40,11 @@ export async function scaling(
     title: 'Scaling',
     setup: `1 tenant's tickets at ${sizes.map(label).join(', ')} records, no latency, each in a fresh pipeline process.`,
     figures: [
+      succeededFigure(
+        s,
+        'tenants succeeded, all sizes',
+        runs.map((run) => run.measurement),
+      ),
       ...runs.flatMap(({ tickets, measurement }) => [
         figure(s, `records/s at ${label(tickets)}`, recordsPerSecond(measurement), 'records/s'),
         figure(s, `peak RSS at ${label(tickets)}`, measurement.run.peakRssMb, 'MB', below(400)),
