@@ -1,4 +1,4 @@
-import type { ConnectWiseReader, RawRecord } from '../../shared/connectwise/client';
+import type { ConnectWiseReader } from '../../shared/connectwise/client';
 import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
 import { and, idRangeCondition, windowCondition } from '../../shared/connectwise/conditions';
 import { CONNECTWISE_MAX_PAGE_SIZE } from '../../shared/connectwise/endpoints';
@@ -14,7 +14,7 @@ import {
 } from '../../shared/errors';
 import { makeEvent, type ChunkPlannedEvent, type Continuation } from '../../shared/events/schemas';
 import { rawChunkPrefix, rawObjectKey } from '../../shared/lake/keys';
-import { encodeRawParquet, toRawRow } from '../../shared/lake/rawParquet';
+import { encodeRawParquet, type RawRow } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore, WorkQueue } from '../../shared/ports';
 
 export interface FetcherSettings {
@@ -86,9 +86,8 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
     jobId,
     chunkId: data.chunkId,
   };
-  const writePage = async (page: RawRecord[]) => {
-    if (page.length === 0) return;
-    const rows = page.map(toRawRow);
+  const writePage = async (rows: RawRow[]) => {
+    if (rows.length === 0) return;
     const body = encodeRawParquet(rows, {
       tenantId,
       table: data.table,
@@ -157,7 +156,7 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       const pageStarted = deps.clock.now().getTime();
       if (pageStarted >= deps.deadline() - Math.max(settings.safetyMarginMs, 2 * slowestPageMs))
         return await continueLater('deadline', 0);
-      const page = await client.listPage(data.table, {
+      const page = await client.listReceivedPage(data.table, {
         conditions,
         pageSize: settings.pageSize,
         afterId: cursor.afterId,

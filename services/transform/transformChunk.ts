@@ -1,4 +1,3 @@
-import { parquetReadObjects } from 'hyparquet';
 import { connectWiseMapping } from '../../mappings';
 import { MalformedResponseError } from '../../shared/errors';
 import { makeEvent, type ChunkFetchedEvent } from '../../shared/events/schemas';
@@ -9,6 +8,7 @@ import {
   type QuarantinedRecord,
 } from '../../shared/lake/canonicalParquet';
 import { canonicalVersionsKey, quarantineKey } from '../../shared/lake/keys';
+import { readRawRecords } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
 import { recordHash } from './scd2';
 
@@ -44,23 +44,20 @@ export async function transformChunk(
       throw new MalformedResponseError(
         `tenant ${tenantId}, table ${table}: raw part ${key} named by ChunkFetched does not exist`,
       );
-    const rows = await parquetReadObjects({
-      file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
-      columns: ['id', 'payload'],
-    });
-    for (const raw of rows) {
+    for (const raw of await readRawRecords(body)) {
       const sourceId = String(raw.id);
-      const result = mapping.map(raw.payload);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(raw.json);
+      } catch (error) {
+        // The fetcher checks a page's structure, not every literal (recordArray.ts): keep the text as received.
+        const reason = `the record is not valid JSON: ${(error as Error).message}`;
+        quarantine.push({ tenantId, table, sourceId, reason, payload: raw.json, jobId, chunkId });
+        continue;
+      }
+      const result = mapping.map(payload);
       if (!result.ok) {
-        quarantine.push({
-          tenantId,
-          table,
-          sourceId,
-          reason: result.reason,
-          payload: raw.payload,
-          jobId,
-          chunkId,
-        });
+        quarantine.push({ tenantId, table, sourceId, reason: result.reason, payload, jobId, chunkId });
         continue;
       }
       const validFrom = result.row.updated_at as Date;

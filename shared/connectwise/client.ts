@@ -10,6 +10,7 @@ import {
 } from '../errors';
 import type { RequestBudget, RequestLimits } from '../ports';
 import { CONNECTWISE_API_VERSION, CONNECTWISE_ENDPOINTS, type ConnectWiseTable } from './endpoints';
+import { RecordArrayError, splitRecordArray, type ReceivedRecord } from './recordArray';
 
 export interface RetryPolicy {
   /** Attempts for 5xx, timeouts and connection errors (429 is never retried here: the caller re-queues). */
@@ -60,6 +61,8 @@ export interface ConnectWiseReader {
   readonly apiCalls: number;
   count(table: ConnectWiseTable, conditions?: string): Promise<number>;
   listPage(table: ConnectWiseTable, options: ListOptions): Promise<RawRecord[]>;
+  /** A page whose records stay the bytes the source sent (the fetcher stores them as received). */
+  listReceivedPage(table: ConnectWiseTable, options: ListOptions): Promise<ReceivedRecord[]>;
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -96,7 +99,8 @@ export class ConnectWiseClient implements ConnectWiseReader {
       `${CONNECTWISE_ENDPOINTS[table]}/count`,
       conditions ? { conditions } : {},
       false,
-      (body) => {
+      (received) => {
+        const body = parseJson(received);
         const count = (body as { count?: unknown } | null)?.count;
         if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
           throw new MalformedResponseError(
@@ -110,15 +114,9 @@ export class ConnectWiseClient implements ConnectWiseReader {
 
   /** One page of a list. Validates that the body is an array of records with integer ids. */
   async listPage(table: ConnectWiseTable, options: ListOptions): Promise<RawRecord[]> {
-    const query: Record<string, string> = { pageSize: String(options.pageSize) };
-    if (options.conditions) query.conditions = options.conditions;
-    if (options.orderBy) query.orderBy = options.orderBy;
-    if (options.fields) query.fields = options.fields;
-    const forwardOnly = options.afterId !== undefined;
-    if (forwardOnly && options.orderBy)
-      throw new Error('forward-only paging cannot be combined with orderBy');
-    if (forwardOnly && options.afterId! > 0) query.pageId = String(options.afterId);
-    return this.request(table, CONNECTWISE_ENDPOINTS[table], query, forwardOnly, (body) => {
+    const { query, forwardOnly } = listQuery(options);
+    return this.request(table, CONNECTWISE_ENDPOINTS[table], query, forwardOnly, (received) => {
+      const body = parseJson(received);
       if (!Array.isArray(body)) {
         throw new MalformedResponseError(
           `tenant ${this.options.tenantId}, table ${table}: expected a JSON array of records, got ${describe(body)}`,
@@ -137,6 +135,25 @@ export class ConnectWiseClient implements ConnectWiseReader {
   }
 
   /**
+   * One page of a list as the records' own bytes, with each id and `_info.lastUpdated` read out
+   * (recordArray.ts). Same validation as `listPage` as far as the fetcher depends on it: an array of
+   * objects with integer ids.
+   */
+  async listReceivedPage(table: ConnectWiseTable, options: ListOptions): Promise<ReceivedRecord[]> {
+    const { query, forwardOnly } = listQuery(options);
+    return this.request(table, CONNECTWISE_ENDPOINTS[table], query, forwardOnly, (received) => {
+      try {
+        return splitRecordArray(received.bytes);
+      } catch (error) {
+        if (!(error instanceof RecordArrayError)) throw error;
+        throw new MalformedResponseError(
+          `tenant ${this.options.tenantId}, table ${table}: the page is not a JSON array of records: ${error.message}`,
+        );
+      }
+    });
+  }
+
+  /**
    * Sends a request and validates its body with `parse`, retrying 5xx, timeouts, connection failures and
    * malformed 200 bodies with bounded backoff. A malformed body is retried because a one-off garbage answer
    * (a body cut by a proxy, an error page served with 200) is transient; one that persists through every
@@ -147,7 +164,7 @@ export class ConnectWiseClient implements ConnectWiseReader {
     path: string,
     query: Record<string, string>,
     forwardOnly: boolean,
-    parse: (body: unknown) => T,
+    parse: (received: ReceivedBody) => T,
   ): Promise<T> {
     const { retry, tenantId } = this.options;
     const url = `${this.options.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
@@ -185,14 +202,14 @@ export class ConnectWiseClient implements ConnectWiseReader {
     return deadline === undefined || Date.now() + error.retryAfterSeconds * 1000 + 1000 < deadline;
   }
 
-  private async attempt(url: string, forwardOnly: boolean, table: ConnectWiseTable): Promise<unknown> {
+  private async attempt(url: string, forwardOnly: boolean, table: ConnectWiseTable): Promise<ReceivedBody> {
     const { tenantId, budget, limits } = this.options;
     // Wait for the budget only as long as the deadline allows; past that the caller re-queues.
     const maxWaitMs = this.options.deadline ? Math.max(0, this.options.deadline() - Date.now()) : 60_000;
     const release = await budget.acquire(tenantId, limits, Math.min(maxWaitMs, 60_000));
     const where = `tenant ${tenantId}, table ${table}`;
     let response: Response;
-    let text: string;
+    let bytes: Uint8Array;
     try {
       this.apiCalls++;
       const headers: Record<string, string> = {
@@ -209,7 +226,7 @@ export class ConnectWiseClient implements ConnectWiseReader {
       const timeoutMs = Math.max(1, Math.min(this.options.requestTimeoutMs, untilDeadline));
       try {
         response = await this.options.fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-        text = await response.text();
+        bytes = new Uint8Array(await response.arrayBuffer());
       } catch (error) {
         if (timeoutMs < this.options.requestTimeoutMs && (error as Error).name === 'TimeoutError') {
           throw new DeadlineReachedError(`${where}: the invocation's deadline arrived during a request`, {
@@ -228,12 +245,50 @@ export class ConnectWiseClient implements ConnectWiseReader {
     } finally {
       release();
     }
-    return interpretResponse(response.status, response.headers, text, where);
+    return interpretResponse(response.status, response.headers, bytes, where);
   }
 }
 
-/** Maps an HTTP answer to a body or a typed error (reference §1.9, §1.10). */
-export function interpretResponse(status: number, headers: Headers, text: string, where: string): unknown {
+/** A successful (2xx) answer's body, not yet parsed; `where` names tenant and table for error messages. */
+interface ReceivedBody {
+  bytes: Uint8Array;
+  status: number;
+  where: string;
+}
+
+function listQuery(options: ListOptions): { query: Record<string, string>; forwardOnly: boolean } {
+  const query: Record<string, string> = { pageSize: String(options.pageSize) };
+  if (options.conditions) query.conditions = options.conditions;
+  if (options.orderBy) query.orderBy = options.orderBy;
+  if (options.fields) query.fields = options.fields;
+  const forwardOnly = options.afterId !== undefined;
+  if (forwardOnly && options.orderBy) throw new Error('forward-only paging cannot be combined with orderBy');
+  if (forwardOnly && options.afterId! > 0) query.pageId = String(options.afterId);
+  return { query, forwardOnly };
+}
+
+function parseJson({ bytes, status, where }: ReceivedBody): unknown {
+  const text = utf8.decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new MalformedResponseError(
+      `${where}: ConnectWise answered ${status} with a body that is not JSON: ${summarize(text)}`,
+    );
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** Maps an HTTP answer to its body or a typed error (reference §1.9, §1.10). */
+export function interpretResponse(
+  status: number,
+  headers: Headers,
+  bytes: Uint8Array,
+  where: string,
+): ReceivedBody {
+  if (status < 400) return { bytes, status, where };
+  const text = utf8.decode(bytes);
   if (status === 429) {
     const retryAfter = Number.parseInt(headers.get('retry-after') ?? '', 10);
     const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 30;
@@ -255,15 +310,7 @@ export function interpretResponse(status: number, headers: Headers, text: string
       `${where}: ConnectWise denied access (403): the API member needs a security role that can read this table, and a clientId is required. ${summarize(text)}`,
     );
   }
-  if (status >= 400)
-    throw new ClientRequestError(`${where}: ConnectWise answered ${status}: ${summarize(text)}`, status);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new MalformedResponseError(
-      `${where}: ConnectWise answered ${status} with a body that is not JSON: ${summarize(text)}`,
-    );
-  }
+  throw new ClientRequestError(`${where}: ConnectWise answered ${status}: ${summarize(text)}`, status);
 }
 
 function summarize(text: string): string {

@@ -1,5 +1,6 @@
 import { PipelineError } from '../errors';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { PARQUET_CODEC, PARQUET_COMPRESSORS } from './parquetCodec';
 import {
   CANONICAL_TABLES,
   type CanonicalColumn,
@@ -97,16 +98,24 @@ export function encodeCanonicalVersions(table: CanonicalTableName, rows: Canonic
   const elements = versionsSchema(table);
   const buffer = parquetWriteBuffer({
     schema: [{ name: 'root', num_children: elements.length }, ...elements] as never,
+    codec: PARQUET_CODEC,
+    compressors: PARQUET_COMPRESSORS,
+    // Compaction reads every versions file whole, so min/max statistics would never prune anything.
+    statistics: false,
+    // PLAIN, not hyparquet-writer's default of trying a dictionary per column: the tries cost more than
+    // all the rest of the encoding, and the compressor catches repeated values anyway. Only the columns
+    // that are constant in a file get their one-entry dictionary.
     columnData: [
-      { name: 'tenant_id', data: rows.map((version) => version.tenantId) },
-      { name: 'source', data: rows.map((version) => version.source) },
-      { name: 'source_id', data: rows.map((version) => version.sourceId) },
+      { name: 'tenant_id', data: rows.map((version) => version.tenantId), encoding: 'RLE_DICTIONARY' },
+      { name: 'source', data: rows.map((version) => version.source), encoding: 'RLE_DICTIONARY' },
+      { name: 'source_id', data: rows.map((version) => version.sourceId), encoding: 'PLAIN' },
       ...columns.map((column) => ({
         name: column.name,
         data: rows.map((version) => physicalValue(table, column, version)),
+        encoding: 'PLAIN' as const,
       })),
-      { name: 'valid_from', data: rows.map((version) => version.validFrom) },
-      { name: 'record_hash', data: rows.map((version) => version.recordHash) },
+      { name: 'valid_from', data: rows.map((version) => version.validFrom), encoding: 'PLAIN' },
+      { name: 'record_hash', data: rows.map((version) => version.recordHash), encoding: 'PLAIN' },
     ],
     kvMetadata: [
       { key: 'avesa.format', value: 'canonical-versions-v1' },
@@ -161,6 +170,8 @@ export const QUARANTINE_SCHEMA: Element[] = [
 export function encodeQuarantine(rows: QuarantinedRecord[]): Uint8Array {
   const buffer = parquetWriteBuffer({
     schema: [{ name: 'root', num_children: QUARANTINE_SCHEMA.length }, ...QUARANTINE_SCHEMA] as never,
+    codec: PARQUET_CODEC,
+    compressors: PARQUET_COMPRESSORS,
     columnData: [
       { name: 'tenant_id', data: rows.map((row) => row.tenantId) },
       { name: 'table_name', data: rows.map((row) => row.table) },

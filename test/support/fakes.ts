@@ -1,5 +1,6 @@
 import type { ConnectWiseReader, ListOptions, RawRecord } from '../../shared/connectwise/client';
 import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import type { ReceivedRecord } from '../../shared/connectwise/recordArray';
 import type { AnyEvent, EventType } from '../../shared/events/schemas';
 import type { Clock, EventBus, ObjectStore, WorkQueue } from '../../shared/ports';
 
@@ -81,11 +82,27 @@ export class FakeConnectWise implements ConnectWiseReader {
     return rows.slice(0, options.pageSize);
   }
 
+  /** The records `listPage` answers, as the client hands them to the fetcher: each one's JSON bytes. */
+  async listReceivedPage(table: ConnectWiseTable, options: ListOptions): Promise<ReceivedRecord[]> {
+    return (await this.listPage(table, options)).map(receivedRecord);
+  }
+
   private hit(): void {
     this.apiCalls++;
     const failure = this.failures.get(this.apiCalls);
     if (failure !== undefined) throw failure;
   }
+}
+
+/** A record as the ConnectWise client receives it (recordArray.ts): id, `_info.lastUpdated`, JSON bytes. */
+export function receivedRecord(record: RawRecord): ReceivedRecord {
+  const stamp = (record._info as { lastUpdated?: unknown } | undefined)?.lastUpdated;
+  const lastUpdated = typeof stamp === 'string' ? new Date(stamp) : null;
+  return {
+    id: record.id,
+    lastUpdated: lastUpdated && !Number.isNaN(lastUpdated.getTime()) ? lastUpdated : null,
+    json: new TextEncoder().encode(JSON.stringify(record)),
+  };
 }
 
 export function makeRecords(ids: number[], lastUpdated = '2025-03-01T12:00:00Z'): RawRecord[] {

@@ -1,4 +1,4 @@
-import { parquetReadObjects } from 'hyparquet';
+import { readRawRecords } from '../../shared/lake/rawParquet';
 import { fetchChunk, type FetcherDeps, DEFAULT_FETCHER_SETTINGS } from '../../services/fetcher/fetchChunk';
 import { AuthenticationError, RateLimitedError, TransientServerError } from '../../shared/errors';
 import { makeEvent, type ChunkPlannedEvent } from '../../shared/events/schemas';
@@ -56,10 +56,7 @@ function singleObject(lake: InMemoryObjectStore, key: string): InMemoryObjectSto
 async function idsInLake(lake: InMemoryObjectStore): Promise<number[]> {
   const ids: number[] = [];
   for (const body of lake.objects.values()) {
-    const rows = await parquetReadObjects({
-      file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
-    });
-    ids.push(...rows.map((row) => Number(row.id)));
+    ids.push(...(await readRawRecords(body)).map((row) => row.id));
   }
   return ids.sort((a, b) => a - b);
 }

@@ -1,8 +1,10 @@
 import { parquetReadObjects } from 'hyparquet';
 import { transformChunk } from '../../services/transform/transformChunk';
 import { makeEvent } from '../../shared/events/schemas';
-import { encodeRawParquet, toRawRow } from '../../shared/lake/rawParquet';
-import { InMemoryObjectStore, ManualClock, RecordingBus } from '../support/fakes';
+import { PARQUET_DECOMPRESSORS } from '../../shared/lake/parquetCodec';
+import { encodeRawParquet } from '../../shared/lake/rawParquet';
+import type { ReceivedRecord } from '../../shared/connectwise/recordArray';
+import { InMemoryObjectStore, ManualClock, receivedRecord, RecordingBus } from '../support/fakes';
 
 const head = { tenantId: 'acme', jobId: 'job-1', occurredAt: '2026-01-15T10:00:00.000Z' };
 const ticket = (id: number, extra: Record<string, unknown> = {}) => ({
@@ -18,16 +20,19 @@ async function readObjects(lake: InMemoryObjectStore, key: string) {
   const body = lake.objects.get(key)!;
   return parquetReadObjects({
     file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+    compressors: PARQUET_DECOMPRESSORS,
   });
 }
 
-async function given(records: Array<Record<string, unknown>>) {
+async function given(records: Array<Record<string, unknown> | ReceivedRecord>) {
   const lake = new InMemoryObjectStore();
   const key = 'acme/raw/connectwise/tickets/date=2026-01-15/job-1/c00000-0000000001.parquet';
   await lake.put(
     key,
     encodeRawParquet(
-      records.map((record) => toRawRow(record as never)),
+      records.map((record) =>
+        record.json instanceof Uint8Array ? (record as ReceivedRecord) : receivedRecord(record as never),
+      ),
       { tenantId: 'acme', table: 'tickets', jobId: 'job-1', chunkId: 'c00000', fetchedAt: new Date() },
     ),
   );
@@ -75,6 +80,21 @@ describe('transformChunk', () => {
       quarantined: 2,
       chunkId: 'c00000',
     });
+  });
+
+  it('given a raw record whose text is not JSON, when transformed, then it is quarantined with its text as received and the rest of the chunk is mapped', async () => {
+    const broken = '{"id": 2, "summary": tru}';
+    const { lake, event, bus } = await given([
+      ticket(1),
+      { id: 2, lastUpdated: null, json: new TextEncoder().encode(broken) },
+    ]);
+
+    const outcome = await transformChunk(event, { lake, bus, clock: new ManualClock() });
+
+    expect(outcome).toEqual({ versions: 1, quarantined: 1 });
+    const [quarantined] = await readObjects(lake, 'acme/quarantine/tickets/job-1/c00000.parquet');
+    expect(quarantined).toMatchObject({ source_id: '2', payload: broken });
+    expect(quarantined!.reason).toMatch(/^the record is not valid JSON: /);
   });
 
   it('given the same chunk delivered twice, when transformed, then the same objects are rewritten and the event has the same id', async () => {
