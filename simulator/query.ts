@@ -201,6 +201,11 @@ export function isIdAscending(order: OrderTerm[]): boolean {
   );
 }
 
+/** True when the first term is `id desc`: ids are unique, so that alone fixes the order (the reverse of the default). */
+export function isIdDescending(order: OrderTerm[]): boolean {
+  return order[0]?.path.length === 1 && order[0].path[0]?.toLowerCase() === 'id' && order[0].descending;
+}
+
 const TYPE_RANK: Record<string, number> = { boolean: 1, number: 2, string: 3, object: 4 };
 
 /** SQL-like ordering: nulls first, then booleans, numbers, strings (case-insensitive). */

@@ -23,7 +23,15 @@ import {
 } from './faults';
 import { effectivePageSize, forwardOnlyLinkHeader, navigableLinkHeader } from './paging';
 import { hashString } from './prng';
-import { buildFilter, parseFields, parseOrderBy, projectFields, type FilterParams } from './query';
+import {
+  buildFilter,
+  isIdAscending,
+  isIdDescending,
+  parseFields,
+  parseOrderBy,
+  projectFields,
+  type FilterParams,
+} from './query';
 import { TenantData } from './store';
 import type {
   CwRecord,
@@ -586,11 +594,22 @@ class SimulatorServer implements Simulator {
       // Navigable (the default): `pageId` only has a meaning with the forward-only header and is ignored here [U].
       const order = parseOrderBy(orderBy);
       const page = Math.max(1, integerParam(params, 'page') ?? 1);
-      const all = table.matchAll(filter, order);
-      const lastPage = Math.max(1, Math.ceil(all.length / pageSize));
-      // Past the last page: `[]` with 200, not an error (reference §1.5).
-      const from = Math.min(all.length, (page - 1) * pageSize);
-      indexes = all.subarray(from, Math.min(all.length, from + pageSize));
+      let total: number;
+      if (isIdAscending(order) || isIdDescending(order)) {
+        ({ indexes, total } = table.idOrderedPage(
+          filter,
+          isIdDescending(order),
+          (page - 1) * pageSize,
+          pageSize,
+        ));
+      } else {
+        const all = table.matchAll(filter, order);
+        total = all.length;
+        // Past the last page: `[]` with 200, not an error (reference §1.5).
+        const from = Math.min(all.length, (page - 1) * pageSize);
+        indexes = all.subarray(from, Math.min(all.length, from + pageSize));
+      }
+      const lastPage = Math.max(1, Math.ceil(total / pageSize));
       link = navigableLinkHeader(resourceUrl, rawQuery, page, lastPage);
     }
     // Encoding record by record and concatenating buffers is ~30% faster than joining one big string: a single

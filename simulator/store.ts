@@ -15,13 +15,85 @@ import {
   type GenerationContext,
 } from './data';
 import { hashString, mix32, Rng } from './prng';
-import { compareSortValues, isIdAscending, type OrderTerm, type RecordFilter } from './query';
+import {
+  compareSortValues,
+  isIdAscending,
+  isIdDescending,
+  type ColumnTest,
+  type OrderTerm,
+  type RecordFilter,
+} from './query';
 import type { CwRecord } from './types';
 
 const RESULT_CACHE_ENTRIES = 8;
+/**
+ * Id-ordered navigable pages that start within this many matches of the first (or, for `id desc`, the last) match
+ * are found by scanning from that end; deeper pages use the cached full result.
+ */
+const DIRECT_SCAN_LIMIT = 10_000;
 // Aliases of globals used per element (see prng.ts: global lookups are slow inside jest's vm context).
 const toNumber = Number;
 const { isInteger } = Number;
+const { ceil, floor } = Math;
+
+/**
+ * Column tests folded into inclusive ranges of whole seconds, plus excluded seconds for `!=`. The columns hold whole
+ * seconds (generated, appended and forced values are all floored), so `seconds * 1000 >= ms` is `seconds >=
+ * ceil(ms / 1000)`, and so on: one pair of comparisons per column instead of a loop over the tests per record.
+ */
+interface ColumnBounds {
+  lastUpdatedMin: number;
+  lastUpdatedMax: number;
+  dateEnteredMin: number;
+  dateEnteredMax: number;
+  /** Seconds excluded by `!=` tests, or undefined when there are none. */
+  excluded: { column: ColumnTest['column']; seconds: number }[] | undefined;
+}
+
+function foldColumnTests(tests: readonly ColumnTest[]): ColumnBounds {
+  const bounds: ColumnBounds = {
+    lastUpdatedMin: -Infinity,
+    lastUpdatedMax: Infinity,
+    dateEnteredMin: -Infinity,
+    dateEnteredMax: Infinity,
+    excluded: undefined,
+  };
+  for (const test of tests) {
+    const seconds = test.ms / 1000;
+    const whole = isInteger(seconds);
+    let low = -Infinity;
+    let high = Infinity;
+    switch (test.op) {
+      case '=':
+        if (whole) low = high = seconds;
+        else [low, high] = [Infinity, -Infinity];
+        break;
+      case '!=':
+        if (whole) (bounds.excluded ??= []).push({ column: test.column, seconds });
+        break;
+      case '<':
+        high = ceil(seconds) - 1;
+        break;
+      case '<=':
+        high = floor(seconds);
+        break;
+      case '>':
+        low = floor(seconds) + 1;
+        break;
+      case '>=':
+        low = ceil(seconds);
+        break;
+    }
+    if (test.column === 'lastUpdated') {
+      if (low > bounds.lastUpdatedMin) bounds.lastUpdatedMin = low;
+      if (high < bounds.lastUpdatedMax) bounds.lastUpdatedMax = high;
+    } else {
+      if (low > bounds.dateEnteredMin) bounds.dateEnteredMin = low;
+      if (high < bounds.dateEnteredMax) bounds.dateEnteredMax = high;
+    }
+  }
+  return bounds;
+}
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -77,6 +149,11 @@ export function lazyReadonlyArray<T>(length: number, at: (index: number) => T): 
     deleteProperty: () => false,
   });
 }
+
+/** `orderBy=id desc` as matchAll's order (only the path and direction are read for id order). */
+const ID_DESCENDING: OrderTerm[] = [
+  { path: ['id'], get: (record) => (record as CwRecord).id, descending: true },
+];
 
 export class TableData {
   private ids: Float64Array;
@@ -210,32 +287,46 @@ export class TableData {
 
   // ----- queries -------------------------------------------------------------------------------------------------
 
-  private matches(filter: RecordFilter, index: number): boolean {
-    for (const test of filter.columnTests) {
-      const column = test.column === 'lastUpdated' ? this.lastUpdated : this.dateEntered;
-      const diff = (column[index] as number) * 1000 - test.ms;
-      switch (test.op) {
-        case '=':
-          if (diff !== 0) return false;
-          break;
-        case '!=':
-          if (diff === 0) return false;
-          break;
-        case '<':
-          if (diff >= 0) return false;
-          break;
-        case '<=':
-          if (diff > 0) return false;
-          break;
-        case '>':
-          if (diff <= 0) return false;
-          break;
-        case '>=':
-          if (diff < 0) return false;
-          break;
+  private matches(filter: RecordFilter, bounds: ColumnBounds, index: number): boolean {
+    const lastUpdated = this.lastUpdated[index] as number;
+    const dateEntered = this.dateEntered[index] as number;
+    if (
+      lastUpdated < bounds.lastUpdatedMin ||
+      lastUpdated > bounds.lastUpdatedMax ||
+      dateEntered < bounds.dateEnteredMin ||
+      dateEntered > bounds.dateEnteredMax
+    ) {
+      return false;
+    }
+    if (bounds.excluded) {
+      for (const { column, seconds } of bounds.excluded) {
+        if ((column === 'lastUpdated' ? lastUpdated : dateEntered) === seconds) return false;
       }
     }
     return filter.residual ? filter.residual(this.record(index)) : true;
+  }
+
+  /**
+   * Up to `take` matching indexes of [from, to) after skipping `skip` matches, scanning upwards, or downwards from
+   * `to - 1` when `descending`.
+   */
+  private scan(
+    filter: RecordFilter | undefined,
+    [from, to]: [number, number],
+    descending: boolean,
+    skip: number,
+    take: number,
+  ): number[] {
+    const found: number[] = [];
+    const bounds = filter ? foldColumnTests(filter.columnTests) : undefined;
+    const step = descending ? -1 : 1;
+    let skipped = 0;
+    for (let i = descending ? to - 1 : from; i >= from && i < to && found.length < take; i += step) {
+      if (filter && !this.matches(filter, bounds as ColumnBounds, i)) continue;
+      if (skipped < skip) skipped++;
+      else found.push(i);
+    }
+    return found;
   }
 
   /** The index range [from, to) allowed by the filter's id bounds and an optional exclusive lower id. */
@@ -253,8 +344,9 @@ export class TableData {
     const [from, to] = this.range(filter);
     if (!filter || (filter.columnTests.length === 0 && !filter.residual)) return to - from;
     if (filter.residual) return this.matchAll(filter, []).length;
+    const bounds = foldColumnTests(filter.columnTests);
     let count = 0;
-    for (let i = from; i < to; i++) if (this.matches(filter, i)) count++;
+    for (let i = from; i < to; i++) if (this.matches(filter, bounds, i)) count++;
     return count;
   }
 
@@ -265,15 +357,16 @@ export class TableData {
     if (cached) return cached;
     const [from, to] = this.range(filter);
     let result: Uint32Array;
-    if (!filter || (filter.columnTests.length === 0 && !filter.residual)) {
+    if (isIdDescending(order)) {
+      // Ids are unique, so `id desc` is the default order reversed: no records to build, nothing to sort.
+      result = this.matchAll(filter, []).slice().reverse();
+    } else if (!filter || (filter.columnTests.length === 0 && !filter.residual)) {
       result = new Uint32Array(to - from);
       for (let i = 0; i < result.length; i++) result[i] = from + i;
     } else {
-      const found: number[] = [];
-      for (let i = from; i < to; i++) if (this.matches(filter, i)) found.push(i);
-      result = Uint32Array.from(found);
+      result = Uint32Array.from(this.scan(filter, [from, to], false, 0, Infinity));
     }
-    if (!isIdAscending(order)) result = this.sort(result, order);
+    if (!isIdAscending(order) && !isIdDescending(order)) result = this.sort(result, order);
     if (this.resultCache.size >= RESULT_CACHE_ENTRIES) {
       this.resultCache.delete(this.resultCache.keys().next().value as string);
     }
@@ -304,12 +397,28 @@ export class TableData {
    * for afterId and stops after `pageSize` matches, so each page costs about one page of work.
    */
   forwardPage(filter: RecordFilter | undefined, afterId: number, pageSize: number): number[] {
-    const [from, to] = this.range(filter, afterId);
-    const page: number[] = [];
-    for (let i = from; i < to && page.length < pageSize; i++) {
-      if (!filter || this.matches(filter, i)) page.push(i);
+    return this.scan(filter, this.range(filter, afterId), false, 0, pageSize);
+  }
+
+  /**
+   * A navigable page in id order, ascending or descending, and the number of matches (for the `Link` header). The
+   * chunk planner's bound queries (`orderBy=id desc&pageSize=1` with a lastUpdated window) land here: a column count
+   * and a scan from the matching end, instead of collecting and sorting the whole table.
+   */
+  idOrderedPage(
+    filter: RecordFilter | undefined,
+    descending: boolean,
+    offset: number,
+    pageSize: number,
+  ): { indexes: ArrayLike<number>; total: number } {
+    const total = this.count(filter);
+    const from = Math.min(total, offset);
+    if (filter?.residual || from > DIRECT_SCAN_LIMIT) {
+      // Residual conditions need the records: the cached full result is cheaper for every later page.
+      const all = this.matchAll(filter, descending ? ID_DESCENDING : []);
+      return { indexes: all.subarray(from, Math.min(all.length, from + pageSize)), total };
     }
-    return page;
+    return { indexes: this.scan(filter, this.range(filter), descending, from, pageSize), total };
   }
 }
 
