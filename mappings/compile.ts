@@ -1,4 +1,4 @@
-import type { CanonicalColumn, CanonicalTableName } from './canonical';
+import type { CanonicalTableName, CanonicalType } from './canonical';
 import { columnsOf, mappingProblems, mappingSchema, type ColumnSpec, type Mapping } from './mappingSchema';
 
 export type CanonicalValue = string | number | boolean | Date | null;
@@ -24,7 +24,11 @@ export function compileMapping(document: unknown, label = 'mapping'): CompiledMa
   const problems = mappingProblems(document, label);
   if (problems.length > 0) throw new Error(`Invalid ${label}:\n  - ${problems.join('\n  - ')}`);
   const mapping: Mapping = mappingSchema.parse(document);
-  const steps = columnsOf(mapping.table).map((column) => ({ column, spec: mapping.columns[column.name]! }));
+  // Everything that does not depend on the record is settled here, once: the transform maps every record.
+  const steps = columnsOf(mapping.table).map((column) => {
+    const spec = mapping.columns[column.name]!;
+    return { column, spec, extract: extractorFor(spec), normalize: NORMALIZERS[column.type] };
+  });
   return {
     table: mapping.table,
     sourceTable: mapping.sourceTable,
@@ -33,9 +37,10 @@ export function compileMapping(document: unknown, label = 'mapping'): CompiledMa
         return { ok: false, reason: 'the record is not a JSON object' };
       }
       const row: CanonicalRow = {};
-      for (const { column, spec } of steps) {
+      for (const { column, spec, extract, normalize } of steps) {
         try {
-          const value = normalize(extract(record as Record<string, unknown>, spec), column);
+          const extracted = extract(record as Record<string, unknown>);
+          const value = extracted === null || extracted === undefined ? null : normalize(extracted);
           if (value === null && column.required) {
             return {
               ok: false,
@@ -58,16 +63,23 @@ function describeSource(spec: ColumnSpec): string {
   return 'from' in spec ? `"${spec.from}"` : 'constant';
 }
 
-function extract(record: Record<string, unknown>, spec: ColumnSpec): unknown {
-  if ('const' in spec) return spec.const;
-  let value = valueAt(record, spec.from);
-  if ('pick' in spec) value = pick(value, spec.pick);
-  return value === undefined || value === null ? (spec.default ?? null) : value;
+type Extractor = (record: Record<string, unknown>) => unknown;
+
+function extractorFor(spec: ColumnSpec): Extractor {
+  if ('const' in spec) return () => spec.const;
+  const path = spec.from.split('/');
+  const fallback = spec.default ?? null;
+  const rule = 'pick' in spec ? spec.pick : undefined;
+  return (record) => {
+    let value = valueAt(record, path);
+    if (rule) value = pick(value, rule);
+    return value === undefined || value === null ? fallback : value;
+  };
 }
 
-function valueAt(record: Record<string, unknown>, path: string): unknown {
+function valueAt(record: Record<string, unknown>, path: readonly string[]): unknown {
   let current: unknown = record;
-  for (const segment of path.split('/')) {
+  for (const segment of path) {
     if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
@@ -92,43 +104,47 @@ function pick(
   return chosen?.[rule.value];
 }
 
-/** Coerces an extracted value to the canonical column's type, or rejects it with a reason. */
-function normalize(value: unknown, column: CanonicalColumn): CanonicalValue {
-  if (value === null || value === undefined) return null;
-  switch (column.type) {
-    case 'string': {
-      if (typeof value === 'object')
-        throw new RejectedValue(`expected text, got ${JSON.stringify(value).slice(0, 60)}`);
-      // ConnectWise pads some text (updatedBy) with spaces; empty text means "not set".
-      const text = String(value).trim();
-      return text === '' ? null : text;
-    }
-    case 'integer': {
-      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isInteger(number))
-        throw new RejectedValue(`expected an integer, got ${JSON.stringify(value)}`);
-      return number;
-    }
-    case 'number': {
-      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isFinite(number))
-        throw new RejectedValue(`expected a number, got ${JSON.stringify(value)}`);
-      return number;
-    }
-    case 'boolean':
-      if (typeof value !== 'boolean')
-        throw new RejectedValue(`expected true or false, got ${JSON.stringify(value)}`);
-      return value;
-    case 'timestamp': {
-      if (typeof value !== 'string')
-        throw new RejectedValue(`expected an ISO timestamp, got ${JSON.stringify(value)}`);
-      // ConnectWise timestamps are UTC; a naive one is read as UTC too.
-      const date = new Date(/[zZ]|[+-]\d{2}:\d{2}$/.test(value) ? value : `${value}Z`);
-      if (Number.isNaN(date.getTime()))
-        throw new RejectedValue(`expected an ISO timestamp, got ${JSON.stringify(value)}`);
-      return date;
-    }
-    case 'json':
-      return JSON.stringify(value);
-  }
-}
+const asNumber = (value: unknown) =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+
+/** An ISO timestamp with a zone: `Z` or `±hh:mm`. */
+const ZONED = /[zZ]|[+-]\d{2}:\d{2}$/;
+
+/** Per canonical type: coerces a present (non-null) extracted value, or rejects it with a reason. */
+const NORMALIZERS: Record<CanonicalType, (value: unknown) => CanonicalValue> = {
+  string(value) {
+    if (typeof value === 'object')
+      throw new RejectedValue(`expected text, got ${JSON.stringify(value).slice(0, 60)}`);
+    // ConnectWise pads some text (updatedBy) with spaces; empty text means "not set".
+    const text = String(value).trim();
+    return text === '' ? null : text;
+  },
+  integer(value) {
+    const number = asNumber(value);
+    if (typeof number !== 'number' || !Number.isInteger(number))
+      throw new RejectedValue(`expected an integer, got ${JSON.stringify(value)}`);
+    return number;
+  },
+  number(value) {
+    const number = asNumber(value);
+    if (typeof number !== 'number' || !Number.isFinite(number))
+      throw new RejectedValue(`expected a number, got ${JSON.stringify(value)}`);
+    return number;
+  },
+  boolean(value) {
+    if (typeof value !== 'boolean')
+      throw new RejectedValue(`expected true or false, got ${JSON.stringify(value)}`);
+    return value;
+  },
+  timestamp(value) {
+    if (typeof value !== 'string')
+      throw new RejectedValue(`expected an ISO timestamp, got ${JSON.stringify(value)}`);
+    // ConnectWise timestamps are UTC; a naive one is read as UTC too. (The common `…Z` skips the regex.)
+    const zoned = value.endsWith('Z') || ZONED.test(value);
+    const date = new Date(zoned ? value : `${value}Z`);
+    if (Number.isNaN(date.getTime()))
+      throw new RejectedValue(`expected an ISO timestamp, got ${JSON.stringify(value)}`);
+    return date;
+  },
+  json: (value) => JSON.stringify(value),
+};

@@ -1,19 +1,36 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CanonicalRow } from '../../mappings/compile';
 
 /** Columns that change on every source update without the content changing: left out of the hash. */
 const VOLATILE_COLUMNS = new Set(['updated_at']);
 
-/** A stable hash of a row's mapped content, independent of key order. */
+/** The key list last seen and its hashed columns in name order: rows of one table share their keys. */
+let lastKeys: string[] = [];
+let lastHashedColumns: string[] = [];
+
+function hashedColumns(row: CanonicalRow): string[] {
+  const keys = Object.keys(row);
+  if (keys.length !== lastKeys.length || keys.some((key, index) => key !== lastKeys[index])) {
+    lastKeys = keys;
+    lastHashedColumns = keys.filter((column) => !VOLATILE_COLUMNS.has(column)).sort();
+  }
+  return lastHashedColumns;
+}
+
+/**
+ * A stable hash of a row's mapped content, independent of key order: the SHA-256 of
+ * `JSON.stringify([[column, value], …])` over the columns in name order (dates as ISO text), truncated to
+ * 128 bits. Stored in every version and history row, so the definition must never change.
+ */
 export function recordHash(row: CanonicalRow): string {
-  const content = Object.keys(row)
-    .filter((column) => !VOLATILE_COLUMNS.has(column))
-    .sort()
-    .map((column) => {
-      const value = row[column];
-      return [column, value instanceof Date ? value.toISOString() : value];
-    });
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 32);
+  const columns = hashedColumns(row);
+  const pairs = new Array<[string, unknown]>(columns.length);
+  for (let index = 0; index < columns.length; index++) {
+    const column = columns[index]!;
+    const value = row[column];
+    pairs[index] = [column, value instanceof Date ? value.toISOString() : value];
+  }
+  return hash('sha256', JSON.stringify(pairs), 'hex').slice(0, 32);
 }
 
 export interface Version {

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { buildHistory, type Version } from '../../services/transform/scd2';
+import type { CanonicalRow } from '../../mappings/compile';
+import { buildHistory, recordHash, type Version } from '../../services/transform/scd2';
 
 const at = (second: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, second));
 const version = (key: string, second: number, status: string): Version => ({
@@ -74,5 +76,48 @@ describe('buildHistory (SCD Type 2)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('recordHash', () => {
+  /** The definition every stored record_hash was computed with; recordHash must never drift from it. */
+  const definition = (row: CanonicalRow) =>
+    createHash('sha256')
+      .update(
+        JSON.stringify(
+          Object.keys(row)
+            .filter((column) => column !== 'updated_at')
+            .sort()
+            .map((column) => {
+              const value = row[column];
+              return [column, value instanceof Date ? value.toISOString() : value];
+            }),
+        ),
+      )
+      .digest('hex')
+      .slice(0, 32);
+
+  const valueArbitrary = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.date({ noInvalidDate: true }),
+  );
+
+  it('equals the stored definition for rows of any shape and content (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), valueArbitrary), (row) => {
+        expect(recordHash(row)).toBe(definition(row));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('ignores key order and updated_at, and sees every other change', () => {
+    const row = { ticket_id: 1, status: 'New', updated_at: at(1) };
+    expect(recordHash({ updated_at: at(2), status: 'New', ticket_id: 1 })).toBe(recordHash(row));
+    expect(recordHash({ ...row, status: 'Closed' })).not.toBe(recordHash(row));
   });
 });
