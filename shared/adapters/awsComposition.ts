@@ -3,7 +3,7 @@ import { lambdaEnvironment } from '../config/lambdaEnvironment';
 import { connectWiseClientFactory } from '../connectwise/clientFactory';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../connectwise/client';
 import { SharedRequestBudget } from '../connectwise/sharedRequestBudget';
-import { jobStateRetentionDays, stateRetentionPolicy } from '../state/retention';
+import { stateRetentionPolicy } from '../state/retention';
 import {
   DynamoDbStateStore,
   DynamoDbTenantRegistry,
@@ -24,7 +24,7 @@ export function awsPorts(serviceName: string) {
   const state = new DynamoDbStateStore({
     tableName: env.STATE_TABLE,
     // Idempotency, request-budget and old jobs' items expire by the table's TTL; watermarks never do.
-    retention: stateRetentionPolicy({ jobStateDays: jobStateRetentionDays() }),
+    retention: stateRetentionPolicy({ jobStateDays: env.JOB_STATE_RETENTION_DAYS }),
   });
   return {
     env,

@@ -54,17 +54,3 @@ export function stateRetentionPolicy(settings: StateRetentionSettings): StateRet
 
 /** No item ever expires: the default, and what a store without TTL (the local one) does anyway. */
 export const keepForever: StateRetentionPolicy = () => undefined;
-
-/**
- * JOB_STATE_RETENTION_DAYS, set per stage by serverless.yml (`params.*.jobStateRetentionDays`); 30 when unset.
- * Read here rather than in lambdaEnvironment() only because that schema belongs to another change; it should
- * move there.
- */
-export function jobStateRetentionDays(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.JOB_STATE_RETENTION_DAYS;
-  if (raw === undefined || raw === '') return 30;
-  const days = Number(raw);
-  if (!Number.isInteger(days))
-    throw new RangeError(`JOB_STATE_RETENTION_DAYS must be an integer, got ${raw}`);
-  return days;
-}

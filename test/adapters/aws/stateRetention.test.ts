@@ -2,9 +2,9 @@ import { DynamoDbStateStore } from '../../../shared/adapters/aws/dynamoDbStateSt
 import {
   IDEMPOTENCY_RETENTION_SECONDS,
   REQUEST_BUDGET_RETENTION_SECONDS,
-  jobStateRetentionDays,
   stateRetentionPolicy,
 } from '../../../shared/state/retention';
+import { parseLambdaEnvironment } from '../../../shared/config/lambdaEnvironment';
 import { stateStoreContract } from '../../contracts/stateStore.contract';
 import { FakeDynamoDbTable } from './support/fakeDynamoDbTable';
 
@@ -58,10 +58,23 @@ describe('stateRetentionPolicy', () => {
     expect(() => stateRetentionPolicy({ jobStateDays: 15.5 })).toThrow(RangeError);
   });
 
-  it('given JOB_STATE_RETENTION_DAYS, then it is read as whole days, 30 when unset', () => {
-    expect(jobStateRetentionDays({ JOB_STATE_RETENTION_DAYS: '90' })).toBe(90);
-    expect(jobStateRetentionDays({})).toBe(30);
-    expect(() => jobStateRetentionDays({ JOB_STATE_RETENTION_DAYS: 'ninety' })).toThrow(RangeError);
+  it('given JOB_STATE_RETENTION_DAYS in the Lambda environment, then it is read as whole days of at least 15, 30 when unset', () => {
+    const env = {
+      AVESA_STAGE: 'prod',
+      EVENT_BUS_NAME: 'bus',
+      STATE_TABLE: 'state',
+      TENANTS_TABLE: 'tenants',
+      LAKE_BUCKET: 'lake',
+      SECRETS_PREFIX: 'avesa/prod',
+    };
+    expect(parseLambdaEnvironment({ ...env, JOB_STATE_RETENTION_DAYS: '90' }).JOB_STATE_RETENTION_DAYS).toBe(
+      90,
+    );
+    expect(parseLambdaEnvironment(env).JOB_STATE_RETENTION_DAYS).toBe(30);
+    for (const bad of ['ninety', '7', '20.5'])
+      expect(() => parseLambdaEnvironment({ ...env, JOB_STATE_RETENTION_DAYS: bad })).toThrow(
+        /JOB_STATE_RETENTION_DAYS/,
+      );
   });
 });
 
