@@ -102,7 +102,7 @@ export async function trigger(argv: string[], io: CliIo, deps: TriggerDeps = {})
     );
     if (result.tenants.length > 0)
       io.out(
-        `follow it on the CloudWatch dashboard avesa-${stage}; dead letters: avesa dlq list --stage ${stage}`,
+        `follow it on the CloudWatch dashboard avesa-${stage}-pipeline; dead letters: avesa dlq list --stage ${stage}`,
       );
   }
   if (skipped.length > 0)
