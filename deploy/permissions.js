@@ -150,7 +150,8 @@ function statementsFor(fn, { prefix, secretsPrefix }) {
     statements.push({
       Sid: 'LakeWrite',
       Effect: 'Allow',
-      Action: ['s3:PutObject'],
+      // PutObject with a Tagging header (S3ObjectStore tags every object with its area) also needs PutObjectTagging.
+      Action: ['s3:PutObject', 's3:PutObjectTagging'],
       Resource: lakeObjects(lake.put),
     });
   }

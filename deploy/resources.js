@@ -185,8 +185,7 @@ function positiveInteger(name, value) {
 /**
  * Lake lifecycle. Keys start with the tenant id (`{tenant}/raw/…`, shared/lake/keys.ts), and lifecycle filters
  * match a key prefix or object tags only, so no prefix can select "raw data of every tenant". Raw parts are
- * therefore expired by the tag `avesa-area=raw`: the rule only acts on parts written with that tag, which
- * S3ObjectStore does not yet set (until it does, raw parts are kept, which is safe, not lost). Re-prefixing
+ * therefore expired by the tag `avesa-area=raw`, which S3ObjectStore sets on every raw part. Re-prefixing
  * keys by area (`raw/{tenant}/…`) would also work but moves every existing object and the per-tenant IAM
  * scoping. Bucket-wide: old versions (history.parquet is rewritten by every compaction) expire, their
  * leftover delete markers go, and incomplete multipart uploads are aborted.

@@ -59,3 +59,13 @@ export function quarantineKey(parts: {
 }): string {
   return `${assertTenantId(parts.tenantId)}/quarantine/${parts.table}/${parts.jobId}/${parts.chunkId}.parquet`;
 }
+
+/** The lake's areas: the second segment of every key (`{tenant}/{area}/…`). */
+export const LAKE_AREAS = ['raw', 'canonical', 'quarantine'] as const;
+export type LakeArea = (typeof LAKE_AREAS)[number];
+
+/** The area a key belongs to, or undefined for a key outside the layout. */
+export function lakeArea(key: string): LakeArea | undefined {
+  const area = key.split('/', 2)[1];
+  return (LAKE_AREAS as readonly string[]).includes(area ?? '') ? (area as LakeArea) : undefined;
+}

@@ -271,6 +271,9 @@ describe('serverless.yml (sls package --stage prod)', () => {
     expect(areas('fetcher', 's3:GetObject')).toEqual([]);
     expect(areas('transform', 's3:GetObject')).toEqual(['/*/canonical/*', '/*/raw/*']);
     expect(areas('transform', 's3:PutObject')).toEqual(['/*/canonical/*', '/*/quarantine/*']);
+    // Writers tag every object with its area (the raw lifecycle rule selects by tag), which needs PutObjectTagging.
+    expect(areas('fetcher', 's3:PutObjectTagging')).toEqual(['/*/raw/*']);
+    expect(areas('transform', 's3:PutObjectTagging')).toEqual(['/*/canonical/*', '/*/quarantine/*']);
     for (const fn of ['discovery', 'chunk-planner', 'progress']) {
       for (const action of ['s3:GetObject', 's3:PutObject', 's3:ListBucket'])
         expect(allowing(roles.get(fn)!.statements, action)).toEqual([]);

@@ -1,5 +1,9 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { lakeArea } from '../../lake/keys';
 import type { ObjectStore } from '../../ports';
+
+/** The object tag naming a lake object's area (deploy/resources.js expires raw parts by it). */
+export const LAKE_AREA_TAG = 'avesa-area';
 
 export interface S3ObjectStoreOptions {
   bucket: string;
@@ -24,9 +28,20 @@ export class S3ObjectStore implements ObjectStore {
     this.root = trimmed === '' ? '' : `${trimmed}/`;
   }
 
-  /** Writes (or replaces) the object at `key`. */
+  /**
+   * Writes (or replaces) the object at `key`, tagged `avesa-area=<area>`: keys start with the tenant id, so
+   * lifecycle rules can only select an area (raw parts expire per stage) by that tag.
+   */
   async put(key: string, body: Uint8Array): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.root + key, Body: body }));
+    const area = lakeArea(key);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.root + key,
+        Body: body,
+        ...(area ? { Tagging: new URLSearchParams({ [LAKE_AREA_TAG]: area }).toString() } : {}),
+      }),
+    );
   }
 
   /**

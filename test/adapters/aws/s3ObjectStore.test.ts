@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3ObjectStore } from '../../../shared/adapters/aws/s3ObjectStore';
 import { objectStoreContract } from '../../contracts/objectStore.contract';
@@ -49,6 +49,32 @@ describe('S3ObjectStore', () => {
     expect(await outsider.list('')).toEqual(['acme/outside.bin', 'lake/prod/acme/raw/a.parquet']);
     expect(await store.list('')).toEqual(['acme/raw/a.parquet']);
     expect(await store.get('acme/outside.bin')).toBeUndefined();
+  });
+
+  it('given a lake key, when put, then the object is tagged with its area so lifecycle rules can select raw parts', async () => {
+    // Prepare
+    const client = new S3Client({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const mock = mockClient(client);
+    mock.on(PutObjectCommand).resolves({});
+    const store = new S3ObjectStore({ bucket: 'lake', client });
+
+    // Act
+    await store.put(
+      'acme/raw/connectwise/tickets/date=2026-01-15/job/c0-0000000001.parquet',
+      Uint8Array.of(1),
+    );
+    await store.put('acme/canonical/tickets/history.parquet', Uint8Array.of(2));
+    await store.put('outside-the-layout.bin', Uint8Array.of(3));
+
+    // Assess
+    expect(mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Tagging)).toEqual([
+      'avesa-area=raw',
+      'avesa-area=canonical',
+      undefined,
+    ]);
   });
 
   it('given more keys than one ListObjectsV2 page, when listed, then every page is followed and keys come back sorted', async () => {
