@@ -205,4 +205,43 @@ describe('ConnectWiseClient', () => {
     expect(page).toEqual([{ id: 7 }]);
     expect(server.requests).toHaveLength(2);
   });
+
+  it.each([
+    ['not JSON', '<html>maintenance</html>', /expected a JSON array of records/],
+    ['truncated', '[{"id": 1}, {"id"', /the body ends/],
+    ['not an array', '{"records": []}', /expected a JSON array of records/],
+    ['a record without id', '[{"id": 1}, {"name": "x"}]', /record #1 of the page has no integer id/],
+  ])(
+    'given a page that is %s on every attempt, when listed as received bytes, then MalformedResponseError says what is wrong',
+    async (_case, body, message) => {
+      server.reply(...Array.from({ length: 4 }, () => ({ status: 200, body })));
+      const error = await client()
+        .listReceivedPage('tickets', { pageSize: 10, afterId: 0 })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(MalformedResponseError);
+      expect((error as Error).message).toMatch(
+        /^tenant acme, table tickets: the page is not a JSON array of records: /,
+      );
+      expect((error as Error).message).toMatch(message);
+      expect(server.requests).toHaveLength(4);
+    },
+  );
+
+  it('given a malformed page once, when listed as received bytes, then the page is fetched again and each record is its bytes as sent', async () => {
+    const sent = '[ {"id": 7, "summary": "Zürich", "_info": {"lastUpdated": "2025-03-01T12:00:00Z"}} ]';
+    server.reply({ status: 200, body: '[{"id": 1}, {"id"' }, { status: 200, body: sent });
+    const page = await client().listReceivedPage('tickets', { pageSize: 10, afterId: 6 });
+    expect(
+      page.map((record) => [record.id, record.lastUpdated, new TextDecoder().decode(record.json)]),
+    ).toEqual([
+      [
+        7,
+        new Date('2025-03-01T12:00:00Z'),
+        '{"id": 7, "summary": "Zürich", "_info": {"lastUpdated": "2025-03-01T12:00:00Z"}}',
+      ],
+    ]);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.url).toContain('pageId=6');
+    expect(server.requests[1]!.headers['pagination-type']).toBe('forward-only');
+  });
 });
