@@ -51,9 +51,42 @@ const MAX_BODY_BYTES = 1_000_000;
 // Aliases of globals used per record (see prng.ts: global lookups are slow inside jest's vm context).
 const NodeBuffer = Buffer;
 const { stringify } = JSON;
-const OPEN_BRACKET = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE_BRACKET = Buffer.from(']');
+/** A generated ticket is ~3.7 KB of JSON; a page buffer starts at this per record and grows when needed. */
+const EXPECTED_RECORD_BYTES = 4096;
+
+/** A growable byte buffer that JSON text is UTF-8 encoded into, piece by piece. */
+class PageBuffer {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.buffer = NodeBuffer.allocUnsafeSlow(Math.max(64, capacity));
+  }
+
+  /** Room for `text` whatever it holds: UTF-8 takes at most 3 bytes per UTF-16 code unit. */
+  private reserve(text: string): void {
+    const needed = this.length + text.length * 3;
+    if (needed <= this.buffer.length) return;
+    const next = NodeBuffer.allocUnsafeSlow(Math.max(needed, this.buffer.length * 2));
+    this.buffer.copy(next, 0, 0, this.length);
+    this.buffer = next;
+  }
+
+  utf8(text: string): void {
+    this.reserve(text);
+    this.length += this.buffer.write(text, this.length, 'utf8');
+  }
+
+  ascii(text: string): void {
+    this.reserve(text);
+    this.length += this.buffer.write(text, this.length, 'latin1');
+  }
+
+  /** The written bytes (a view of the buffer, not a copy). */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
 
 const ENTITY_NAMES: Record<ConnectWiseTable, string> = {
   companies: 'Company',
@@ -612,16 +645,17 @@ class SimulatorServer implements Simulator {
       const lastPage = Math.max(1, Math.ceil(total / pageSize));
       link = navigableLinkHeader(resourceUrl, rawQuery, page, lastPage);
     }
-    // Encoding record by record and concatenating buffers is ~30% faster than joining one big string: a single
-    // non-Latin-1 character would otherwise make the whole 3.7 MB page a two-byte string.
-    const parts: Buffer[] = [OPEN_BRACKET];
+    // Each record is stringified on its own and encoded straight into one page buffer: one 3.7 MB string would
+    // become two-byte for a single non-Latin-1 character, and per-record Buffers cost an allocation and a copy each.
+    const body = new PageBuffer(indexes.length * EXPECTED_RECORD_BYTES + 2);
+    body.ascii('[');
     for (let i = 0; i < indexes.length; i++) {
       const record = table.record(indexes[i] as number);
-      if (i > 0) parts.push(COMMA);
-      parts.push(NodeBuffer.from(stringify(fields ? projectFields(record, fields) : record), 'utf8'));
+      if (i > 0) body.ascii(',');
+      body.utf8(stringify(fields ? projectFields(record, fields) : record));
     }
-    parts.push(CLOSE_BRACKET);
-    return { status: 200, body: Buffer.concat(parts), records: indexes.length, headers: { Link: link } };
+    body.ascii(']');
+    return { status: 200, body: body.bytes(), records: indexes.length, headers: { Link: link } };
   }
 
   private tooManyRequests(retryAfterSeconds: number): Reply {
