@@ -44,10 +44,29 @@ const KEY = ['tenant_id', 'source', 'source_id'] as const;
  * memory limit; the output is written beside `outputPath` and renamed, so readers never see half a file.
  */
 export async function compactHistory(input: CompactHistoryInput): Promise<CompactHistoryResult> {
+  return oneAtATime(() => compactWithDuckDb(input));
+}
+
+/**
+ * Compactions in one process run one at a time. Each already uses every thread it is given, so a second
+ * one at once would not finish sooner; it would only double the memory (two DuckDB instances each up to
+ * their limit), which is what the embedded runtime's peak was made of. In Lambda an instance handles one
+ * event at a time anyway.
+ */
+let compactionQueue: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const result = compactionQueue.then(work);
+  compactionQueue = result.catch(() => undefined);
+  return result;
+}
+
+async function compactWithDuckDb(input: CompactHistoryInput): Promise<CompactHistoryResult> {
   // One spill directory per run: concurrent compactions in one /tmp must not share DuckDB's temp files.
   const spillDirectory = join(input.spillDirectory ?? tmpdir(), `avesa-compaction-${randomUUID()}`);
   const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: input.memoryLimit ?? '512MB',
+    // The lake stays flat in memory whatever the table's size: DuckDB spills past this (DESIGN §4.6).
+    memory_limit: input.memoryLimit ?? '256MB',
     threads: String(input.threads ?? 2),
     temp_directory: spillDirectory,
   });
