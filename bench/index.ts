@@ -8,11 +8,13 @@
  *   npm run bench -- --scenario 2 --scenario 3
  *   npm run bench -- --quick --docs    # also write docs/ from a quick or partial run
  *   npm run bench -- --scenario 1 --merge bench/results/latest.json   # adds the other scenarios of an earlier run
+ *   npm run bench -- --report-only --merge bench/results/latest.json  # re-renders an earlier run
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { FULL, QUICK } from './config';
 import { describeMachine } from './machine';
 import { failures, log, type Measurement } from './measure';
@@ -34,12 +36,14 @@ async function main(): Promise<void> {
       docs: { type: 'boolean', default: false },
       out: { type: 'string', default: join(ROOT, 'bench', 'results') },
       merge: { type: 'string' },
+      'report-only': { type: 'boolean', default: false },
     },
   });
   // Read before anything is written: --merge may name the file this run replaces.
   const earlier = values.merge ? (JSON.parse(readFileSync(values.merge, 'utf8')) as BenchResult) : undefined;
   const config = values.quick ? QUICK : FULL;
-  const selected = values.scenario?.map(Number) ?? ALL;
+  if (values['report-only'] && !values.merge) throw new Error('--report-only needs --merge FILE');
+  const selected = values['report-only'] ? [] : (values.scenario?.map(Number) ?? ALL);
   const unknown = selected.filter((id) => !ALL.includes(id));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (expected 1–5)`);
   const wants = (id: number) => selected.includes(id);
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
       ran.size === ALL.length
         ? command
         : `${command}${values.quick ? '' : ' --'} ${[...ran].map((id) => `--scenario ${id}`).join(' ')}`,
-    machine: describeMachine(loadAtStart),
+    machine: values['report-only'] && earlier ? earlier.machine : describeMachine(loadAtStart),
     seconds: (performance.now() - started) / 1000 + (earlier?.seconds ?? 0),
     scenarios,
   };
@@ -93,7 +97,10 @@ async function main(): Promise<void> {
   if (complete || values.docs) {
     const docs = join(ROOT, 'docs');
     if (chart) writeFileSync(join(docs, 'benchmarks.svg'), chart);
-    writeFileSync(join(docs, 'benchmarks.md'), docsPage(result, chart ? 'benchmarks.svg' : undefined));
+    const page = join(docs, 'benchmarks.md');
+    // Formatted as the repository's `prettier --check .` (npm run lint) expects it.
+    const markdown = docsPage(result, chart ? 'benchmarks.svg' : undefined);
+    writeFileSync(page, await format(markdown, { ...(await resolveConfig(page)), filepath: page }));
     log(`wrote ${relative(ROOT, join(docs, 'benchmarks.md'))}`);
   }
   process.stdout.write(

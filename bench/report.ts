@@ -74,6 +74,25 @@ export function resultsMarkdown(result: BenchResult): string {
   return `${figuresTable(figures)}\n\n${met} of ${judged} targets met.\n`;
 }
 
+/**
+ * A first reading of what limits each run that reports how busy the pipeline kept the cores: near the core
+ * count it is CPU-bound; well below it, it waits (on the source's latency, a concurrency limit or a serial step).
+ */
+export function limitsNotes(result: BenchResult): string[] {
+  const cores = result.machine.cores;
+  return result.scenarios.flatMap((scenario) =>
+    scenario.figures
+      .filter((figure) => figure.name.startsWith('cores busy'))
+      .map((figure) => {
+        const verdict =
+          figure.value >= 0.8 * cores
+            ? 'CPU-bound: faster code, not more concurrency, raises its throughput'
+            : `not CPU-bound (${Math.round((figure.value / cores) * 100)}% of the cores): it waits on latency, a concurrency limit, a serial step or retries, or other processes took the cores (see the load average)`;
+        return `- ${figure.scenario}: the pipeline kept ${formatNumber(figure.value)} of ${cores} cores busy; ${verdict}.`;
+      }),
+  );
+}
+
 /** docs/benchmarks.md: what was run, on what, the table, the chart, and the command that reproduces it. */
 export function docsPage(result: BenchResult, chartPath: string | undefined): string {
   const { machine } = result;
@@ -122,7 +141,7 @@ baseline.
 ## Results
 
 ${resultsMarkdown(result)}
-${chartPath ? `\n![Throughput against concurrency${sweep ? ` (${sweep.fleet})` : ''}](${chartPath})\n` : ''}
+${limitsNotes(result).length > 0 ? `\n### What limits it\n\n${limitsNotes(result).join('\n')}\n` : ''}${chartPath ? `\n![Throughput against concurrency${sweep ? ` (${sweep.fleet})` : ''}](${chartPath})\n` : ''}
 ## Scenarios
 
 ${result.scenarios.map((scenario) => `${scenario.id}. **${scenario.title}**: ${scenario.setup}`).join('\n')}
