@@ -70,6 +70,18 @@ describe('serverless.yml (sls package --stage prod)', () => {
     expect(routedByQueue).toEqual(expected);
   });
 
+  it('then every rule delivers the envelope to a fair queue grouped by tenant, as the fetcher does for continuations', () => {
+    const rules = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventBusName);
+    expect(rules).toHaveLength(CONSUMER_SERVICES.length);
+    for (const [, rule] of rules) {
+      expect(rule.Properties.Targets).toHaveLength(1);
+      expect(rule.Properties.Targets[0]).toMatchObject({
+        InputPath: '$.detail',
+        SqsParameters: { MessageGroupId: '$.detail.tenantId' },
+      });
+    }
+  });
+
   it('then every work queue has a DLQ with its maxReceiveCount and a visibility timeout above its function timeout', () => {
     const queues = ofType('AWS::SQS::Queue').filter(([id]) => !id.endsWith('DeadLetterQueue'));
     expect(queues).toHaveLength(CONSUMER_SERVICES.length);
