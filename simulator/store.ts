@@ -206,6 +206,11 @@ export class TableData {
     );
   }
 
+  /** True when the record at `index` is as generated (never revised). */
+  isGenerated(index: number): boolean {
+    return !this.overrides.has(index);
+  }
+
   /** A consistent view of the table as it is now; later changes do not show through. */
   snapshot(): readonly CwRecord[] {
     const length = this.size;
