@@ -14,6 +14,7 @@ const { stringify } = JSON;
 const { isFrozen } = Object;
 const { isArray } = Array;
 const { isFinite, isInteger } = Number;
+const { floor, max } = Math;
 const NodeBuffer = Buffer;
 
 const encode = (text: string): Buffer => NodeBuffer.from(text, 'utf8');
@@ -35,6 +36,17 @@ const frozenJson = new WeakMap<object, Buffer>();
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** `,"name":` and the same with `true` and `false` after it. */
+function flag(name: string): Flag {
+  return { prefix: encode(`,"${name}":`), yes: encode(`,"${name}":true`), no: encode(`,"${name}":false`) };
+}
+
+interface Flag {
+  prefix: Buffer;
+  yes: Buffer;
+  no: Buffer;
+}
+
 /** Constant pieces of a generated ticket (see generateTicket in data.ts), in member order. */
 const T = {
   open: encode('{"id":'),
@@ -43,7 +55,10 @@ const T = {
   board: encode(',"board":'),
   status: encode(',"status":'),
   company: encode(',"company":'),
-  site: encode(',"site":'),
+  site: encode(',"site":{"id":'),
+  siteNameMember: encode(',"name":'),
+  siteInfo: encode(',"_info":{"site_href":'),
+  siteClose: encode('}}'),
   siteName: encode(',"siteName":'),
   contact: encode(',"contact":'),
   contactName: encode(',"contactName":'),
@@ -59,20 +74,20 @@ const T = {
   impact: encode(',"impact":'),
   closedDate: encode(',"closedDate":'),
   closedBy: encode(',"closedBy":'),
-  closedFlag: encode(',"closedFlag":'),
+  closedFlag: flag('closedFlag'),
   actualHours: encode(',"actualHours":'),
-  approved: encode(',"approved":'),
+  approved: flag('approved'),
   billTime: encode(',"billTime":'),
   billExpenses: encode(',"billExpenses":'),
   billProducts: encode(',"billProducts":'),
-  customerUpdatedFlag: encode(',"customerUpdatedFlag":'),
-  automaticEmailContactFlag: encode(',"automaticEmailContactFlag":'),
-  automaticEmailResourceFlag: encode(',"automaticEmailResourceFlag":'),
+  customerUpdatedFlag: flag('customerUpdatedFlag'),
+  automaticEmailContactFlag: flag('automaticEmailContactFlag'),
+  automaticEmailResourceFlag: flag('automaticEmailResourceFlag'),
   respondMinutes: encode(',"respondMinutes":'),
   resolveMinutes: encode(',"resolveMinutes":'),
-  isInSla: encode(',"isInSla":'),
-  hasChildTicket: encode(',"hasChildTicket":'),
-  hasMergedChildTicketFlag: encode(',"hasMergedChildTicketFlag":'),
+  isInSla: flag('isInSla'),
+  hasChildTicket: flag('hasChildTicket'),
+  hasMergedChildTicketFlag: flag('hasMergedChildTicketFlag'),
   parentTicketId: encode(',"parentTicketId":'),
   mobileGuid: encode(',"mobileGuid":'),
   customFields: encode(',"customFields":['),
@@ -122,14 +137,14 @@ export class JsonPageWriter {
   private records = 0;
 
   constructor(expectedBytes: number) {
-    this.out = NodeBuffer.allocUnsafeSlow(Math.max(1024, expectedBytes));
+    this.out = NodeBuffer.allocUnsafeSlow(max(1024, expectedBytes));
     this.out[this.pos++] = 0x5b;
   }
 
   private reserve(extra: number): void {
     const needed = this.pos + extra;
     if (needed <= this.out.length) return;
-    const next = NodeBuffer.allocUnsafeSlow(Math.max(needed, this.out.length * 2));
+    const next = NodeBuffer.allocUnsafeSlow(max(needed, this.out.length * 2));
     this.out.copy(next, 0, 0, this.pos);
     this.out = next;
   }
@@ -211,10 +226,10 @@ export class JsonPageWriter {
       return;
     }
     let digits = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let rest = value; rest >= 10; rest = floor(rest / 10)) digits++;
     let at = this.pos + digits;
     this.pos = at;
-    for (let rest = value; rest > 0; rest = Math.floor(rest / 10)) out[--at] = ZERO + (rest % 10);
+    for (let rest = value; rest > 0; rest = floor(rest / 10)) out[--at] = ZERO + (rest % 10);
   }
 
   /** JSON of a value that is not undefined. */
@@ -244,6 +259,13 @@ export class JsonPageWriter {
     this.value(value);
   }
 
+  /** A boolean member in one copy. */
+  private flag(flag: Flag, value: unknown): void {
+    if (value === true) this.raw(flag.yes);
+    else if (value === false) this.raw(flag.no);
+    else this.member(flag.prefix, value);
+  }
+
   private ticket(r: Loose): void {
     const id = r.id as number;
     this.raw(T.open);
@@ -253,7 +275,16 @@ export class JsonPageWriter {
     this.member(T.board, r.board);
     this.member(T.status, r.status);
     this.member(T.company, r.company);
-    this.member(T.site, r.site);
+    const site = r.site as Loose | undefined;
+    if (site !== undefined) {
+      this.raw(T.site);
+      this.value(site.id);
+      this.raw(T.siteNameMember);
+      this.value(site.name);
+      this.raw(T.siteInfo);
+      this.value((site._info as Loose).site_href);
+      this.raw(T.siteClose);
+    }
     this.member(T.siteName, r.siteName);
     this.member(T.contact, r.contact);
     this.member(T.contactName, r.contactName);
@@ -269,20 +300,20 @@ export class JsonPageWriter {
     this.member(T.impact, r.impact);
     this.member(T.closedDate, r.closedDate);
     this.member(T.closedBy, r.closedBy);
-    this.member(T.closedFlag, r.closedFlag);
+    this.flag(T.closedFlag, r.closedFlag);
     this.member(T.actualHours, r.actualHours);
-    this.member(T.approved, r.approved);
+    this.flag(T.approved, r.approved);
     this.member(T.billTime, r.billTime);
     this.member(T.billExpenses, r.billExpenses);
     this.member(T.billProducts, r.billProducts);
-    this.member(T.customerUpdatedFlag, r.customerUpdatedFlag);
-    this.member(T.automaticEmailContactFlag, r.automaticEmailContactFlag);
-    this.member(T.automaticEmailResourceFlag, r.automaticEmailResourceFlag);
+    this.flag(T.customerUpdatedFlag, r.customerUpdatedFlag);
+    this.flag(T.automaticEmailContactFlag, r.automaticEmailContactFlag);
+    this.flag(T.automaticEmailResourceFlag, r.automaticEmailResourceFlag);
     this.member(T.respondMinutes, r.respondMinutes);
     this.member(T.resolveMinutes, r.resolveMinutes);
-    this.member(T.isInSla, r.isInSla);
-    this.member(T.hasChildTicket, r.hasChildTicket);
-    this.member(T.hasMergedChildTicketFlag, r.hasMergedChildTicketFlag);
+    this.flag(T.isInSla, r.isInSla);
+    this.flag(T.hasChildTicket, r.hasChildTicket);
+    this.flag(T.hasMergedChildTicketFlag, r.hasMergedChildTicketFlag);
     this.member(T.parentTicketId, r.parentTicketId);
     this.member(T.mobileGuid, r.mobileGuid);
     this.raw(T.customFields);
