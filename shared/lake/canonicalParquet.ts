@@ -1,6 +1,6 @@
 import { PipelineError } from '../errors';
-import { parquetWriteBuffer } from 'hyparquet-writer';
-import { PARQUET_CODEC, PARQUET_COMPRESSORS } from './parquetCodec';
+import { writeFlatParquet, type FlatColumn, type FlatColumnType } from './flatParquet';
+import { PARQUET_COMPRESSION } from './parquetCodec';
 import {
   CANONICAL_TABLES,
   type CanonicalColumn,
@@ -56,132 +56,119 @@ export const DUCKDB_TYPES: Record<CanonicalType, string> = {
   json: 'JSON',
 };
 
-// UTC-adjusted millisecond timestamps, so DuckDB reads TIMESTAMP WITH TIME ZONE, never strings (DESIGN §6).
-const utcMillis = {
-  type: 'INT64',
-  logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
-  converted_type: 'TIMESTAMP_MILLIS',
-} as const;
-const utf8 = { type: 'BYTE_ARRAY', converted_type: 'UTF8' } as const;
-
-// JSON text is written as UTF8, not the JSON logical type: hyparquet-writer would JSON.stringify the
-// text a second time, and parsing it first could change numbers the hash was computed over.
-const PARQUET_TYPES: Record<CanonicalType, object> = {
-  string: utf8,
-  json: utf8,
-  integer: { type: 'INT64' },
-  number: { type: 'DOUBLE' },
-  boolean: { type: 'BOOLEAN' },
-  timestamp: utcMillis,
+/**
+ * The Parquet type of each canonical type. JSON text is written as a string, not as JSON: it is the exact
+ * text the transform hashed (compaction types it JSON in the history).
+ */
+const FLAT_TYPES: Record<CanonicalType, FlatColumnType> = {
+  string: 'string',
+  json: 'string',
+  integer: 'int64',
+  number: 'double',
+  boolean: 'boolean',
+  timestamp: 'timestamp',
 };
 
-type Element = { name: string; repetition_type: 'REQUIRED' | 'OPTIONAL' } & object;
-
-const required = (name: string, type: object): Element => ({ name, ...type, repetition_type: 'REQUIRED' });
-const optional = (name: string, type: object): Element => ({ name, ...type, repetition_type: 'OPTIONAL' });
-
-/** Versions files: identity, the table's canonical columns, then valid_from and record_hash. */
-export function versionsSchema(table: CanonicalTableName): Element[] {
-  return [
-    required('tenant_id', utf8),
-    required('source', utf8),
-    required('source_id', utf8),
-    ...CANONICAL_TABLES[table].columns.map((column) => optional(column.name, PARQUET_TYPES[column.type])),
-    required('valid_from', utcMillis),
-    required('record_hash', utf8),
-  ];
-}
-
-/** Encodes one versions file. Rows keep their order; compaction does not depend on it. */
+/**
+ * Encodes one versions file: identity, the table's canonical columns, then valid_from and record_hash.
+ * Rows keep their order; compaction does not depend on it. No statistics: compaction reads every versions
+ * file whole, so they would never prune anything.
+ */
 export function encodeCanonicalVersions(table: CanonicalTableName, rows: CanonicalVersion[]): Uint8Array {
-  const columns = CANONICAL_TABLES[table].columns;
-  const elements = versionsSchema(table);
-  const buffer = parquetWriteBuffer({
-    schema: [{ name: 'root', num_children: elements.length }, ...elements] as never,
-    codec: PARQUET_CODEC,
-    compressors: PARQUET_COMPRESSORS,
-    // Compaction reads every versions file whole, so min/max statistics would never prune anything.
-    statistics: false,
-    // PLAIN, not hyparquet-writer's default of trying a dictionary per column: the tries cost more than
-    // all the rest of the encoding, and the compressor catches repeated values anyway. Only the columns
-    // that are constant in a file get their one-entry dictionary.
-    columnData: [
-      { name: 'tenant_id', data: rows.map((version) => version.tenantId), encoding: 'RLE_DICTIONARY' },
-      { name: 'source', data: rows.map((version) => version.source), encoding: 'RLE_DICTIONARY' },
-      { name: 'source_id', data: rows.map((version) => version.sourceId), encoding: 'PLAIN' },
-      ...columns.map((column) => ({
+  const text = (name: string, value: (version: CanonicalVersion) => string): FlatColumn => ({
+    name,
+    type: 'string',
+    optional: false,
+    values: rows.map(value),
+  });
+  return writeFlatParquet({
+    columns: [
+      text('tenant_id', (version) => version.tenantId),
+      text('source', (version) => version.source),
+      text('source_id', (version) => version.sourceId),
+      ...CANONICAL_TABLES[table].columns.map((column) => ({
         name: column.name,
-        data: rows.map((version) => physicalValue(table, column, version)),
-        encoding: 'PLAIN' as const,
+        type: FLAT_TYPES[column.type],
+        optional: true,
+        values: rows.map((version) => physicalValue(table, column, version)),
       })),
-      { name: 'valid_from', data: rows.map((version) => version.validFrom), encoding: 'PLAIN' },
-      { name: 'record_hash', data: rows.map((version) => version.recordHash), encoding: 'PLAIN' },
+      {
+        name: 'valid_from',
+        type: 'timestamp',
+        optional: false,
+        values: rows.map((version) => version.validFrom),
+      },
+      text('record_hash', (version) => version.recordHash),
     ],
-    kvMetadata: [
+    compression: PARQUET_COMPRESSION,
+    keyValueMetadata: [
       { key: 'avesa.format', value: 'canonical-versions-v1' },
       { key: 'avesa.table', value: table },
     ],
   });
-  return new Uint8Array(buffer);
 }
 
 function physicalValue(
   table: CanonicalTableName,
   column: CanonicalColumn,
   version: CanonicalVersion,
-): bigint | number | boolean | string | Date | null {
+): number | boolean | string | Date | null {
   const value: CanonicalValue | undefined = version.row[column.name];
   if (value === null || value === undefined) return null;
-  const fits = (() => {
-    switch (column.type) {
-      case 'integer':
-        return typeof value === 'number' && Number.isSafeInteger(value);
-      case 'number':
-        return typeof value === 'number';
-      case 'boolean':
-        return typeof value === 'boolean';
-      case 'timestamp':
-        return value instanceof Date && !Number.isNaN(value.getTime());
-      case 'string':
-      case 'json':
-        return typeof value === 'string';
-    }
-  })();
+  const fits = fitsType(column.type, value);
   if (!fits) {
     throw new CanonicalEncodingError(
       `tenant ${version.tenantId}, ${table} ${version.sourceId}: column ${column.name} expects ${column.type}, got ${JSON.stringify(value)}`,
     );
   }
-  return column.type === 'integer' ? BigInt(value as number) : value;
+  return value;
 }
 
-export const QUARANTINE_SCHEMA: Element[] = [
-  required('tenant_id', utf8),
-  required('table_name', utf8),
-  optional('source_id', utf8),
-  required('reason', utf8),
-  // The payload is any JSON value; the JSON logical type makes DuckDB read it as JSON.
-  optional('payload', { type: 'BYTE_ARRAY', converted_type: 'JSON' }),
-  required('job_id', utf8),
-  required('chunk_id', utf8),
-];
+function fitsType(type: CanonicalType, value: CanonicalValue): boolean {
+  switch (type) {
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'timestamp':
+      return value instanceof Date && !Number.isNaN(value.getTime());
+    case 'string':
+    case 'json':
+      return typeof value === 'string';
+  }
+}
 
 /** Encodes one quarantine file: the records of a chunk that failed validation, each with its reason. */
 export function encodeQuarantine(rows: QuarantinedRecord[]): Uint8Array {
-  const buffer = parquetWriteBuffer({
-    schema: [{ name: 'root', num_children: QUARANTINE_SCHEMA.length }, ...QUARANTINE_SCHEMA] as never,
-    codec: PARQUET_CODEC,
-    compressors: PARQUET_COMPRESSORS,
-    columnData: [
-      { name: 'tenant_id', data: rows.map((row) => row.tenantId) },
-      { name: 'table_name', data: rows.map((row) => row.table) },
-      { name: 'source_id', data: rows.map((row) => row.sourceId) },
-      { name: 'reason', data: rows.map((row) => row.reason) },
-      { name: 'payload', data: rows.map((row) => (row.payload === undefined ? null : row.payload)) },
-      { name: 'job_id', data: rows.map((row) => row.jobId) },
-      { name: 'chunk_id', data: rows.map((row) => row.chunkId) },
-    ],
-    kvMetadata: [{ key: 'avesa.format', value: 'quarantine-v1' }],
+  const text = (
+    name: string,
+    value: (row: QuarantinedRecord) => string | null,
+    optional = false,
+  ): FlatColumn => ({
+    name,
+    type: 'string',
+    optional,
+    values: rows.map(value),
   });
-  return new Uint8Array(buffer);
+  return writeFlatParquet({
+    columns: [
+      text('tenant_id', (row) => row.tenantId),
+      text('table_name', (row) => row.table),
+      text('source_id', (row) => row.sourceId, true),
+      text('reason', (row) => row.reason),
+      // Any JSON value (a record that is not valid JSON is kept as a JSON string of its text).
+      {
+        name: 'payload',
+        type: 'json',
+        optional: true,
+        values: rows.map((row) => (row.payload === undefined ? null : JSON.stringify(row.payload))),
+      },
+      text('job_id', (row) => row.jobId),
+      text('chunk_id', (row) => row.chunkId),
+    ],
+    compression: PARQUET_COMPRESSION,
+    keyValueMetadata: [{ key: 'avesa.format', value: 'quarantine-v1' }],
+  });
 }

@@ -25,3 +25,6 @@ export const PARQUET_COMPRESSORS = {
 export const PARQUET_DECOMPRESSORS = {
   BROTLI: (input: Uint8Array): Uint8Array => brotliDecompressSync(input),
 };
+
+/** The same, for the lake's own writer (flatParquet.ts). */
+export const PARQUET_COMPRESSION = { codec: PARQUET_CODEC, compress: PARQUET_COMPRESSORS.BROTLI };

@@ -1,8 +1,8 @@
 import { isAscii } from 'node:buffer';
 import { parquetReadObjects } from 'hyparquet';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { writeFlatParquet } from './flatParquet';
 import type { ReceivedRecord } from '../connectwise/recordArray';
-import { PARQUET_CODEC, PARQUET_COMPRESSORS, PARQUET_DECOMPRESSORS } from './parquetCodec';
+import { PARQUET_COMPRESSION, PARQUET_DECOMPRESSORS } from './parquetCodec';
 
 /**
  * One raw row: the source record kept whole, as received (DESIGN §6), so schema drift never breaks
@@ -18,71 +18,31 @@ export interface RawFileContext {
   fetchedAt: Date;
 }
 
-// UTC-adjusted millisecond timestamps, so DuckDB reads TIMESTAMP WITH TIME ZONE, never strings (DESIGN §6).
-const utcMillis = {
-  type: 'INT64',
-  logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
-  converted_type: 'TIMESTAMP_MILLIS',
-} as const;
-
-export const RAW_SCHEMA = [
-  { name: 'root', num_children: 8 },
-  { name: 'tenant_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
-  { name: 'table_name', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
-  { name: 'id', type: 'INT64', repetition_type: 'REQUIRED' },
-  { name: 'last_updated', ...utcMillis, repetition_type: 'OPTIONAL' },
-  { name: 'payload', type: 'BYTE_ARRAY', converted_type: 'JSON', repetition_type: 'REQUIRED' },
-  { name: 'job_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
-  { name: 'chunk_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
-  { name: 'fetched_at', ...utcMillis, repetition_type: 'REQUIRED' },
-];
-
-/**
- * The schema the column data is encoded with: the payload as bare bytes. Declared JSON, hyparquet-writer
- * would JSON.stringify every value, and the payload already is the received JSON text; the file's footer
- * still declares RAW_SCHEMA, so DuckDB reads the column as JSON.
- */
-const RAW_ENCODING_SCHEMA = RAW_SCHEMA.map((element) =>
-  element.name === 'payload' ? { ...element, converted_type: undefined } : element,
-);
-
 /** Encodes one part file. Rows stay in id order, as fetched. */
 export function encodeRawParquet(rows: readonly RawRow[], context: RawFileContext): Uint8Array {
   const repeat = <T>(value: T) => rows.map(() => value);
-  const writer = new ByteWriter();
-  const parquet = new ParquetWriter({
-    writer,
-    schema: RAW_ENCODING_SCHEMA as never,
-    // Only the payload is worth compressing: the other columns are a few KB (constants dictionary-encoded
-    // to a handful of bytes), and each compressed page pays the compressor's setup.
-    codec: 'UNCOMPRESSED',
-    compressors: PARQUET_COMPRESSORS,
-    kvMetadata: [{ key: 'avesa.format', value: 'raw-v2' }],
-  });
-  const pending = parquet.write({
-    rowGroupSize: Math.max(1, rows.length),
-    columnData: [
-      { name: 'tenant_id', data: repeat(context.tenantId) },
-      { name: 'table_name', data: repeat(context.table) },
-      { name: 'id', data: rows.map((row) => BigInt(row.id)) },
-      { name: 'last_updated', data: rows.map((row) => row.lastUpdated) },
-      // Unique per row and several KB each: a dictionary attempt or min/max statistics only cost time.
+  return writeFlatParquet({
+    columns: [
+      { name: 'tenant_id', type: 'string', optional: false, values: repeat(context.tenantId) },
+      { name: 'table_name', type: 'string', optional: false, values: repeat(context.table) },
+      // Statistics on id and last_updated let DuckDB skip parts by id range or time.
+      { name: 'id', type: 'int64', optional: false, values: rows.map((row) => row.id), statistics: true },
       {
-        name: 'payload',
-        data: rows.map((row) => row.json),
-        encoding: 'PLAIN',
-        statistics: false,
-        codec: PARQUET_CODEC,
+        name: 'last_updated',
+        type: 'timestamp',
+        optional: true,
+        values: rows.map((row) => row.lastUpdated),
+        statistics: true,
       },
-      { name: 'job_id', data: repeat(context.jobId) },
-      { name: 'chunk_id', data: repeat(context.chunkId) },
-      { name: 'fetched_at', data: repeat(context.fetchedAt) },
+      // The record's JSON text exactly as received: DuckDB reads the column as JSON.
+      { name: 'payload', type: 'json', optional: false, values: rows.map((row) => row.json) },
+      { name: 'job_id', type: 'string', optional: false, values: repeat(context.jobId) },
+      { name: 'chunk_id', type: 'string', optional: false, values: repeat(context.chunkId) },
+      { name: 'fetched_at', type: 'timestamp', optional: false, values: repeat(context.fetchedAt) },
     ],
+    compression: PARQUET_COMPRESSION,
+    keyValueMetadata: [{ key: 'avesa.format', value: 'raw-v2' }],
   });
-  if (pending) throw new Error('a ByteWriter never flushes asynchronously'); // so the file is complete here
-  parquet.schema = RAW_SCHEMA as never;
-  parquet.finish();
-  return new Uint8Array(writer.getBuffer());
 }
 
 /** A raw row as the transform reads it back: the id and the record's JSON text. */
