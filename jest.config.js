@@ -9,7 +9,7 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  // hyparquet and hyparquet-writer ship ES modules only; let swc turn them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
+  // hyparquet ships ES modules only; let swc turn it into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!hyparquet/)'],
   testTimeout: 60000,
 };

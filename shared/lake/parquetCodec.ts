@@ -1,18 +1,17 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 
 /**
- * The compression of every Parquet file the pipeline writes: BROTLI at quality 1, through Node's native
- * zlib.
+ * The compression of every Parquet file the pipeline writes (flatParquet.ts): BROTLI at quality 1,
+ * through Node's native zlib.
  *
- * Why not hyparquet-writer's default (SNAPPY): its Snappy is JavaScript. Measured on a 1,000-ticket page
- * (3.5 MB of JSON, CPU time): Snappy 12.5 ms → 448 KB; native GZIP level 1 10.4 ms → 315 KB; native
- * BROTLI quality 1 3.6 ms → 206 KB, and decompressing it takes about as long as GZIP (7 ms). Quality 1
- * because the raw layer is compressed once per page on the hot path. DuckDB reads BROTLI Parquet.
+ * Measured on a 1,000-ticket page (3.5 MB of JSON, CPU time): JavaScript Snappy (hyparquet-writer's
+ * default) 12.5 ms → 448 KB; native GZIP level 1 10.4 ms → 315 KB; native BROTLI quality 1 3.6 ms →
+ * 206 KB, and decompressing it takes about as long as GZIP (7 ms). Quality 1 because the raw layer is
+ * compressed once per page on the hot path. DuckDB reads BROTLI Parquet.
  */
-export const PARQUET_CODEC = 'BROTLI' as const;
-
-export const PARQUET_COMPRESSORS = {
-  BROTLI: (input: Uint8Array): Uint8Array =>
+export const PARQUET_COMPRESSION = {
+  codec: 'BROTLI' as const,
+  compress: (input: Uint8Array): Uint8Array =>
     brotliCompressSync(input, {
       params: {
         [constants.BROTLI_PARAM_QUALITY]: 1,
@@ -25,6 +24,3 @@ export const PARQUET_COMPRESSORS = {
 export const PARQUET_DECOMPRESSORS = {
   BROTLI: (input: Uint8Array): Uint8Array => brotliDecompressSync(input),
 };
-
-/** The same, for the lake's own writer (flatParquet.ts). */
-export const PARQUET_COMPRESSION = { codec: PARQUET_CODEC, compress: PARQUET_COMPRESSORS.BROTLI };

@@ -5,9 +5,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { writeFlatParquet, type FlatColumn } from '../../shared/lake/flatParquet';
-import { PARQUET_COMPRESSORS, PARQUET_DECOMPRESSORS } from '../../shared/lake/parquetCodec';
+import { PARQUET_COMPRESSION, PARQUET_DECOMPRESSORS } from '../../shared/lake/parquetCodec';
 
-const brotli = { codec: 'BROTLI' as const, compress: PARQUET_COMPRESSORS.BROTLI };
+const brotli = PARQUET_COMPRESSION;
 
 const read = (file: Uint8Array, columns?: string[]) =>
   parquetReadObjects({
