@@ -127,8 +127,9 @@ module.exports = async ({ resolveVariable }) => {
         EventBusName: { Ref: 'EventBus' },
         EventPattern: { source: ['avesa.pipeline'], 'detail-type': detailTypesFor(consumer) },
         // The queue receives the envelope itself, the same body the fetcher writes when it re-queues a chunk.
-        // MessageGroupId = tenant id (an EventBridge dynamic path parameter) makes each standard queue a fair
-        // queue, as SqsWorkQueue does for continuations: a tenant with a backlog cannot starve the others.
+        // For a queue the routing table marks fairByTenant, MessageGroupId = tenant id (an EventBridge dynamic
+        // path parameter) makes it a fair queue, as SqsWorkQueue does for continuations: a tenant with a
+        // backlog cannot starve the others.
         // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html
         // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html (dynamic path parameters)
         Targets: [
@@ -136,7 +137,7 @@ module.exports = async ({ resolveVariable }) => {
             Id: `${consumer}-queue`,
             Arn: { 'Fn::GetAtt': [`${name}Queue`, 'Arn'] },
             InputPath: '$.detail',
-            SqsParameters: { MessageGroupId: '$.detail.tenantId' },
+            ...(settings.fairByTenant ? { SqsParameters: { MessageGroupId: '$.detail.tenantId' } } : {}),
           },
         ],
       },

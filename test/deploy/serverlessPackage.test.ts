@@ -70,16 +70,20 @@ describe('serverless.yml (sls package --stage prod)', () => {
     expect(routedByQueue).toEqual(expected);
   });
 
-  it('then every rule delivers the envelope to a fair queue grouped by tenant, as the fetcher does for continuations', () => {
+  it('then every rule delivers the envelope, grouped by tenant (a fair queue) where the routing table says fairByTenant', () => {
     const rules = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventBusName);
     expect(rules).toHaveLength(CONSUMER_SERVICES.length);
-    for (const [, rule] of rules) {
+    for (const service of CONSUMER_SERVICES) {
+      const [, rule] = rules.find(([, candidate]) =>
+        JSON.stringify(candidate.Properties.Targets[0].Arn).includes(`"${logicalName(service)}Queue"`),
+      )!;
       expect(rule.Properties.Targets).toHaveLength(1);
-      expect(rule.Properties.Targets[0]).toMatchObject({
-        InputPath: '$.detail',
-        SqsParameters: { MessageGroupId: '$.detail.tenantId' },
-      });
+      expect(rule.Properties.Targets[0].InputPath).toBe('$.detail');
+      expect(rule.Properties.Targets[0].SqsParameters).toEqual(
+        QUEUE_SETTINGS[service].fairByTenant ? { MessageGroupId: '$.detail.tenantId' } : undefined,
+      );
     }
+    expect(QUEUE_SETTINGS.fetcher.fairByTenant).toBe(true);
   });
 
   it('then every work queue has a DLQ with its maxReceiveCount and a visibility timeout above its function timeout', () => {
