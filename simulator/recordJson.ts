@@ -130,15 +130,44 @@ const CUSTOM_FIELDS = [
 
 let ticketFastPath = true;
 
+/**
+ * Page buffers whose response has been written, for the next pages: a fresh 4 MB buffer costs ~0.7 µs per record
+ * in page faults alone. A few are enough for the pages in flight at once; more are left to the garbage collector.
+ */
+const spareBuffers: Buffer[] = [];
+const MAX_SPARE_BUFFERS = 4;
+
+function pageBuffer(size: number): Buffer {
+  for (let i = spareBuffers.length - 1; i >= 0; i--) {
+    const spare = spareBuffers[i] as Buffer;
+    if (spare.length >= size) {
+      spareBuffers.splice(i, 1);
+      return spare;
+    }
+  }
+  return NodeBuffer.allocUnsafeSlow(size);
+}
+
 /** Writes JSON arrays of records into one growing Buffer. */
 export class JsonPageWriter {
   private out: Buffer;
   private pos = 0;
   private records = 0;
+  private released = false;
 
   constructor(expectedBytes: number) {
-    this.out = NodeBuffer.allocUnsafeSlow(max(1024, expectedBytes));
+    this.out = pageBuffer(max(1024, expectedBytes));
     this.out[this.pos++] = 0x5b;
+  }
+
+  /**
+   * Gives the buffer back for later pages. Only once the bytes are no longer needed (written to the socket): the
+   * writer and every view `bytes()` gave out must not be used afterwards.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(this.out);
   }
 
   private reserve(extra: number): void {

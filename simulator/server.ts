@@ -72,6 +72,8 @@ interface Reply {
   reset?: boolean;
   /** Extra delay before answering (the `slow` fault). */
   extraDelayMs?: number;
+  /** Called once the body has been handed to the socket, so its buffer can be reused. */
+  written?: () => void;
 }
 
 interface TenantState {
@@ -377,7 +379,7 @@ class SimulatorServer implements Simulator {
         // Headers promise the whole body; the connection dies halfway (a reset mid-response).
         res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.destroy());
       } else {
-        res.end(payload);
+        res.end(payload, reply.written);
       }
       this.record(req, url, state, reply, startedAt);
     };
@@ -618,7 +620,13 @@ class SimulatorServer implements Simulator {
       const record = table.record(index);
       body.record(fields ? projectFields(record, fields) : record, tickets && table.isGenerated(index));
     }
-    return { status: 200, body: body.bytes(), records: indexes.length, headers: { Link: link } };
+    return {
+      status: 200,
+      body: body.bytes(),
+      records: indexes.length,
+      headers: { Link: link },
+      written: () => body.release(),
+    };
   }
 
   private tooManyRequests(retryAfterSeconds: number): Reply {
