@@ -2,9 +2,9 @@ import { AwsTenantAdmin, stageTenantStorage } from '../../../shared/adapters/aws
 import { DynamoDbTenantRegistry } from '../../../shared/adapters/aws/dynamoDbTenantRegistry';
 import { SecretsManagerSecretStore } from '../../../shared/adapters/aws/secretsManagerSecretStore';
 import { ValidationError } from '../../../shared/errors';
-import { someCredentials } from '../../contracts/secretStore.contract';
+import { secretStoreContract, someCredentials } from '../../contracts/secretStore.contract';
 import { tenantAdminContract } from '../../contracts/tenantAdmin.contract';
-import { aTenantConfig } from '../../contracts/tenantRegistry.contract';
+import { aTenantConfig, tenantRegistryContract } from '../../contracts/tenantRegistry.contract';
 import { FakeDynamoDbTable } from './support/fakeDynamoDbTable';
 import { FakeSecretsManager } from './support/fakeSecretsManager';
 
@@ -29,6 +29,24 @@ tenantAdminContract(
     ...anAdmin(),
     cleanup: async () => {},
   }),
+);
+
+// What the admin writes is what the deployed functions read: the read ports' own contracts, over items and
+// secrets written only through AwsTenantAdmin.
+tenantRegistryContract('DynamoDbTenantRegistry over items written by AwsTenantAdmin', async (tenants) => {
+  const { admin, registry } = anAdmin();
+  for (const tenant of tenants) await admin.putTenant(tenant, someCredentials(tenant.id));
+  return { registry, cleanup: async () => {} };
+});
+
+secretStoreContract(
+  'SecretsManagerSecretStore over secrets written by AwsTenantAdmin',
+  async (credentials) => {
+    const { admin, secrets } = anAdmin();
+    for (const [tenantId, value] of credentials)
+      await admin.putTenant(aTenantConfig({ id: tenantId }), value);
+    return { secrets, cleanup: async () => {} };
+  },
 );
 
 describe('AwsTenantAdmin', () => {
