@@ -32,7 +32,10 @@ describe('splitRecordArray', () => {
         (records, indent) => {
           const page = encode(JSON.stringify(records, null, indent));
           const split = splitRecordArray(page);
-          expect(split.map((record) => JSON.parse(decode(record.json)))).toEqual(records);
+          // Compared as JSON text: JSON has no -0, so a generated -0 comes back as 0.
+          expect(split.map((record) => JSON.stringify(JSON.parse(decode(record.json))))).toEqual(
+            records.map((record) => JSON.stringify(record)),
+          );
           expect(split.map((record) => record.id)).toEqual(records.map((record) => record.id));
           expect(split.map((record) => record.lastUpdated?.toISOString() ?? null)).toEqual(
             records.map((record) => (record._info ? record._info.lastUpdated : null)),
