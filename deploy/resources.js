@@ -229,7 +229,7 @@ const OLDEST_MESSAGE_ALARM_SECONDS = 3600;
 
 /**
  * Alarms to one SNS topic (any DLQ not empty, oldest message too old, function errors) and a dashboard over
- * the Powertools metrics (namespace Avesa, dimensions service/tenant/table) and the queues.
+ * the Powertools metrics (namespace Avesa, dimensions service and service/tenant) and the queues.
  */
 function monitoring(prefix, { errorRateThresholdPercent, errorRateMinInvocations, alarmEmail }) {
   const resources = {
@@ -361,7 +361,7 @@ function monitoring(prefix, { errorRateThresholdPercent, errorRateMinInvocations
     };
   }
   const search = (metric, stat) => ({
-    expression: `SEARCH('{Avesa,service,tenant,table} MetricName="${metric}"', '${stat}', 300)`,
+    expression: `SEARCH('{Avesa,service,tenant} MetricName="${metric}"', '${stat}', 300)`,
     label: metric,
   });
   const metricWidget = (title, expressions, y) => ({
@@ -381,7 +381,7 @@ function monitoring(prefix, { errorRateThresholdPercent, errorRateMinInvocations
   const dashboard = {
     widgets: [
       metricWidget(
-        'Records fetched and canonical versions per tenant and table',
+        'Records fetched and canonical versions per tenant',
         [search('RecordsFetched', 'Sum'), search('CanonicalVersions', 'Sum')],
         0,
       ),
