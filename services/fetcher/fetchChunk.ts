@@ -166,6 +166,9 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
         page.map((record) => record.id),
         settings.pageSize,
         `tenant ${tenantId}, table ${data.table}, chunk ${data.chunkId}`,
+        // A table's last chunk ends at the greatest id the planner saw, so a full page that reaches it
+        // is the chunk's last (for a table of exactly N×1,000 records, one request fewer).
+        data.idRange.to,
       );
       await writePage(page);
       slowestPageMs = Math.max(slowestPageMs, deps.clock.now().getTime() - pageStarted);

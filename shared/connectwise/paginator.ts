@@ -2,7 +2,8 @@ import { MalformedResponseError } from '../errors';
 
 /**
  * Forward-only (keyset) paging as a tiny state machine, separate from HTTP (reference §1.5):
- * the next page starts after the last id of this one; a page shorter than the page size is the last.
+ * the next page starts after the last id of this one; a page shorter than the page size is the last, and so
+ * is a page that reaches the range's last possible id (no request is spent on the empty page after it).
  */
 export interface KeysetCursor {
   afterId: number;
@@ -19,6 +20,8 @@ export function advanceCursor(
   pageSize: number,
   /** Names the tenant, table and chunk in the error, e.g. `tenant acme, table tickets, chunk c3`. */
   where?: string,
+  /** The greatest id the query can return (its id range's upper bound), when it has one. */
+  lastPossibleId: number = Number.POSITIVE_INFINITY,
 ): KeysetCursor {
   if (pageIds.length === 0) return { afterId: cursor.afterId, done: true };
   const lastId = pageIds[pageIds.length - 1] as number;
@@ -28,5 +31,5 @@ export function advanceCursor(
       `${where ? `${where}: ` : ''}forward-only paging did not advance: page ended at id ${lastId} after id ${cursor.afterId} (the server ignores pageId; its Link header loops)`,
     );
   }
-  return { afterId: lastId, done: pageIds.length < pageSize };
+  return { afterId: lastId, done: pageIds.length < pageSize || lastId >= lastPossibleId };
 }

@@ -83,6 +83,26 @@ describe('fetchChunk', () => {
     expect(source.calls.every((call) => call.options?.pageSize === 100)).toBe(true);
   });
 
+  it('given a chunk whose full last page reaches its range end, when fetched, then no request is spent on an empty page after it', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 600)) });
+    const { bus, deps } = given(source);
+
+    const outcome = await fetchChunk(planned(1, 600), deps);
+
+    expect(outcome).toMatchObject({ kind: 'fetched', records: 600 });
+    expect(bus.ofType('ChunkFetched')[0]!.data.apiCalls).toBe(6);
+  });
+
+  it('given a chunk whose range goes past its last record, when its last page is full, then one more page is asked for and comes back empty', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 600)) });
+    const { bus, deps } = given(source);
+
+    const outcome = await fetchChunk(planned(1, 650), deps);
+
+    expect(outcome).toMatchObject({ kind: 'fetched', records: 600 });
+    expect(bus.ofType('ChunkFetched')[0]!.data.apiCalls).toBe(7);
+  });
+
   it('given a chunk cut short by a deadline, when its continuation finishes it, then the parts are the same objects with the same rows as an uninterrupted fetch', async () => {
     const source = new FakeConnectWise({ tickets: makeRecords(range(1, 450)) });
     const uninterrupted = given(source);
