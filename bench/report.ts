@@ -24,7 +24,9 @@ export function figuresTable(figures: readonly Figure[]): string {
     [
       figure.scenario,
       figure.name,
-      `${formatNumber(figure.value)}${figure.unit ? ` ${figure.unit}` : ''}`,
+      Number.isFinite(figure.value)
+        ? `${formatNumber(figure.value)}${figure.unit ? ` ${figure.unit}` : ''}`
+        : 'not measured (run failed)',
       describeTarget(figure.target, figure.unit),
       metLabel(figure.met),
     ]
@@ -93,6 +95,23 @@ export function limitsNotes(result: BenchResult): string[] {
   );
 }
 
+/** Runs whose tenants did not all succeed, found in the scenarios' details, with the first error they logged. */
+export function failedRuns(result: BenchResult): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown, scenario: ScenarioResult) => {
+    if (!value || typeof value !== 'object') return;
+    const run = value as { allSucceeded?: unknown; problems?: unknown; tenants?: unknown };
+    if (run.allSucceeded === false) {
+      const error = /"error":"((?:[^"\\]|\\.){0,400})/.exec(String(run.problems ?? ''))?.[1];
+      found.add(`- ${scenario.title}: ${error ? `\`${error.replace(/\\"/g, '"')}\`` : 'no error logged'}`);
+      return;
+    }
+    for (const child of Object.values(value)) visit(child, scenario);
+  };
+  for (const scenario of result.scenarios) visit(scenario.details, scenario);
+  return [...found];
+}
+
 /** docs/benchmarks.md: what was run, on what, the table, the chart, and the command that reproduces it. */
 export function docsPage(result: BenchResult, chartPath: string | undefined): string {
   const { machine } = result;
@@ -123,7 +142,7 @@ ${result.mode === 'quick' ? "**These are the quick (CI smoke test) sizes, not is
 ## How it measures
 
 The pipeline runs in a node process of its own (bench/runPipeline.ts: the embedded \`LocalPipeline\`, as
-\`avesa run\` wires it, logs silenced) and the ConnectWise simulator in another (bench/simulatorLauncher.ts), so
+\`avesa run\` wires it; debug and info logs dropped, warnings and errors kept) and the ConnectWise simulator in another (bench/simulatorLauncher.ts), so
 peak RSS (\`process.resourceUsage().maxRSS\`) is the pipeline's alone and the simulator's CPU is not charged
 to it. Times run from the job's start to the last queue going idle: fetch, raw Parquet, canonical versions
 and compaction. Requests are counted from the simulator's log: list requests (every answer, 429s included)
@@ -141,7 +160,7 @@ baseline.
 ## Results
 
 ${resultsMarkdown(result)}
-${limitsNotes(result).length > 0 ? `\n### What limits it\n\n${limitsNotes(result).join('\n')}\n` : ''}${chartPath ? `\n![Throughput against concurrency${sweep ? ` (${sweep.fleet})` : ''}](${chartPath})\n` : ''}
+${failedRuns(result).length > 0 ? `\n### Runs that failed\n\nTheir figures above are what they did until they stopped; the first error each logged:\n\n${failedRuns(result).join('\n')}\n` : ''}${limitsNotes(result).length > 0 ? `\n### What limits it\n\n${limitsNotes(result).join('\n')}\n` : ''}${chartPath ? `\n![Throughput against concurrency${sweep ? ` (${sweep.fleet})` : ''}](${chartPath})\n` : ''}
 ## Scenarios
 
 ${result.scenarios.map((scenario) => `${scenario.id}. **${scenario.title}**: ${scenario.setup}`).join('\n')}

@@ -1,6 +1,6 @@
 import { lineChartSvg, niceCeiling } from '../../bench/chart';
 import { atLeast, atMost, below, describeTarget, figure, formatNumber, meets } from '../../bench/figures';
-import { figuresTable } from '../../bench/report';
+import { failedRuns, figuresTable, type BenchResult } from '../../bench/report';
 import { countRequests } from '../../bench/requestCounts';
 import type { RecordedRequest } from '../../simulator';
 
@@ -27,12 +27,14 @@ describe('figures against targets', () => {
       figure('S2', 'records/s', 6500, 'records/s', atLeast(25_000)),
       figure('S2', 'peak RSS', 310, 'MB', below(400)),
       figure('S2', 'wall time', 12.5, 's'),
+      figure('S5', 'big tenant completion', Number.NaN, 's'),
     ]);
     const rows = table.split('\n');
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6);
     expect(rows[2]).toBe('| S2 | records/s | 6,500 records/s | ≥ 25,000 records/s | **not met** |');
     expect(rows[3]).toBe('| S2 | peak RSS | 310 MB | < 400 MB | met |');
     expect(rows[4]).toBe('| S2 | wall time | 12.5 s | — | n/a |');
+    expect(rows[5]).toBe('| S5 | big tenant completion | not measured (run failed) | — | n/a |');
   });
 });
 
@@ -91,5 +93,31 @@ describe('request counts from the simulator log', () => {
       recordsListed: 1010,
       pagesByTenant: { t1: 1, t2: 1 },
     });
+  });
+});
+
+describe('runs that failed', () => {
+  it('given a run whose tenants did not all succeed, then the page names its scenario and first error', () => {
+    const failed = {
+      allSucceeded: false,
+      problems: '{"level":"warn","message":"record failed","error":"IO Error: no \\"spill\\" directory"}\n',
+    };
+    const result = {
+      mode: 'quick',
+      command: 'npm run bench -- --quick',
+      machine: {} as BenchResult['machine'],
+      seconds: 1,
+      scenarios: [
+        { id: 2, title: 'CPU-bound', setup: '', figures: [], details: { full: { run: failed } } },
+        {
+          id: 4,
+          title: 'Scaling',
+          setup: '',
+          figures: [],
+          details: { runs: [{ run: { allSucceeded: true } }] },
+        },
+      ],
+    } satisfies BenchResult;
+    expect(failedRuns(result)).toEqual(['- CPU-bound: `IO Error: no "spill" directory`']);
   });
 });
