@@ -13,11 +13,6 @@ export interface CompactHistoryInput {
   /** The one history file readers query; replaced atomically. */
   outputPath: string;
   table: CanonicalTableName;
-  /** DuckDB limits: compaction spills to disk instead of growing past them. */
-  memoryLimit?: string;
-  threads?: number;
-  /** Where DuckDB spills (in a fresh sub-directory per run); the OS temp directory (Lambda /tmp) by default. */
-  spillDirectory?: string;
 }
 
 export interface CompactHistoryResult {
@@ -44,33 +39,59 @@ const KEY = ['tenant_id', 'source', 'source_id'] as const;
  * memory limit; the output is written beside `outputPath` and renamed, so readers never see half a file.
  */
 export async function compactHistory(input: CompactHistoryInput): Promise<CompactHistoryResult> {
-  return oneAtATime(() => compactWithDuckDb(input));
+  return withSharedDuckDb((connection) => compactWith(connection, input));
 }
 
 /**
- * Compactions in one process run one at a time. Each already uses every thread it is given, so a second
- * one at once would not finish sooner; it would only double the memory (two DuckDB instances each up to
- * their limit), which is what the embedded runtime's peak was made of. In Lambda an instance handles one
- * event at a time anyway.
+ * DuckDB's limits for compaction: it spills to disk past the memory limit instead of growing, so the
+ * process stays flat in memory whatever the table's size (DESIGN §4.6).
  */
-let compactionQueue: Promise<unknown> = Promise.resolve();
+const DUCKDB_MEMORY_LIMIT = '256MB';
+const DUCKDB_THREADS = 2;
 
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const result = compactionQueue.then(work);
-  compactionQueue = result.catch(() => undefined);
-  return result;
+/**
+ * One DuckDB instance for every compaction running in this process, opened by the first and closed by the
+ * last. Concurrent compactions share its memory limit instead of each bringing their own (two instances at
+ * once were the embedded runtime's memory peak), and a small tenant's compaction still runs beside a large
+ * one's instead of queueing behind it. In Lambda an instance serves one event at a time.
+ */
+let shared: { ready: Promise<DuckDBInstance>; users: number; spillDirectory: string } | undefined;
+
+async function withSharedDuckDb<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  if (!shared) {
+    // The spill directory must exist: DuckDB creates its temp directory but not the parents.
+    const spillDirectory = join(tmpdir(), `avesa-duckdb-${process.pid}-${randomUUID()}`);
+    const ready = mkdir(spillDirectory, { recursive: true }).then(() =>
+      DuckDBInstance.create(':memory:', {
+        memory_limit: DUCKDB_MEMORY_LIMIT,
+        threads: String(DUCKDB_THREADS),
+        temp_directory: spillDirectory,
+      }),
+    );
+    shared = { ready, users: 0, spillDirectory };
+  }
+  const mine = shared;
+  mine.users++;
+  try {
+    const connection = await (await mine.ready).connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    if (--mine.users === 0) {
+      if (shared === mine) shared = undefined;
+      (await mine.ready.catch(() => undefined))?.closeSync();
+      await rm(mine.spillDirectory, { recursive: true, force: true });
+    }
+  }
 }
 
-async function compactWithDuckDb(input: CompactHistoryInput): Promise<CompactHistoryResult> {
-  // One spill directory per run: concurrent compactions in one /tmp must not share DuckDB's temp files.
-  const spillDirectory = join(input.spillDirectory ?? tmpdir(), `avesa-compaction-${randomUUID()}`);
-  const instance = await DuckDBInstance.create(':memory:', {
-    // The lake stays flat in memory whatever the table's size: DuckDB spills past this (DESIGN §4.6).
-    memory_limit: input.memoryLimit ?? '256MB',
-    threads: String(input.threads ?? 2),
-    temp_directory: spillDirectory,
-  });
-  const connection = await instance.connect();
+async function compactWith(
+  connection: DuckDBConnection,
+  input: CompactHistoryInput,
+): Promise<CompactHistoryResult> {
   const temporaryPath = `${input.outputPath}.${process.pid}-${randomUUID()}.tmp`;
   try {
     const source = await versionsSource(connection, input.versionsGlob, input.table);
@@ -88,9 +109,6 @@ async function compactWithDuckDb(input: CompactHistoryInput): Promise<CompactHis
     return { versions: Number(row!.versions), rows: Number(row!.rows), current: Number(row!.current) };
   } finally {
     await rm(temporaryPath, { force: true });
-    connection.closeSync();
-    instance.closeSync();
-    await rm(spillDirectory, { recursive: true, force: true });
   }
 }
 

@@ -47,7 +47,6 @@ export async function compactTable(
             versionsGlob: join(scratch, 'versions', '*.parquet'),
             outputPath,
             table,
-            spillDirectory: join(scratch, 'spill'),
           });
     const objectKey = canonicalHistoryKey(tenantId, table);
     if (keys.length > 0) await deps.lake.put(objectKey, new Uint8Array(await readFile(outputPath)));
