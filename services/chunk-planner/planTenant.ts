@@ -56,66 +56,84 @@ export interface TenantPlanResult {
  * thrown so the queue redelivers the message; already planned tables replay from their stored plan.
  */
 export async function planTenant(event: TenantDiscoveredEvent, deps: PlannerDeps): Promise<TenantPlanResult> {
-  const { tenantId, jobId } = event;
+  let client: Promise<ConnectWiseReader> | undefined;
+  // Planning is a handful of short calls: waiting out a short Retry-After beats redelivering the whole message.
+  const clientFor = () =>
+    (client ??= deps.clientFor(event.tenantId, {
+      maxRateLimitWaitSeconds: 10,
+      ...(deps.deadline ? { deadline: deps.deadline } : {}),
+    }));
+  // Tables are planned at once: one after another, a tenant waited 3 round trips per table before its last
+  // table's chunks could start (the tenant's request budget still bounds the calls in flight).
+  const outcomes = await Promise.allSettled(
+    event.data.tables.map((table) => planAndPublishTable(event, table, clientFor, deps)),
+  );
   const result: TenantPlanResult = { planned: [], failed: [] };
-  let client: ConnectWiseReader | undefined;
-  for (const table of event.data.tables) {
-    const events: AnyEvent[] = [];
-    const head = { tenantId, jobId, occurredAt: new Date() };
-    try {
-      const planKey = { pk: `plan#${jobId}#${tenantId}`, sk: `${event.data.service}#${table}` };
-      let plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))?.value;
-      if (!plan) {
-        // Planning is a handful of short calls: waiting out a short Retry-After beats redelivering the whole message.
-        client ??= await deps.clientFor(tenantId, {
-          maxRateLimitWaitSeconds: 10,
-          ...(deps.deadline ? { deadline: deps.deadline } : {}),
-        });
-        const window = await windowFor(event, table, deps);
-        plan = await planTable(client, table, window, deps.settings.targetChunkRecords);
-        await deps.state.putIfAbsent(planKey.pk, planKey.sk, plan);
-        plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))!.value;
-      }
-      const service = event.data.service;
-      const { window, expectedRecords, ranges } = plan;
-      events.push(
-        makeEvent(
-          'TablePlanned',
-          head,
-          { service, table, window, expectedRecords, chunkCount: ranges.length },
-          [service, table],
-        ),
-      );
-      ranges.forEach((idRange, index) => {
-        const chunkId = chunkIdFor(index);
-        events.push(
-          makeEvent(
-            'ChunkPlanned',
-            head,
-            {
-              service,
-              table,
-              chunkId,
-              window,
-              idRange,
-              expectedRecords: Math.ceil(expectedRecords / ranges.length),
-            },
-            [service, table, chunkId, 0],
-          ),
-        );
-      });
-      result.planned.push({ table, expectedRecords, chunks: ranges.length });
-    } catch (error) {
-      if (isRetryable(error)) throw error;
-      const failure = { code: errorCode(error), message: errorMessage(error), retryable: false };
-      events.push(
-        makeEvent('TablePlanFailed', head, { service: event.data.service, table, error: failure }, [table]),
-      );
-      result.failed.push({ table, code: failure.code, message: failure.message });
-    }
-    await deps.bus.publish(events);
+  for (const outcome of outcomes) {
+    // A retryable error redelivers the message; the tables planned meanwhile replay from their stored plan.
+    if (outcome.status === 'rejected') throw outcome.reason;
+    if ('chunks' in outcome.value) result.planned.push(outcome.value);
+    else result.failed.push(outcome.value);
   }
   return result;
+}
+
+async function planAndPublishTable(
+  event: TenantDiscoveredEvent,
+  table: ConnectWiseTable,
+  clientFor: () => Promise<ConnectWiseReader>,
+  deps: PlannerDeps,
+): Promise<TenantPlanResult['planned'][number] | TenantPlanResult['failed'][number]> {
+  const { tenantId, jobId } = event;
+  const service = event.data.service;
+  const head = { tenantId, jobId, occurredAt: new Date() };
+  const events: AnyEvent[] = [];
+  let outcome: TenantPlanResult['planned'][number] | TenantPlanResult['failed'][number];
+  try {
+    const planKey = { pk: `plan#${jobId}#${tenantId}`, sk: `${service}#${table}` };
+    let plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))?.value;
+    if (!plan) {
+      const window = await windowFor(event, table, deps);
+      plan = await planTable(await clientFor(), table, window, deps.settings.targetChunkRecords);
+      await deps.state.putIfAbsent(planKey.pk, planKey.sk, plan);
+      plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))!.value;
+    }
+    const { window, expectedRecords, ranges } = plan;
+    events.push(
+      makeEvent(
+        'TablePlanned',
+        head,
+        { service, table, window, expectedRecords, chunkCount: ranges.length },
+        [service, table],
+      ),
+    );
+    ranges.forEach((idRange, index) => {
+      const chunkId = chunkIdFor(index);
+      events.push(
+        makeEvent(
+          'ChunkPlanned',
+          head,
+          {
+            service,
+            table,
+            chunkId,
+            window,
+            idRange,
+            expectedRecords: Math.ceil(expectedRecords / ranges.length),
+          },
+          [service, table, chunkId, 0],
+        ),
+      );
+    });
+    outcome = { table, expectedRecords, chunks: ranges.length };
+  } catch (error) {
+    if (isRetryable(error)) throw error;
+    const failure = { code: errorCode(error), message: errorMessage(error), retryable: false };
+    events.push(makeEvent('TablePlanFailed', head, { service, table, error: failure }, [table]));
+    outcome = { table, code: failure.code, message: failure.message };
+  }
+  await deps.bus.publish(events);
+  return outcome;
 }
 
 async function windowFor(
@@ -141,8 +159,10 @@ async function planTable(
   const conditions = windowCondition(window);
   const count = await client.count(table, conditions);
   if (count === 0) return { window, expectedRecords: 0, ranges: [] };
-  const [first] = await client.listPage(table, { conditions, orderBy: 'id asc', pageSize: 1, fields: 'id' });
-  const [last] = await client.listPage(table, { conditions, orderBy: 'id desc', pageSize: 1, fields: 'id' });
+  const [[first], [last]] = await Promise.all([
+    client.listPage(table, { conditions, orderBy: 'id asc', pageSize: 1, fields: 'id' }),
+    client.listPage(table, { conditions, orderBy: 'id desc', pageSize: 1, fields: 'id' }),
+  ]);
   if (!first || !last) {
     // The window emptied between /count and the bounds: the records were deleted, nothing is left to fetch.
     return { window, expectedRecords: 0, ranges: [] };
