@@ -13,7 +13,22 @@ export interface CompactHistoryInput {
   /** The one history file readers query; replaced atomically. */
   outputPath: string;
   table: CanonicalTableName;
+  /** DuckDB's limits in this process (the first compaction's apply while any is running). */
+  limits?: DuckDbLimits;
 }
+
+/**
+ * DuckDB's limits for compaction. It spills to disk past the memory limit, so memory stays bounded whatever
+ * the table's size (DESIGN §4.6); its window functions still need some: 1M ticket versions compacted in
+ * 256 MB (416 MB peak RSS, 4.3 s) but not in 128 MB, and 64 MB was too little even for time entries.
+ */
+export interface DuckDbLimits {
+  memoryLimit: string;
+  threads: number;
+}
+
+/** The embedded runtime's. Lambda's transform (2048 MB) passes more. */
+export const DEFAULT_DUCKDB_LIMITS: DuckDbLimits = { memoryLimit: '256MB', threads: 2 };
 
 export interface CompactHistoryResult {
   /** Version rows read, duplicates included. */
@@ -39,32 +54,44 @@ const KEY = ['tenant_id', 'source', 'source_id'] as const;
  * memory limit; the output is written beside `outputPath` and renamed, so readers never see half a file.
  */
 export async function compactHistory(input: CompactHistoryInput): Promise<CompactHistoryResult> {
-  return withSharedDuckDb((connection) => compactWith(connection, input));
+  return oneAtATime(() =>
+    withSharedDuckDb(input.limits ?? DEFAULT_DUCKDB_LIMITS, (connection) => compactWith(connection, input)),
+  );
 }
 
 /**
- * DuckDB's limits for compaction: it spills to disk past the memory limit instead of growing, so the
- * process stays flat in memory whatever the table's size (DESIGN §4.6).
+ * Compactions in one process run one at a time: DuckDB's window functions need their memory, and two
+ * sharing one limit ran out of it (two instances, each with its own limit, were the embedded runtime's
+ * memory peak instead). Each uses every thread it has, so a second at once would not finish sooner. A small
+ * tenant's compaction takes a fraction of a second, so waiting behind another costs it little.
  */
-const DUCKDB_MEMORY_LIMIT = '256MB';
-const DUCKDB_THREADS = 2;
+let compactionQueue: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const result = compactionQueue.then(work);
+  compactionQueue = result.catch(() => undefined);
+  return result;
+}
 
 /**
- * One DuckDB instance for every compaction running in this process, opened by the first and closed by the
- * last. Concurrent compactions share its memory limit instead of each bringing their own (two instances at
- * once were the embedded runtime's memory peak), and a small tenant's compaction still runs beside a large
- * one's instead of queueing behind it. In Lambda an instance serves one event at a time.
+ * One DuckDB instance for the compactions of this process, opened by the first and closed when none is
+ * left, so back-to-back compactions do not each start a database.
  */
 let shared: { ready: Promise<DuckDBInstance>; users: number; spillDirectory: string } | undefined;
 
-async function withSharedDuckDb<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+async function withSharedDuckDb<T>(
+  limits: DuckDbLimits,
+  work: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   if (!shared) {
     // The spill directory must exist: DuckDB creates its temp directory but not the parents.
     const spillDirectory = join(tmpdir(), `avesa-duckdb-${process.pid}-${randomUUID()}`);
     const ready = mkdir(spillDirectory, { recursive: true }).then(() =>
       DuckDBInstance.create(':memory:', {
-        memory_limit: DUCKDB_MEMORY_LIMIT,
-        threads: String(DUCKDB_THREADS),
+        memory_limit: limits.memoryLimit,
+        threads: String(limits.threads),
+        // The output is ordered by ORDER BY; insertion order need not be kept, which saves memory.
+        preserve_insertion_order: 'false',
         temp_directory: spillDirectory,
       }),
     );
@@ -97,7 +124,7 @@ async function compactWith(
     const source = await versionsSource(connection, input.versionsGlob, input.table);
     await mkdir(dirname(input.outputPath), { recursive: true });
     await connection.run(
-      `COPY (${historyQuery(input.table, source)}) TO ${literal(temporaryPath)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (${historyQuery(input.table, source)}) TO ${literal(temporaryPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)`,
     );
     const counts = await readAll(
       connection,

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { makeEvent, type TableTransformedEvent } from '../../shared/events/schemas';
 import { canonicalHistoryKey, canonicalVersionsPrefix } from '../../shared/lake/keys';
 import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
-import { compactHistory, type CompactHistoryResult } from './compactHistory';
+import { compactHistory, type CompactHistoryResult, type DuckDbLimits } from './compactHistory';
 
 export interface CompactDeps {
   lake: ObjectStore;
@@ -12,6 +12,8 @@ export interface CompactDeps {
   clock: Clock;
   /** Where versions are staged for DuckDB (the Lambda's /tmp, or the OS temp directory). */
   scratchDirectory?: string;
+  /** DuckDB's memory and threads; DEFAULT_DUCKDB_LIMITS (the embedded runtime's) when not given. */
+  duckDb?: DuckDbLimits;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function compactTable(
             versionsGlob: join(scratch, 'versions', '*.parquet'),
             outputPath,
             table,
+            ...(deps.duckDb ? { limits: deps.duckDb } : {}),
           });
     const objectKey = canonicalHistoryKey(tenantId, table);
     if (keys.length > 0) await deps.lake.put(objectKey, new Uint8Array(await readFile(outputPath)));

@@ -1,6 +1,7 @@
 import type { Clock, EventBus, Log, ObjectStore, StateStore } from '../../shared/ports';
 import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
+import type { DuckDbLimits } from './compactHistory';
 import { compactTable } from './compactTable';
 import { transformChunk } from './transformChunk';
 
@@ -13,6 +14,8 @@ export interface TransformHandlerDeps {
   log: Log;
   /** Remembers handled event ids. */
   idempotency: StateStore;
+  /** DuckDB's limits for compaction (see DuckDbLimits). */
+  duckDb?: DuckDbLimits;
 }
 
 /**

@@ -10,4 +10,6 @@ export const handler = makeHandler({
   clock: systemClock,
   log: ports.log,
   idempotency: ports.state,
+  // The function has 2048 MB (serverless.yml): DuckDB may use half and spills past that.
+  duckDb: { memoryLimit: '1GB', threads: 2 },
 });

@@ -30,6 +30,8 @@ export interface FlatParquetOptions {
   /** Compresses one page's values; undefined writes them uncompressed. */
   compression?: { codec: 'BROTLI' | 'GZIP' | 'ZSTD'; compress: (bytes: Uint8Array) => Uint8Array };
   keyValueMetadata?: ReadonlyArray<{ key: string; value: string }>;
+  /** Rows per row group (DEFAULT_ROW_GROUP_ROWS). */
+  rowGroupRows?: number;
 }
 
 const PHYSICAL = { boolean: 0, int64: 2, double: 5, byteArray: 6 } as const;
@@ -38,7 +40,7 @@ const CODEC = { UNCOMPRESSED: 0, GZIP: 2, BROTLI: 4, ZSTD: 6 } as const;
 const ENCODING = { PLAIN: 0, RLE: 3 } as const;
 const DATA_PAGE_V2 = 3;
 
-/** Encodes one Parquet file (a single row group) from columns of equal length. */
+/** Encodes one Parquet file from columns of equal length. */
 export function writeFlatParquet(options: FlatParquetOptions): Uint8Array {
   const { columns } = options;
   const rows = columns[0]?.values.length ?? 0;
@@ -48,6 +50,65 @@ export function writeFlatParquet(options: FlatParquetOptions): Uint8Array {
   }
   const out = new Chunks();
   out.push(MAGIC);
+  const rowGroups: ThriftStruct[] = [];
+  const groupSize = Math.max(1, options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS);
+  // An empty file still gets one (empty) row group, as other writers do.
+  for (let first = 0; first === 0 || first < rows; first += groupSize) {
+    const count = Math.min(groupSize, rows - first);
+    const group = columns.map((column) =>
+      rows <= groupSize ? column : { ...column, values: column.values.slice(first, first + count) },
+    );
+    rowGroups.push(writeRowGroup(out, group, count, options));
+  }
+  const footer = thrift([
+    [1, 'i32', 2],
+    [2, 'list', { type: 'struct', items: [rootElement(columns.length), ...columns.map(schemaElement)] }],
+    [3, 'i64', rows],
+    [
+      4,
+      'list',
+      {
+        type: 'struct',
+        items: rowGroups,
+      },
+    ],
+    ...(options.keyValueMetadata?.length
+      ? ([
+          [
+            5,
+            'list',
+            {
+              type: 'struct',
+              items: options.keyValueMetadata.map(({ key, value }) => [
+                [1, 'binary', key],
+                [2, 'binary', value],
+              ]),
+            },
+          ],
+        ] as ThriftStruct)
+      : []),
+    [6, 'binary', 'avesa flatParquet'],
+  ]);
+  const length = new Uint8Array(4);
+  new DataView(length.buffer).setUint32(0, footer.length, true);
+  out.push(footer, length, MAGIC);
+  return out.concat();
+}
+
+/**
+ * Rows per row group: one page per column each. Readers hold a column's page whole, so a row group of a
+ * 20,000-row versions file with ~600-byte JSON columns in one page made DuckDB's compaction run out of its
+ * memory limit; 4,096 rows keep a page to a few MB.
+ */
+const DEFAULT_ROW_GROUP_ROWS = 4096;
+
+/** Appends one row group (a DATA_PAGE_V2 page per column) and returns its metadata. */
+function writeRowGroup(
+  out: Chunks,
+  columns: readonly FlatColumn[],
+  rows: number,
+  options: FlatParquetOptions,
+): ThriftStruct {
   const chunkMetadata: ThriftStruct[] = [];
   let rowGroupBytes = 0;
   for (const column of columns) {
@@ -99,45 +160,11 @@ export function writeFlatParquet(options: FlatParquetOptions): Uint8Array {
       ],
     ]);
   }
-  const footer = thrift([
-    [1, 'i32', 2],
-    [2, 'list', { type: 'struct', items: [rootElement(columns.length), ...columns.map(schemaElement)] }],
+  return [
+    [1, 'list', { type: 'struct', items: chunkMetadata }],
+    [2, 'i64', rowGroupBytes],
     [3, 'i64', rows],
-    [
-      4,
-      'list',
-      {
-        type: 'struct',
-        items: [
-          [
-            [1, 'list', { type: 'struct', items: chunkMetadata }],
-            [2, 'i64', rowGroupBytes],
-            [3, 'i64', rows],
-          ],
-        ],
-      },
-    ],
-    ...(options.keyValueMetadata?.length
-      ? ([
-          [
-            5,
-            'list',
-            {
-              type: 'struct',
-              items: options.keyValueMetadata.map(({ key, value }) => [
-                [1, 'binary', key],
-                [2, 'binary', value],
-              ]),
-            },
-          ],
-        ] as ThriftStruct)
-      : []),
-    [6, 'binary', 'avesa flatParquet'],
-  ]);
-  const length = new Uint8Array(4);
-  new DataView(length.buffer).setUint32(0, footer.length, true);
-  out.push(footer, length, MAGIC);
-  return out.concat();
+  ];
 }
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]); // PAR1

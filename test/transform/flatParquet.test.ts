@@ -170,3 +170,27 @@ describe('writeFlatParquet', () => {
     ).toThrow('column b has 0 values, expected 1');
   });
 });
+
+describe('writeFlatParquet row groups', () => {
+  it('given more rows than a row group holds, then they are split into row groups that read back in order, statistics per group', async () => {
+    const ids = Array.from({ length: 10 }, (_, index) => index * 3);
+    const file = writeFlatParquet({
+      columns: [
+        { name: 'id', type: 'int64', optional: false, values: ids, statistics: true },
+        { name: 'note', type: 'string', optional: true, values: ids.map((id) => (id % 2 ? `n${id}` : null)) },
+      ],
+      compression: PARQUET_COMPRESSION,
+      rowGroupRows: 4,
+    });
+    const metadata = parquetMetadata(file.buffer.slice(file.byteOffset) as ArrayBuffer);
+    expect(metadata.row_groups.map((group) => Number(group.num_rows))).toEqual([4, 4, 2]);
+    expect(
+      (
+        await parquetReadObjects({
+          file: file.buffer.slice(file.byteOffset) as ArrayBuffer,
+          compressors: PARQUET_DECOMPRESSORS,
+        })
+      ).map((row) => [Number(row.id), row.note]),
+    ).toEqual(ids.map((id) => [id, id % 2 ? `n${id}` : null]));
+  });
+});
