@@ -8,7 +8,7 @@ import {
   type QuarantinedRecord,
 } from '../../shared/lake/canonicalParquet';
 import { canonicalVersionsKey, quarantineKey } from '../../shared/lake/keys';
-import { readRawRecords } from '../../shared/lake/rawParquet';
+import { readRawRecords, recordText } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
 import { recordHash } from './scd2';
 
@@ -46,13 +46,14 @@ export async function transformChunk(
       );
     for (const raw of await readRawRecords(body)) {
       const sourceId = String(raw.id);
+      const text = recordText(raw.json);
       let payload: unknown;
       try {
-        payload = JSON.parse(raw.json);
+        payload = JSON.parse(text);
       } catch (error) {
         // The fetcher checks a page's structure, not every literal (recordArray.ts): keep the text as received.
         const reason = `the record is not valid JSON: ${(error as Error).message}`;
-        quarantine.push({ tenantId, table, sourceId, reason, payload: raw.json, jobId, chunkId });
+        quarantine.push({ tenantId, table, sourceId, reason, payload: text, jobId, chunkId });
         continue;
       }
       const result = mapping.map(payload);

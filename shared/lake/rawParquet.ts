@@ -45,25 +45,31 @@ export function encodeRawParquet(rows: readonly RawRow[], context: RawFileContex
   });
 }
 
-/** A raw row as the transform reads it back: the id and the record's JSON text. */
+/** A raw row as the transform reads it back: the id and the record's JSON text, still as bytes. */
 export interface StoredRawRecord {
   id: number;
-  json: string;
+  /** A view into the decompressed page (off the JS heap); `recordText` decodes it. */
+  json: Uint8Array;
 }
 
-/** Reads a raw part's ids and payload texts (the payload's bytes are never parsed here). */
+/**
+ * Reads a raw part's ids and payloads. The payloads stay bytes until the transform takes them one at a time:
+ * a page of decoded strings (several MB) lived long enough to be promoted to V8's old space, which then
+ * grew to hundreds of MB of garbage between collections.
+ */
 export async function readRawRecords(body: Uint8Array): Promise<StoredRawRecord[]> {
   const rows = await parquetReadObjects({
     file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
     columns: ['id', 'payload'],
     compressors: PARQUET_DECOMPRESSORS,
-    parsers: { jsonFromBytes: utf8Text },
+    parsers: { jsonFromBytes: (bytes: Uint8Array) => bytes },
   });
-  return rows.map((row) => ({ id: Number(row.id), json: row.payload as string }));
+  return rows.map((row) => ({ id: Number(row.id), json: row.payload as Uint8Array }));
 }
 
-function utf8Text(bytes: Uint8Array): string {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** A stored record's JSON text. */
+export function recordText(json: Uint8Array): string {
+  const buffer = Buffer.from(json.buffer, json.byteOffset, json.byteLength);
   // Most records are plain ASCII, and latin1 decoding (a copy) is several times faster than UTF-8's.
   return isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');
 }
