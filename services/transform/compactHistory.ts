@@ -13,7 +13,7 @@ export interface CompactHistoryInput {
   /** The one history file readers query; replaced atomically. */
   outputPath: string;
   table: CanonicalTableName;
-  /** DuckDB's limits in this process (the first compaction's apply while any is running). */
+  /** DuckDB's memory and threads (DEFAULT_DUCKDB_LIMITS when not given). */
   limits?: DuckDbLimits;
 }
 
@@ -55,7 +55,7 @@ const KEY = ['tenant_id', 'source', 'source_id'] as const;
  */
 export async function compactHistory(input: CompactHistoryInput): Promise<CompactHistoryResult> {
   return oneAtATime(() =>
-    withSharedDuckDb(input.limits ?? DEFAULT_DUCKDB_LIMITS, (connection) => compactWith(connection, input)),
+    withDuckDb(input.limits ?? DEFAULT_DUCKDB_LIMITS, (connection) => compactWith(connection, input)),
   );
 }
 
@@ -73,45 +73,34 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/**
- * One DuckDB instance for the compactions of this process, opened by the first and closed when none is
- * left, so back-to-back compactions do not each start a database.
- */
-let shared: { ready: Promise<DuckDBInstance>; users: number; spillDirectory: string } | undefined;
-
-async function withSharedDuckDb<T>(
+/** A DuckDB database for one compaction, with a spill directory of its own, removed afterwards. */
+async function withDuckDb<T>(
   limits: DuckDbLimits,
   work: (connection: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
-  if (!shared) {
-    // The spill directory must exist: DuckDB creates its temp directory but not the parents.
-    const spillDirectory = join(tmpdir(), `avesa-duckdb-${process.pid}-${randomUUID()}`);
-    const ready = mkdir(spillDirectory, { recursive: true }).then(() =>
-      DuckDBInstance.create(':memory:', {
-        memory_limit: limits.memoryLimit,
-        threads: String(limits.threads),
-        // The output is ordered by ORDER BY; insertion order need not be kept, which saves memory.
-        preserve_insertion_order: 'false',
-        temp_directory: spillDirectory,
-      }),
-    );
-    shared = { ready, users: 0, spillDirectory };
-  }
-  const mine = shared;
-  mine.users++;
+  // The spill directory must exist: DuckDB creates its temp directory but not the parents.
+  const spillDirectory = join(tmpdir(), `avesa-duckdb-${process.pid}-${randomUUID()}`);
+  await mkdir(spillDirectory, { recursive: true });
   try {
-    const connection = await (await mine.ready).connect();
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: limits.memoryLimit,
+      threads: String(limits.threads),
+      // The output is ordered by ORDER BY; insertion order need not be kept, which saves memory.
+      preserve_insertion_order: 'false',
+      temp_directory: spillDirectory,
+    });
     try {
-      return await work(connection);
+      const connection = await instance.connect();
+      try {
+        return await work(connection);
+      } finally {
+        connection.closeSync();
+      }
     } finally {
-      connection.closeSync();
+      instance.closeSync();
     }
   } finally {
-    if (--mine.users === 0) {
-      if (shared === mine) shared = undefined;
-      (await mine.ready.catch(() => undefined))?.closeSync();
-      await rm(mine.spillDirectory, { recursive: true, force: true });
-    }
+    await rm(spillDirectory, { recursive: true, force: true });
   }
 }
 
