@@ -281,12 +281,7 @@ function parseJson({ bytes, status, where }: ReceivedBody): unknown {
 const utf8 = new TextDecoder();
 
 /** Maps an HTTP answer to its body or a typed error (reference §1.9, §1.10). */
-export function interpretResponse(
-  status: number,
-  headers: Headers,
-  bytes: Uint8Array,
-  where: string,
-): ReceivedBody {
+function interpretResponse(status: number, headers: Headers, bytes: Uint8Array, where: string): ReceivedBody {
   if (status < 400) return { bytes, status, where };
   const text = utf8.decode(bytes);
   if (status === 429) {
