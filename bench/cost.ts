@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { LocalStateStore } from '../local/adapters/localStateStore';
 import { LocalPipeline } from '../local/pipeline';
 import { parseTenantsFile } from '../shared/config/tenantsFile';
-import { SharedRequestBudget } from '../shared/connectwise/sharedRequestBudget';
+import { SharedRequestBudget } from '../shared/budget/sharedRequestBudget';
 import { CONSUMER_SERVICES, type ConsumerService } from '../shared/events/routing';
 import type { AnyEvent } from '../shared/events/schemas';
 import type { StateStore } from '../shared/ports';

@@ -1,4 +1,4 @@
-import type { ConnectWiseTable } from '../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 import type { LatencyModel } from './idealBound';
 
 /** One tenant of a benchmark fleet: the simulator serves `sizes`, the pipeline syncs `tables` under its limits. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ConnectWiseTable } from '../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 import type { FleetSpec } from './fleet';
 import type { RequestCounts } from './requestCounts';
 

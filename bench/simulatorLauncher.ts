@@ -13,7 +13,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import type { ConnectWiseTable } from '../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 import { startSimulator, type Simulator } from '../simulator';
 import { credentialsOf, tablesOf, type FleetSpec } from './fleet';
 import { countRequests } from './requestCounts';

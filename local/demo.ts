@@ -1,6 +1,6 @@
 import type { LoadedTenants } from '../shared/config/tenantsFile';
 import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../shared/config/tenantsFile';
-import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../shared/connectwise/endpoints';
+import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../sources/connectwise/endpoints';
 import type { SimulatedTenant } from '../simulator';
 
 /** The demo fleet: three tenants of very different sizes, so fairness and progress are visible. */

@@ -10,15 +10,15 @@ import { makeHandler as makeProgressHandler } from '../services/progress/handler
 import { makeHandler as makeTransformHandler } from '../services/transform/handler';
 import { listJobs, readJobProgress, type JobProgress } from '../services/progress/readProgress';
 import type { LoadedTenants } from '../shared/config/tenantsFile';
-import { connectWiseClientFactory } from '../shared/connectwise/clientFactory';
-import type { ConnectWiseClientOptions } from '../shared/connectwise/client';
+import { connectWiseClientFactory } from '../sources/connectwise/clientFactory';
+import type { ConnectWiseClientOptions } from '../sources/connectwise/client';
 import { CONSUMER_SERVICES, QUEUE_SETTINGS, type ConsumerService } from '../shared/events/routing';
 import { systemClock, type EventBus, type Log, type MetricsPublisher } from '../shared/ports';
 import type { SqsHandler } from '../shared/runtime/sqsConsumer';
 import { EmfFileMetrics } from './adapters/emfFileMetrics';
 import { FileLog } from './adapters/fileLog';
 import { FsObjectStore } from './adapters/fsObjectStore';
-import { InProcessRequestBudget } from '../shared/connectwise/inProcessRequestBudget';
+import { InProcessRequestBudget } from '../shared/budget/inProcessRequestBudget';
 import { LocalEventBus, LocalWorkQueue } from './adapters/localEventBus';
 import { LocalQueue } from './adapters/localQueue';
 import { LocalStateStore } from './adapters/localStateStore';

@@ -1,4 +1,4 @@
-import type { ConnectWiseTable } from '../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 import type { CanonicalTableName } from './canonical';
 import { compileMapping, type CompiledMapping } from './compile';
 import companies from './connectwise/companies.json';

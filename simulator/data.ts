@@ -5,7 +5,7 @@
  * `{id, name, _info: {x_href}}`, unset optional fields omitted (some records carry explicit `null`s instead),
  * custom fields without `value` when unset, UTC `YYYY-MM-DDTHH:MM:SSZ` timestamps, space-padded `updatedBy`.
  */
-import type { ConnectWiseTable } from '../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 import {
   AGREEMENT_REFS,
   BILL_OPTIONS,

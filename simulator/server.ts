@@ -10,7 +10,7 @@ import {
   CONNECTWISE_ENDPOINTS,
   CONNECTWISE_TABLES,
   type ConnectWiseTable,
-} from '../shared/connectwise/endpoints';
+} from '../sources/connectwise/endpoints';
 import { ConditionSyntaxError } from './conditions';
 import {
   BAD_GATEWAY_502_BODY,

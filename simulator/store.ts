@@ -2,7 +2,7 @@
  * Per-tenant record storage: columns of (id, dateEntered, lastUpdated) per table, the mutated records kept whole,
  * everything else generated on demand (see data.ts). Also answers list/count queries over those columns.
  */
-import type { ConnectWiseTable } from '../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 import { parseDateTimeLiteral } from './conditions';
 import {
   buildColumns,

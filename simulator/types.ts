@@ -1,4 +1,4 @@
-import type { ConnectWiseTable } from '../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 
 /** One ConnectWise tenant served by the simulator; the tenant is chosen by the companyId of the Basic auth header. */
 export interface SimulatedTenant {

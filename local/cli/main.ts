@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loadTenantsFile, type LoadedTenants } from '../../shared/config/tenantsFile';
 import { errorMessage, ValidationError } from '../../shared/errors';
-import { CONNECTWISE_TABLES } from '../../shared/connectwise/endpoints';
+import { CONNECTWISE_TABLES } from '../../sources/connectwise/endpoints';
 import type { JobProgress } from '../../services/progress/readProgress';
 import { listWatermarks } from '../../shared/state/watermarks';
 import { startSimulator, type Simulator } from '../../simulator';

@@ -1,4 +1,4 @@
-import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
+import type { ConnectWiseClientFor } from '../../sources/connectwise/clientFactory';
 import type { EventBus, Log, StateStore } from '../../shared/ports';
 import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';

@@ -1,7 +1,7 @@
-import { windowCondition } from '../../shared/connectwise/conditions';
-import type { ConnectWiseReader } from '../../shared/connectwise/client';
-import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
-import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import { windowCondition } from '../../sources/connectwise/conditions';
+import type { ConnectWiseReader } from '../../sources/connectwise/client';
+import type { ConnectWiseClientFor } from '../../sources/connectwise/clientFactory';
+import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { errorCode, errorMessage, isRetryable } from '../../shared/errors';
 import {
   makeEvent,

@@ -1,8 +1,8 @@
-import type { ConnectWiseReader } from '../../shared/connectwise/client';
-import type { ConnectWiseClientFor } from '../../shared/connectwise/clientFactory';
-import { and, idRangeCondition, windowCondition } from '../../shared/connectwise/conditions';
-import { CONNECTWISE_MAX_PAGE_SIZE } from '../../shared/connectwise/endpoints';
-import { advanceCursor, startCursor } from '../../shared/connectwise/paginator';
+import type { ConnectWiseReader } from '../../sources/connectwise/client';
+import type { ConnectWiseClientFor } from '../../sources/connectwise/clientFactory';
+import { and, idRangeCondition, windowCondition } from '../../sources/connectwise/conditions';
+import { CONNECTWISE_MAX_PAGE_SIZE } from '../../sources/connectwise/endpoints';
+import { advanceCursor, startCursor } from '../../sources/connectwise/paginator';
 import {
   BudgetExhaustedError,
   DeadlineReachedError,

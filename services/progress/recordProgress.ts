@@ -1,4 +1,4 @@
-import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import {
   makeEvent,
   type AnyEvent,

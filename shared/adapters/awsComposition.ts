@@ -1,8 +1,8 @@
 import { powertoolsLog } from '../observability/powertoolsLog';
 import { lambdaEnvironment } from '../config/lambdaEnvironment';
-import { connectWiseClientFactory } from '../connectwise/clientFactory';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from '../connectwise/client';
-import { SharedRequestBudget } from '../connectwise/sharedRequestBudget';
+import { connectWiseClientFactory } from '../../sources/connectwise/clientFactory';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../sources/connectwise/client';
+import { SharedRequestBudget } from '../budget/sharedRequestBudget';
 import { stateRetentionPolicy } from '../state/retention';
 import {
   DynamoDbStateStore,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../connectwise/endpoints';
+import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { ValidationError } from '../errors';
 import { TENANT_ID_PATTERN } from './tenantId';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../connectwise/endpoints';
+import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { ENVELOPE_VERSION, deterministicEventId, envelopeSchema } from './envelope';
 
 export const serviceSchema = z.literal('connectwise');

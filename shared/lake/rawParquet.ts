@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { parquetReadObjects } from 'hyparquet';
 import { writeFlatParquet } from './flatParquet';
-import type { ReceivedRecord } from '../connectwise/recordArray';
+import type { ReceivedRecord } from '../../sources/connectwise/recordArray';
 import { PARQUET_COMPRESSION, PARQUET_DECOMPRESSORS } from './parquetCodec';
 
 /**

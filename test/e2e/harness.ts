@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LocalPipeline, type LocalPipelineOptions } from '../../local/pipeline';
 import { parseTenantsFile, type LoadedTenants } from '../../shared/config/tenantsFile';
-import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { silentLog } from '../../shared/ports';
 import { startSimulator, type SimulatedTenant, type Simulator, type SimulatorOptions } from '../../simulator';
 

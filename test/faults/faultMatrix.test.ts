@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalPipelineOptions } from '../../local/pipeline';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
-import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { listWatermarks } from '../../shared/state/watermarks';
 import type { FaultOptions, LatencyOptions, Simulator } from '../../simulator';
 import type { JobProgress } from '../../services/progress/readProgress';

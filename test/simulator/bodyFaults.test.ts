@@ -1,4 +1,4 @@
-import { CONNECTWISE_ENDPOINTS } from '../../shared/connectwise/endpoints';
+import { CONNECTWISE_ENDPOINTS } from '../../sources/connectwise/endpoints';
 import { startSimulator, type Simulator } from '../../simulator';
 import { FaultInjector } from '../../simulator/faults';
 import { aTenant, basicAuth, cwGet, idsOf } from './helpers';

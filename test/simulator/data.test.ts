@@ -1,4 +1,4 @@
-import { CONNECTWISE_TABLES } from '../../shared/connectwise/endpoints';
+import { CONNECTWISE_TABLES } from '../../sources/connectwise/endpoints';
 import { startSimulator, type Simulator } from '../../simulator';
 import { EPOCH_END, EPOCH_START } from '../../simulator/data';
 import { lazyReadonlyArray, TenantData } from '../../simulator/store';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CONNECTWISE_ENDPOINTS, type ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import { CONNECTWISE_ENDPOINTS, type ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { startSimulator, type SimulatedTenant, type Simulator } from '../../simulator';
 import { aTenant, basicAuth, cwGet } from './helpers';
 

@@ -1,4 +1,4 @@
-import { CONNECTWISE_API_VERSION, CONNECTWISE_ENDPOINTS } from '../../shared/connectwise/endpoints';
+import { CONNECTWISE_API_VERSION, CONNECTWISE_ENDPOINTS } from '../../sources/connectwise/endpoints';
 import { startSimulator, type SimulatedTenant, type Simulator } from '../../simulator';
 import { type AnyRecord, aTenant, basicAuth, cwGet, idsOf, lastUpdatedMs, linkTo } from './helpers';
 

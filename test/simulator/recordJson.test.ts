@@ -1,4 +1,4 @@
-import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
+import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { JsonPageWriter } from '../../simulator/recordJson';
 import { TenantData } from '../../simulator/store';
 import type { CwRecord } from '../../simulator/types';

@@ -1,6 +1,6 @@
-import type { ConnectWiseReader, ListOptions, RawRecord } from '../../shared/connectwise/client';
-import type { ConnectWiseTable } from '../../shared/connectwise/endpoints';
-import type { ReceivedRecord } from '../../shared/connectwise/recordArray';
+import type { ConnectWiseReader, ListOptions, RawRecord } from '../../sources/connectwise/client';
+import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
+import type { ReceivedRecord } from '../../sources/connectwise/recordArray';
 import type { AnyEvent, EventType } from '../../shared/events/schemas';
 import type { Clock, EventBus, ObjectStore, WorkQueue } from '../../shared/ports';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectWiseClient } from '../../shared/connectwise/client';
-import { InProcessRequestBudget } from '../../shared/connectwise/inProcessRequestBudget';
+import { ConnectWiseClient } from '../../sources/connectwise/client';
+import { InProcessRequestBudget } from '../../shared/budget/inProcessRequestBudget';
 import {
   AuthenticationError,
   DeadlineReachedError,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RecordArrayError, splitRecordArray } from '../../shared/connectwise/recordArray';
+import { RecordArrayError, splitRecordArray } from '../../sources/connectwise/recordArray';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

@@ -1,4 +1,4 @@
-import { InProcessRequestBudget } from '../../shared/connectwise/inProcessRequestBudget';
+import { InProcessRequestBudget } from '../../shared/budget/inProcessRequestBudget';
 import { BudgetExhaustedError } from '../../shared/errors';
 
 // The behaviour shared with every budget is in test/contracts/requestBudget.contract.ts.

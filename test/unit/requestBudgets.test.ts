@@ -1,6 +1,6 @@
 import { LocalStateStore } from '../../local/adapters/localStateStore';
-import { InProcessRequestBudget } from '../../shared/connectwise/inProcessRequestBudget';
-import { SharedRequestBudget } from '../../shared/connectwise/sharedRequestBudget';
+import { InProcessRequestBudget } from '../../shared/budget/inProcessRequestBudget';
+import { SharedRequestBudget } from '../../shared/budget/sharedRequestBudget';
 import { requestBudgetContract } from '../contracts/requestBudget.contract';
 
 /** A clock that follows real time, plus whatever a test adds, so waits still pass while rate tests can jump. */

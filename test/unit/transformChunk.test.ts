@@ -3,7 +3,7 @@ import { transformChunk } from '../../services/transform/transformChunk';
 import { makeEvent } from '../../shared/events/schemas';
 import { PARQUET_DECOMPRESSORS } from '../../shared/lake/parquetCodec';
 import { encodeRawParquet } from '../../shared/lake/rawParquet';
-import type { ReceivedRecord } from '../../shared/connectwise/recordArray';
+import type { ReceivedRecord } from '../../sources/connectwise/recordArray';
 import { InMemoryObjectStore, ManualClock, receivedRecord, RecordingBus } from '../support/fakes';
 
 const head = { tenantId: 'acme', jobId: 'job-1', occurredAt: '2026-01-15T10:00:00.000Z' };

@@ -6,7 +6,7 @@ import {
   DEFAULT_MAX_CONCURRENT_REQUESTS,
   DEFAULT_REQUESTS_PER_MINUTE,
 } from '../../../shared/config/tenantsFile';
-import { CONNECTWISE_TABLES } from '../../../shared/connectwise/endpoints';
+import { CONNECTWISE_TABLES } from '../../../sources/connectwise/endpoints';
 import { InvalidTenantIdError, ValidationError } from '../../../shared/errors';
 import { aTenantConfig, tenantRegistryContract } from '../../contracts/tenantRegistry.contract';
 import { FakeDynamoDbTable } from './support/fakeDynamoDbTable';

@@ -1,4 +1,4 @@
-import type { SyncWindow } from '../events/schemas';
+import type { SyncWindow } from '../../shared/events/schemas';
 
 /** ConnectWise datetime literal: whole seconds, UTC, in square brackets (reference §1.4). */
 export function dateLiteral(iso: string): string {

@@ -1,5 +1,5 @@
-import { ValidationError } from '../errors';
-import type { RequestBudget, SecretStore, TenantRegistry } from '../ports';
+import { ValidationError } from '../../shared/errors';
+import type { RequestBudget, SecretStore, TenantRegistry } from '../../shared/ports';
 import { ConnectWiseClient, type ConnectWiseClientOptions, type ConnectWiseReader } from './client';
 
 export interface ClientRequestOptions {

@@ -1,4 +1,4 @@
-import type { ConnectWiseCredentials } from '../config/tenantsFile';
+import type { ConnectWiseCredentials } from '../../shared/config/tenantsFile';
 import {
   AuthenticationError,
   DeadlineReachedError,
@@ -7,8 +7,8 @@ import {
   PermissionError,
   RateLimitedError,
   TransientServerError,
-} from '../errors';
-import type { RequestBudget, RequestLimits } from '../ports';
+} from '../../shared/errors';
+import type { RequestBudget, RequestLimits } from '../../shared/ports';
 import { CONNECTWISE_API_VERSION, CONNECTWISE_ENDPOINTS, type ConnectWiseTable } from './endpoints';
 import { RecordArrayError, splitRecordArray, type ReceivedRecord } from './recordArray';
 

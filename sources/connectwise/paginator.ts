@@ -1,4 +1,4 @@
-import { MalformedResponseError } from '../errors';
+import { MalformedResponseError } from '../../shared/errors';
 
 /**
  * Forward-only (keyset) paging as a tiny state machine, separate from HTTP (reference §1.5):
