@@ -6,13 +6,14 @@
  *   npx tsx bench/stages.ts [tickets|time_entries|companies|contacts] [--rounds 20]
  */
 import { parseArgs } from 'node:util';
-import { connectWiseMapping } from '../mappings';
 import type { CanonicalRow } from '../mappings/compile';
 import { recordHash } from '../services/transform/scd2';
 import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../sources/connectwise/endpoints';
-import { ConnectWiseClient } from '../sources/connectwise/client';
+import { CONNECTWISE_RECORD_LAYOUT, ConnectWiseClient } from '../sources/connectwise/client';
+import { connectWise } from '../sources/connectwise';
+import { connectWiseSettingsSchema } from '../sources/connectwise/settings';
 import { InProcessRequestBudget } from '../shared/budget/inProcessRequestBudget';
-import { splitRecordArray } from '../sources/connectwise/recordArray';
+import { splitPage } from '../shared/sources/recordArray';
 import { encodeCanonicalVersions, type CanonicalVersion } from '../shared/lake/canonicalParquet';
 import { encodeRawParquet, readRawRecords, recordText } from '../shared/lake/rawParquet';
 import { startSimulator } from '../simulator';
@@ -58,7 +59,14 @@ async function main(): Promise<void> {
     return result;
   }
 
-  const context = { tenantId: 'bench', table, jobId: 'job', chunkId: 'c00000', fetchedAt: new Date() };
+  const context = {
+    tenantId: 'bench',
+    table,
+    jobId: 'job',
+    chunkId: 'c00000',
+    fetchedAt: new Date(),
+    idType: 'integer' as const,
+  };
   const page = new Uint8Array(
     Buffer.concat([
       Buffer.from('['),
@@ -66,14 +74,14 @@ async function main(): Promise<void> {
       Buffer.from(']'),
     ]),
   );
-  await step('fetcher: split the page (recordArray)', () => splitRecordArray(page));
+  await step('fetcher: split the page (recordArray)', () => splitPage(page, CONNECTWISE_RECORD_LAYOUT));
   const raw = await step('fetcher: raw Parquet part', () => encodeRawParquet(received, context));
   const stored = await step('transform: read the raw part', () => readRawRecords(raw));
   const texts = await step('transform: decode records', () =>
     stored.map((record) => recordText(record.json)),
   );
   const parsed = await step('transform: JSON.parse', () => texts.map((text) => JSON.parse(text) as unknown));
-  const mapping = connectWiseMapping(table);
+  const mapping = connectWise.mapping(connectWiseSettingsSchema.parse({ baseUrl: 'https://cw.test' }), table);
   const mapped = await step('transform: map to canonical', () => parsed.map((record) => mapping.map(record)));
   const rows = mapped.flatMap((result) => (result.ok ? [result.row] : []));
   const hashes = await step('transform: record hash', () => rows.map((row) => recordHash(row)));
@@ -86,7 +94,7 @@ async function main(): Promise<void> {
     row,
   }));
   await step('transform: versions Parquet', () =>
-    encodeCanonicalVersions(connectWiseMapping(table).table, versions),
+    encodeCanonicalVersions(mapping.table, versions),
   );
 
   const total = results.reduce((sum, result) => sum + result.microsPerRecord, 0);

@@ -2,16 +2,19 @@
 // generated from (deploy/resources.js). Read from the entry points (services/*/lambda.ts) through the ports they
 // are given (shared/adapters/awsComposition.ts) down to the SDK commands of shared/adapters/aws/*.
 const { CONSUMER_SERVICES, logicalName } = require('./routing');
+// The source registry (one TypeScript source): a function reads the secrets of registered sources only.
+const { SOURCE_NAMES } = require('../sources/registry.ts');
 
 /**
  * Per function:
  * - `publishes`: events:PutEvents on the pipeline bus (every stage emits its outcome event);
  * - `sendsTo`: queues it writes to directly (the fetcher re-queues a chunk's continuation on its own queue);
- * - `tenants`: DynamoDB actions on the tenants table (discovery lists, the ConnectWise client factory gets one);
+ * - `tenants`: DynamoDB actions on the tenants table (discovery lists, the source reader factory gets one);
  * - `state`: DynamoDB actions on the state table and the partition-key patterns they may touch
  *   (`dynamodb:LeadingKeys`): idempotency#… (Powertools records, shared/runtime), budget#… (the shared
  *   request budget), plan#… (chunk plans), jobs / job#… / progress#… (progress), watermark#…;
- * - `secrets`: secretsmanager:GetSecretValue on tenants' ConnectWise credentials under the stage prefix;
+ * - `secrets`: secretsmanager:GetSecretValue on tenants' credentials under the stage prefix, one resource per
+ *   registered source (`{prefix}/{tenant}/{source}`: never another secret of the account);
  * - `lake`: S3 object actions by lake area (keys are `{tenant}/{area}/…`, shared/lake/keys.ts) and the areas
  *   it may list.
  * A consumer also reads its own queue (the event source mapping polls with the function's role) and every
@@ -44,6 +47,8 @@ const FUNCTION_PERMISSIONS = {
   },
   transform: {
     publishes: true,
+    // The tenant's source settings: a tableMap chooses the mapping.
+    tenants: ['dynamodb:GetItem'],
     state: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], partitions: ['idempotency#*'] },
     lake: { get: ['raw', 'canonical'], put: ['canonical', 'quarantine'], list: ['canonical'] },
   },
@@ -132,8 +137,10 @@ function statementsFor(fn, { prefix, secretsPrefix }) {
       Effect: 'Allow',
       Action: ['secretsmanager:GetSecretValue'],
       // Secrets Manager appends a hyphen and six random characters to a secret's ARN.
-      Resource: sub(
-        `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretsPrefix}/*/connectwise-??????`,
+      Resource: SOURCE_NAMES.map((source) =>
+        sub(
+          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretsPrefix}/*/${source}-??????`,
+        ),
       ),
     });
   }

@@ -1,5 +1,5 @@
-import type { LoadedTenants } from '../shared/config/tenantsFile';
-import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../shared/config/tenantsFile';
+import { credentialsKey, type LoadedTenants } from '../shared/config/tenantsFile';
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../shared/sources/connector';
 import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../sources/connectwise/endpoints';
 import type { SimulatedTenant } from '../simulator';
 
@@ -53,7 +53,7 @@ export function demoTenants(baseUrl: string): LoadedTenants {
     })),
     credentials: new Map(
       simulated.map((tenant) => [
-        tenant.companyId,
+        credentialsKey(tenant.companyId, 'connectwise'),
         {
           companyId: tenant.companyId,
           publicKey: tenant.publicKey,

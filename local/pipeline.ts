@@ -10,8 +10,8 @@ import { makeHandler as makeProgressHandler } from '../services/progress/handler
 import { makeHandler as makeTransformHandler } from '../services/transform/handler';
 import { listJobs, readJobProgress, type JobProgress } from '../services/progress/readProgress';
 import type { LoadedTenants } from '../shared/config/tenantsFile';
-import { connectWiseClientFactory } from '../sources/connectwise/clientFactory';
-import type { ConnectWiseClientOptions } from '../sources/connectwise/client';
+import { configuredSources, sourceReaderFactory } from '../shared/sources/readers';
+import type { HttpOverrides } from '../shared/sources/sourceHttp';
 import { CONSUMER_SERVICES, QUEUE_SETTINGS, type ConsumerService } from '../shared/events/routing';
 import { systemClock, type EventBus, type Log, type MetricsPublisher } from '../shared/ports';
 import type { SqsHandler } from '../shared/runtime/sqsConsumer';
@@ -33,10 +33,8 @@ export interface LocalPipelineOptions {
   fetcher?: Partial<FetcherSettings>;
   /** Per-service overrides of the runtime settings; services not named keep their defaults. */
   runtime?: RuntimeOverrides;
-  /** Test seams for the ConnectWise client (fetch, retry timings). */
-  client?: Partial<
-    Pick<ConnectWiseClientOptions, 'fetch' | 'retry' | 'requestTimeoutMs' | 'sleep' | 'random'>
-  >;
+  /** Test seams for every source's HTTP (fetch, retry timings). */
+  client?: HttpOverrides;
   log?: Log;
   metrics?: MetricsPublisher;
   /**
@@ -114,7 +112,7 @@ export class LocalPipeline {
     const wrap = (service: ConsumerService, handler: SqsHandler) =>
       options.wrapHandler?.(service, handler) ?? handler;
     const registry = new TenantsFileRegistry(options.tenants);
-    const clientFor = connectWiseClientFactory({
+    const readerFor = sourceReaderFactory({
       registry,
       secrets: registry,
       budget: new InProcessRequestBudget(),
@@ -131,7 +129,7 @@ export class LocalPipeline {
           'chunk-planner',
           makePlannerHandler({
             idempotencyOptions,
-            clientFor,
+            readerFor,
             state: this.state,
             bus,
             log: this.log,
@@ -142,7 +140,7 @@ export class LocalPipeline {
           'fetcher',
           makeFetcherHandler({
             idempotencyOptions,
-            clientFor,
+            readerFor,
             lake: this.lake,
             bus,
             queue: new LocalWorkQueue(this.queues.fetcher, 'fetcher'),
@@ -156,6 +154,7 @@ export class LocalPipeline {
           'transform',
           makeTransformHandler({
             idempotencyOptions,
+            sourceFor: configuredSources(registry),
             lake: this.lake,
             bus,
             clock: systemClock,

@@ -11,6 +11,10 @@ export interface CanonicalColumn {
   required?: boolean;
 }
 
+/**
+ * Ids and references are text (DESIGN §10): the source's own key — ConnectWise `1234`, a ServiceNow sys_id,
+ * an 18-character Salesforce Id — so every source fits one model and ids never collide across types.
+ */
 export interface CanonicalTable {
   name: CanonicalTableName;
   /** The columns a mapping fills; identity and history columns are added by the pipeline. */
@@ -45,7 +49,7 @@ export const CANONICAL_TABLES: Record<CanonicalTableName, CanonicalTable> = {
   companies: {
     name: 'companies',
     columns: [
-      col('company_id', 'integer', true),
+      col('company_id', 'string', true),
       col('identifier', 'string'),
       col('name', 'string', true),
       col('status', 'string'),
@@ -65,10 +69,10 @@ export const CANONICAL_TABLES: Record<CanonicalTableName, CanonicalTable> = {
   contacts: {
     name: 'contacts',
     columns: [
-      col('contact_id', 'integer', true),
+      col('contact_id', 'string', true),
       col('first_name', 'string'),
       col('last_name', 'string'),
-      col('company_id', 'integer'),
+      col('company_id', 'string'),
       col('company_name', 'string'),
       col('title', 'string'),
       col('email', 'string'),
@@ -81,7 +85,7 @@ export const CANONICAL_TABLES: Record<CanonicalTableName, CanonicalTable> = {
   tickets: {
     name: 'tickets',
     columns: [
-      col('ticket_id', 'integer', true),
+      col('ticket_id', 'string', true),
       col('summary', 'string'),
       col('record_type', 'string'),
       col('status', 'string'),
@@ -90,9 +94,9 @@ export const CANONICAL_TABLES: Record<CanonicalTableName, CanonicalTable> = {
       col('type', 'string'),
       col('severity', 'string'),
       col('impact', 'string'),
-      col('company_id', 'integer'),
+      col('company_id', 'string'),
       col('company_name', 'string'),
-      col('contact_id', 'integer'),
+      col('contact_id', 'string'),
       col('contact_name', 'string'),
       col('owner', 'string'),
       col('date_entered', 'timestamp'),
@@ -108,12 +112,12 @@ export const CANONICAL_TABLES: Record<CanonicalTableName, CanonicalTable> = {
   time_entries: {
     name: 'time_entries',
     columns: [
-      col('time_entry_id', 'integer', true),
-      col('company_id', 'integer'),
+      col('time_entry_id', 'string', true),
+      col('company_id', 'string'),
       col('company_name', 'string'),
       col('charge_to_type', 'string'),
-      col('charge_to_id', 'integer'),
-      col('ticket_id', 'integer'),
+      col('charge_to_id', 'string'),
+      col('ticket_id', 'string'),
       col('member', 'string'),
       col('work_type', 'string'),
       col('time_start', 'timestamp', true),

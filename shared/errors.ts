@@ -85,6 +85,30 @@ export class TransientServerError extends PipelineError {
   readonly code = 'TransientServerError';
 }
 
+/**
+ * The source says the session (an OAuth access token) has expired. The HTTP loop renews it once and sends the
+ * request again; a second expiry in a row is reported as the authentication failure it then is.
+ */
+export class SessionExpiredError extends PipelineError {
+  readonly retryable = true;
+  readonly code = 'SessionExpired';
+}
+
+/**
+ * The source's own quota for the tenant (a daily API allowance) is used up, or reserved for the tenant's
+ * own users: the work waits until it resets instead of retrying now.
+ */
+export class QuotaExhaustedError extends PipelineError {
+  readonly retryable = true;
+  readonly code = 'QuotaExhausted';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The invocation's deadline arrived while a request was in flight: continue in a new invocation. */
 export class DeadlineReachedError extends PipelineError {
   readonly retryable = true;
@@ -129,7 +153,11 @@ export function errorMessage(error: unknown): string {
 
 /** Seconds the caller should wait before trying again, when the error says so. */
 export function retryAfterSeconds(error: unknown): number | undefined {
-  if (error instanceof RateLimitedError || error instanceof BudgetExhaustedError)
+  if (
+    error instanceof RateLimitedError ||
+    error instanceof BudgetExhaustedError ||
+    error instanceof QuotaExhaustedError
+  )
     return error.retryAfterSeconds;
   return undefined;
 }

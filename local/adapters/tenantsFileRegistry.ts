@@ -1,4 +1,9 @@
-import type { ConnectWiseCredentials, LoadedTenants, TenantConfig } from '../../shared/config/tenantsFile';
+import {
+  credentialsKey,
+  type LoadedTenants,
+  type SourceCredentials,
+  type TenantConfig,
+} from '../../shared/config/tenantsFile';
 import { ValidationError } from '../../shared/errors';
 import type { SecretStore, TenantRegistry } from '../../shared/ports';
 
@@ -14,9 +19,10 @@ export class TenantsFileRegistry implements TenantRegistry, SecretStore {
     return this.loaded.tenants.find((tenant) => tenant.id === tenantId);
   }
 
-  async connectWiseCredentials(tenantId: string): Promise<ConnectWiseCredentials> {
-    const credentials = this.loaded.credentials.get(tenantId);
-    if (!credentials) throw new ValidationError(`tenant ${tenantId}: no ConnectWise credentials configured`);
+  async sourceCredentials(tenantId: string, source: string): Promise<SourceCredentials> {
+    const credentials = this.loaded.credentials.get(credentialsKey(tenantId, source));
+    if (!credentials)
+      throw new ValidationError(`tenant ${tenantId}, source ${source}: no credentials configured`);
     return credentials;
   }
 }

@@ -33,14 +33,14 @@ usage:
       With --stage, starts an SQS message move task per DLQ of that deployed stage.
 
 deployed stages (AWS credentials and region from the environment):
-  avesa tenants add --stage S --tenant ID --company C --base-url URL [--client-id ID] [--name NAME]
-                    [--tables T,T] [--requests-per-minute N] [--max-concurrent-requests N]
-                    [--backfill-from ISO] [--disabled] [--credentials-stdin] [--json]
-      Registers or updates a tenant: settings in DynamoDB (avesa-S-tenants), keys in Secrets Manager
-      (avesa/S/ID/connectwise). Keys come from CONNECTWISE_PUBLIC_KEY and CONNECTWISE_PRIVATE_KEY, or as
-      {"publicKey": "...", "privateKey": "..."} on stdin with --credentials-stdin; never from arguments.
+  avesa tenants add --stage S --tenant ID [--source S] [source flags] [--name NAME] [--tables T,T]
+                    [--requests-per-minute N] [--max-concurrent-requests N] [--backfill-from ISO]
+                    [--disabled] [--credentials-stdin] [--json]
+      Registers or updates a tenant's source: settings in DynamoDB (avesa-S-tenants), keys in Secrets
+      Manager (avesa/S/ID/SOURCE). Secrets come from the environment or, with --credentials-stdin, a JSON
+      object on stdin; never from arguments. \`avesa tenants help\` lists each source's flags and variables.
   avesa tenants list --stage S [--json]
-      Tenants of the stage: enabled, company, base URL, and whether their secret exists (never its value).
+      Tenants of the stage: enabled, sources, budget, and whether their secrets exist (never their values).
   avesa tenants disable|enable --stage S --tenant ID
       Discovery skips a disabled tenant from the next job on.
   avesa trigger --stage S [--tenant ID ...] [--json]

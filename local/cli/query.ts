@@ -14,13 +14,17 @@ export type QueryFormat = 'table' | 'json' | 'csv';
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** The history files of one canonical table across tenants (or one tenant). */
+/** The history files of one canonical table across tenants (or one tenant), one per source. */
 function historyFiles(lakeDir: string, table: string, tenantId?: string): string[] {
   if (!existsSync(lakeDir)) return [];
   const tenants = tenantId ? [tenantId] : readdirSync(lakeDir);
-  return tenants
-    .map((tenant) => join(lakeDir, tenant, 'canonical', table, 'history.parquet'))
-    .filter((path) => existsSync(path));
+  return tenants.flatMap((tenant) => {
+    const tableDir = join(lakeDir, tenant, 'canonical', table);
+    if (!existsSync(tableDir)) return [];
+    return readdirSync(tableDir)
+      .map((source) => join(tableDir, source, 'history.parquet'))
+      .filter((path) => existsSync(path));
+  });
 }
 
 /**

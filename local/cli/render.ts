@@ -11,22 +11,43 @@ function bar(done: number, total: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
 }
 
-/** One line per tenant: chunks done/total, records, rate, state. */
+/** One line per tenant and source: chunks done/total, records, rate, state. */
 export function renderProgress(progress: JobProgress): string[] {
-  const width = Math.max(...progress.tenants.map((tenant) => tenant.tenantId.length), 6);
-  return progress.tenants.map((tenant) => {
-    const until = tenant.completedAt ? Date.parse(tenant.completedAt) : Date.now();
-    const rate = tenant.records / Math.max(1, (until - Date.parse(progress.jobStartedAt)) / 1000);
-    const planning = tenant.tables.some((table) => table.chunksTotal === null);
+  const lanes = progress.tenants.flatMap((tenant) =>
+    [...new Set(tenant.tables.map((table) => table.source))].map((source) => {
+      const tables = tenant.tables.filter((table) => table.source === source);
+      return {
+        label: `${tenant.tenantId} ${source}`,
+        tenant,
+        tables,
+        records: sum(tables.map((table) => table.records)),
+        chunksDone: sum(tables.map((table) => table.chunksDone)),
+        chunksTotal: sum(tables.map((table) => table.chunksTotal ?? 0)),
+      };
+    }),
+  );
+  const width = Math.max(...lanes.map((lane) => lane.label.length), 6);
+  return lanes.map((lane) => {
+    const until = lane.tenant.completedAt ? Date.parse(lane.tenant.completedAt) : Date.now();
+    const rate = lane.records / Math.max(1, (until - Date.parse(progress.jobStartedAt)) / 1000);
+    const planning = lane.tables.some((table) => table.chunksTotal === null);
     return [
-      tenant.tenantId.padEnd(width),
-      bar(tenant.chunksDone, planning ? tenant.chunksTotal + 1 : tenant.chunksTotal),
-      `${String(tenant.chunksDone).padStart(4)}/${String(tenant.chunksTotal).padEnd(4)} chunks`,
-      `${formatCount(tenant.records).padStart(10)} records`,
+      lane.label.padEnd(width),
+      bar(lane.chunksDone, planning ? lane.chunksTotal + 1 : lane.chunksTotal),
+      `${String(lane.chunksDone).padStart(4)}/${String(lane.chunksTotal).padEnd(4)} chunks`,
+      `${formatCount(lane.records).padStart(10)} records`,
       `${formatCount(Math.round(rate)).padStart(8)} rec/s`,
-      statusLabel(tenant, planning),
+      laneStatus(lane.tenant, lane.tables, planning),
     ].join('  ');
   });
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+function laneStatus(tenant: TenantProgress, tables: TenantProgress['tables'], planning: boolean): string {
+  if (tables.some((table) => table.status === 'failed')) return 'FAILED';
+  if (tables.every((table) => table.status === 'synced')) return tenant.status === 'running' ? 'compacting' : 'done';
+  return statusLabel(tenant, planning);
 }
 
 function statusLabel(tenant: TenantProgress, planning: boolean): string {
@@ -39,13 +60,14 @@ function statusLabel(tenant: TenantProgress, planning: boolean): string {
 export function renderSummary(progress: JobProgress): string[] {
   const lines = [`job ${progress.jobId} (window closed at ${progress.jobStartedAt})`];
   const rows: string[][] = [
-    ['tenant', 'table', 'status', 'records', 'files', 'api calls', 'canonical', 'quarantined', 'watermark'],
+    ['tenant', 'source', 'table', 'status', 'records', 'files', 'api calls', 'canonical', 'quarantined', 'watermark'],
   ];
   const errors: string[] = [];
   for (const tenant of progress.tenants) {
     for (const table of tenant.tables) {
       rows.push([
         tenant.tenantId,
+        table.source,
         table.table,
         table.status,
         formatCount(table.records),
@@ -56,7 +78,9 @@ export function renderSummary(progress: JobProgress): string[] {
         table.watermark ?? '-',
       ]);
       if (table.error)
-        errors.push(`${tenant.tenantId} / ${table.table}: ${table.error.code}: ${table.error.message}`);
+        errors.push(
+          `${tenant.tenantId} / ${table.source} / ${table.table}: ${table.error.code}: ${table.error.message}`,
+        );
     }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -64,7 +88,7 @@ export function renderSummary(progress: JobProgress): string[] {
     lines.push(
       row
         .map((cell, column) =>
-          column >= 3 && column <= 7 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+          column >= 4 && column <= 8 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
         )
         .join('  '),
     );

@@ -1,26 +1,35 @@
 import { parseArgs } from 'node:util';
+import type { z } from 'zod';
+import { SOURCES, SOURCE_NAMES, findSource } from '../../sources/registry';
 import { AwsTenantAdmin, stageTenantStorage } from '../../shared/adapters/aws/awsTenantAdmin';
 import { assertTenantId } from '../../shared/config/tenantId';
-import { parseTenantsFile, type ConnectWiseCredentials } from '../../shared/config/tenantsFile';
+import { parseTenantsFile, type SourceCredentials } from '../../shared/config/tenantsFile';
 import { errorMessage, InvalidTenantIdError, ValidationError } from '../../shared/errors';
 import type { TenantAdmin, TenantListing } from '../../shared/ports';
+import type { SourceConnector } from '../../shared/sources/connector';
 import type { CliIo } from './main';
 
-export const TENANTS_USAGE = `usage:
-  avesa tenants add --stage S --tenant ID --company C --base-url URL [--client-id ID] [--name NAME]
-                    [--tables T,T] [--requests-per-minute N] [--max-concurrent-requests N]
-                    [--backfill-from ISO] [--disabled] [--credentials-stdin] [--json]
-      keys: CONNECTWISE_PUBLIC_KEY and CONNECTWISE_PRIVATE_KEY in the environment, or with
-      --credentials-stdin a JSON object {"publicKey": "...", "privateKey": "..."} on stdin
-  avesa tenants list --stage S [--json]
-  avesa tenants disable|enable --stage S --tenant ID`;
-
-/** The environment variables `tenants add` reads credentials from (the seeds' setup-service names). */
-export const CREDENTIAL_ENV = {
-  publicKey: 'CONNECTWISE_PUBLIC_KEY',
-  privateKey: 'CONNECTWISE_PRIVATE_KEY',
-  clientId: 'CONNECTWISE_CLIENT_ID',
-} as const;
+/** Usage, built from every connector's settings flags and credential fields (one place says what they are). */
+export const TENANTS_USAGE = [
+  'usage:',
+  '  avesa tenants add --stage S --tenant ID [--source S] [--name NAME] [--tables T,T]',
+  '                    [--requests-per-minute N] [--max-concurrent-requests N] [--backfill-from ISO]',
+  '                    [--disabled] [--credentials-stdin] [--json]  plus the flags of the source:',
+  ...SOURCES.map((connector) => {
+    const flags = [
+      ...connector.cliSettingFlags.map((flag) => `--${flag.flag} ${flag.type === 'json' ? 'JSON' : 'VALUE'}`),
+      ...connector.credentialFields.filter((field) => field.flag).map((field) => `--${field.flag} VALUE`),
+    ];
+    const secrets = connector.credentialFields.filter((field) => field.secret);
+    return (
+      `    --source ${connector.name}${connector === SOURCES[0] ? ' (default)' : ''}: ${flags.join(' ')}\n` +
+      `      secrets: ${secrets.map((field) => field.envVariable).join(', ')} in the environment, or with ` +
+      `--credentials-stdin a JSON object {${secrets.map((field) => `"${field.name}": "..."`).join(', ')}} on stdin`
+    );
+  }),
+  '  avesa tenants list --stage S [--json]',
+  '  avesa tenants disable|enable --stage S --tenant ID',
+].join('\n');
 
 export interface TenantsDeps {
   /** The admin of a deployed stage; default: DynamoDB and Secrets Manager clients from the environment. */
@@ -29,39 +38,53 @@ export interface TenantsDeps {
   readStdin?: () => Promise<string>;
 }
 
-/** Flags whose value would be a key: refused by name, so the message never repeats the value. */
-const KEY_FLAGS = ['--public-key', '--private-key', '--publickey', '--privatekey'];
+/** Flags named like a secret credential: refused by name, so the message never repeats the value. */
+const SECRET_FLAGS = [
+  ...new Set(
+    SOURCES.flatMap((connector) =>
+      connector.credentialFields
+        .filter((field) => field.secret)
+        .flatMap((field) => {
+          const dashed = field.name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+          return [`--${dashed}`, `--${field.name.toLowerCase()}`];
+        }),
+    ),
+  ),
+];
 
-/** Maps a tenants-file field to the flag that sets it, so errors name what the operator typed. */
-const FLAG_OF_FIELD: Record<string, string> = {
-  id: '--tenant',
-  name: '--name',
-  'services.connectwise.baseUrl': '--base-url',
-  'services.connectwise.companyId': '--company',
-  'services.connectwise.clientId': `--client-id (or ${CREDENTIAL_ENV.clientId})`,
-  'services.connectwise.publicKey': CREDENTIAL_ENV.publicKey,
-  'services.connectwise.privateKey': CREDENTIAL_ENV.privateKey,
-  'services.connectwise.tables': '--tables',
-  'services.connectwise.requestsPerMinute': '--requests-per-minute',
-  'services.connectwise.maxConcurrentRequests': '--max-concurrent-requests',
-  'services.connectwise.backfillFrom': '--backfill-from',
-};
+/** The flags every source shares, mapped onto its settings fields. */
+const SHARED_SETTING_FLAGS = {
+  tables: 'tables',
+  'requests-per-minute': 'requestsPerMinute',
+  'max-concurrent-requests': 'maxConcurrentRequests',
+  'backfill-from': 'backfillFrom',
+} as const;
+
+/** Every connector's own flags, for the argument parser (a flag of another source is refused later). */
+const SOURCE_FLAG_NAMES = [
+  ...new Set(
+    SOURCES.flatMap((connector) => [
+      ...connector.cliSettingFlags.map((flag) => flag.flag),
+      ...connector.credentialFields.flatMap((field) => (field.flag ? [field.flag] : [])),
+    ]),
+  ),
+];
 
 /**
  * `avesa tenants add|list|disable|enable --stage S`: registers a deployed stage's tenants, settings in
- * DynamoDB and credentials in Secrets Manager, where discovery and the fetcher read them. Keys are never
- * taken from argv (shell history, `ps`) and never printed. Exit 2: usage or invalid input; 1: AWS failure
- * or unknown tenant.
+ * DynamoDB and credentials in Secrets Manager (`avesa/<stage>/<tenant>/<source>`), where discovery and the
+ * fetcher read them. Secrets are never taken from argv (shell history, `ps`) and never printed. Exit 2:
+ * usage or invalid input; 1: AWS failure or unknown tenant.
  */
 export async function tenants(argv: string[], io: CliIo, deps: TenantsDeps = {}): Promise<number> {
   const [subcommand, ...rest] = argv;
   let credentialValues: string[] = [];
   try {
-    const keyFlag = rest.find((arg) => KEY_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)));
+    const keyFlag = rest.find((arg) => SECRET_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)));
     if (keyFlag !== undefined)
       throw new ValidationError(
         `${keyFlag.split('=')[0]} is not accepted: keys on the command line end up in shell history and process ` +
-          `listings. Set ${CREDENTIAL_ENV.publicKey} and ${CREDENTIAL_ENV.privateKey}, or pipe them with --credentials-stdin`,
+          `listings. Set them in the environment (${secretEnvVariables()}), or pipe them with --credentials-stdin`,
       );
     if (subcommand === 'help' || subcommand === '--help' || subcommand === '-h') {
       io.out(TENANTS_USAGE);
@@ -89,19 +112,24 @@ export async function tenants(argv: string[], io: CliIo, deps: TenantsDeps = {})
       case 'enable':
         return await setEnabled(adminOf, stage, subcommand === 'enable', options, io);
       case 'add': {
-        const credentials = await readCredentials(options, io, deps);
-        credentialValues = [credentials.publicKey, credentials.privateKey].filter(
-          (value) => value.length > 0,
-        );
-        const { tenant, companyId } = validatedTenant(options, credentials);
-        const { created } = await adminOf().putTenant(tenant, { ...credentials, companyId });
-        const secretName = `${storage.secretsPrefix}/${tenant.id}/connectwise`;
+        const connector = sourceOf(options);
+        const credentials = await readCredentials(connector, options, io, deps);
+        credentialValues = connector.credentialFields
+          .filter((field) => field.secret)
+          .map((field) => credentials[field.name] ?? '')
+          .filter((value) => value.length > 0);
+        const tenant = validatedTenant(connector, options, credentials);
+        const { created } = await adminOf().putTenant(tenant, {
+          [connector.name]: pick(credentials, connector),
+        });
+        const secretName = `${storage.secretsPrefix}/${tenant.id}/${connector.name}`;
         if (options.json) {
           io.out(
             JSON.stringify(
               {
                 stage,
                 tenantId: tenant.id,
+                source: connector.name,
                 created,
                 enabled: tenant.enabled,
                 table: storage.tableName,
@@ -114,8 +142,8 @@ export async function tenants(argv: string[], io: CliIo, deps: TenantsDeps = {})
         } else {
           io.out(
             `tenant ${tenant.id} ${created ? 'added to' : 'updated in'} stage ${stage} ` +
-              `(${tenant.enabled ? 'enabled' : 'disabled'}): settings in DynamoDB table ${storage.tableName}, ` +
-              `credentials in secret ${secretName}`,
+              `(${tenant.enabled ? 'enabled' : 'disabled'}, source ${connector.name}): settings in DynamoDB table ` +
+              `${storage.tableName}, credentials in secret ${secretName}`,
           );
           if (tenant.enabled)
             io.out(
@@ -130,13 +158,17 @@ export async function tenants(argv: string[], io: CliIo, deps: TenantsDeps = {})
   }
 }
 
-interface TenantArgs {
+function secretEnvVariables(): string {
+  return SOURCES.flatMap((connector) =>
+    connector.credentialFields.filter((field) => field.secret).map((field) => field.envVariable),
+  ).join(', ');
+}
+
+type TenantArgs = {
   stage?: string;
   tenant?: string;
-  company?: string;
+  source?: string;
   name?: string;
-  'base-url'?: string;
-  'client-id'?: string;
   tables?: string[];
   'requests-per-minute'?: string;
   'max-concurrent-requests'?: string;
@@ -144,7 +176,7 @@ interface TenantArgs {
   disabled: boolean;
   'credentials-stdin': boolean;
   json: boolean;
-}
+} & Record<string, string | string[] | boolean | undefined>;
 
 function parseTenantArgs(args: string[]): TenantArgs {
   try {
@@ -155,10 +187,8 @@ function parseTenantArgs(args: string[]): TenantArgs {
       options: {
         stage: { type: 'string' },
         tenant: { type: 'string' },
-        company: { type: 'string' },
+        source: { type: 'string' },
         name: { type: 'string' },
-        'base-url': { type: 'string' },
-        'client-id': { type: 'string' },
         tables: { type: 'string', multiple: true },
         'requests-per-minute': { type: 'string' },
         'max-concurrent-requests': { type: 'string' },
@@ -166,8 +196,9 @@ function parseTenantArgs(args: string[]): TenantArgs {
         disabled: { type: 'boolean', default: false },
         'credentials-stdin': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        ...Object.fromEntries(SOURCE_FLAG_NAMES.map((flag) => [flag, { type: 'string' as const }])),
       },
-    }).values;
+    }).values as TenantArgs;
   } catch (error) {
     // Node's message for a stray positional quotes it, and a stray positional may well be a pasted key.
     const code = (error as { code?: unknown }).code;
@@ -179,56 +210,105 @@ function parseTenantArgs(args: string[]): TenantArgs {
   }
 }
 
-/** The public and private key from the environment or stdin; the client id from --client-id or the environment. */
+function sourceOf(options: TenantArgs): SourceConnector {
+  const name = options.source ?? SOURCES[0]!.name;
+  const connector = findSource(name);
+  if (!connector)
+    throw new ValidationError(`--source ${JSON.stringify(name)}: unknown source (the sources are ${SOURCE_NAMES.join(', ')})`);
+  const own = new Set([
+    ...connector.cliSettingFlags.map((flag) => flag.flag),
+    ...connector.credentialFields.flatMap((field) => (field.flag ? [field.flag] : [])),
+  ]);
+  const foreign = SOURCE_FLAG_NAMES.filter((flag) => !own.has(flag) && options[flag] !== undefined);
+  if (foreign.length > 0)
+    throw new ValidationError(
+      `${foreign.map((flag) => `--${flag}`).join(', ')}: not a setting of source ${connector.name}\n${TENANTS_USAGE}`,
+    );
+  return connector;
+}
+
+function pick(credentials: SourceCredentials, connector: SourceConnector): SourceCredentials {
+  return Object.fromEntries(
+    connector.credentialFields
+      .filter((field) => credentials[field.name] !== undefined && credentials[field.name] !== '')
+      .map((field) => [field.name, credentials[field.name]!]),
+  );
+}
+
+/**
+ * The source's credentials: secrets from their environment variables (or the stdin JSON), non-secret ones
+ * from their flag, else the environment (or stdin). Values are not validated here: `validatedTenant` does.
+ */
 async function readCredentials(
+  connector: SourceConnector,
   options: TenantArgs,
   io: CliIo,
   deps: TenantsDeps,
-): Promise<Omit<ConnectWiseCredentials, 'companyId'>> {
-  let publicKey = io.env[CREDENTIAL_ENV.publicKey] ?? '';
-  let privateKey = io.env[CREDENTIAL_ENV.privateKey] ?? '';
-  let clientId = options['client-id'] ?? io.env[CREDENTIAL_ENV.clientId] ?? '';
+): Promise<SourceCredentials> {
+  let fromStdin: Record<string, unknown> | undefined;
   if (options['credentials-stdin']) {
     const text = await (deps.readStdin ?? readProcessStdin)();
-    let document: unknown;
     try {
-      document = JSON.parse(text);
+      fromStdin = (JSON.parse(text) ?? {}) as Record<string, unknown>;
     } catch {
       // JSON.parse quotes the text around the error: the keys. Say only what is expected.
+      const secrets = connector.credentialFields.filter((field) => field.secret);
       throw new ValidationError(
-        `--credentials-stdin: stdin is not a JSON object like {"publicKey": "...", "privateKey": "..."}`,
+        `--credentials-stdin: stdin is not a JSON object like {${secrets.map((field) => `"${field.name}": "..."`).join(', ')}}`,
       );
     }
-    const fields = (document ?? {}) as Record<string, unknown>;
-    const stringField = (value: unknown) => (typeof value === 'string' ? value : '');
-    publicKey = stringField(fields.publicKey);
-    privateKey = stringField(fields.privateKey);
-    if (typeof fields.clientId === 'string' && options['client-id'] === undefined) clientId = fields.clientId;
   }
-  return { publicKey, privateKey, clientId };
+  const credentials: SourceCredentials = {};
+  for (const field of connector.credentialFields) {
+    const flagValue = field.flag ? options[field.flag] : undefined;
+    const stdinValue = fromStdin?.[field.name];
+    const value =
+      typeof flagValue === 'string'
+        ? flagValue
+        : fromStdin
+          ? typeof stdinValue === 'string'
+            ? stdinValue
+            : field.secret
+              ? ''
+              : (io.env[field.envVariable] ?? '')
+          : (io.env[field.envVariable] ?? '');
+    credentials[field.name] = value;
+  }
+  return credentials;
 }
 
 async function readProcessStdin(): Promise<string> {
   if (process.stdin.isTTY)
     throw new ValidationError(
       '--credentials-stdin reads a pipe or a file (`< keys.json`), not a terminal, where the keys would echo; ' +
-        `interactively, use \`read -s ${CREDENTIAL_ENV.privateKey}\` and export the variables instead`,
+        'interactively, use `read -s VARIABLE` and export the variables instead',
     );
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Where a credential comes from, as the operator would set it. */
+function credentialOrigin(connector: SourceConnector, name: string, options: TenantArgs): string {
+  const field = connector.credentialFields.find((candidate) => candidate.name === name)!;
+  if (field.flag) return `--${field.flag} (or ${field.envVariable})`;
+  return options['credentials-stdin'] ? `${field.name} on stdin` : field.envVariable;
+}
+
 /**
  * Validates the flags through the tenants-file schema, the one validation every tenant passes, so the stage
  * accepts exactly the tenants a tenants file would.
  */
-function validatedTenant(options: TenantArgs, credentials: Omit<ConnectWiseCredentials, 'companyId'>) {
-  const missing = (['tenant', 'company', 'base-url'] as const).filter((flag) => options[flag] === undefined);
+function validatedTenant(connector: SourceConnector, options: TenantArgs, credentials: SourceCredentials) {
+  const requiredSettings = connector.cliSettingFlags.filter(
+    (flag) => !(connector.settingsSchema.shape[flag.field] as z.ZodType | undefined)?.safeParse(undefined).success,
+  );
+  const missing = [
+    ...(options.tenant === undefined ? ['--tenant'] : []),
+    ...requiredSettings.filter((flag) => options[flag.flag] === undefined).map((flag) => `--${flag.flag}`),
+  ];
   if (missing.length > 0)
-    throw new ValidationError(
-      `avesa tenants add needs ${missing.map((flag) => `--${flag}`).join(', ')}\n${TENANTS_USAGE}`,
-    );
+    throw new ValidationError(`avesa tenants add needs ${missing.join(', ')}\n${TENANTS_USAGE}`);
   const tenantId = options.tenant!;
   const problems: string[] = [];
   const integer = (flag: 'requests-per-minute' | 'max-concurrent-requests') => {
@@ -242,23 +322,34 @@ function validatedTenant(options: TenantArgs, credentials: Omit<ConnectWiseCrede
     }
     return Number(value);
   };
-  const missingCredential = (value: string, source: string) => {
-    if (value === '') problems.push(`tenant "${tenantId}": ${source} is not set`);
-  };
-  missingCredential(
-    credentials.publicKey,
-    options['credentials-stdin'] ? 'publicKey on stdin' : CREDENTIAL_ENV.publicKey,
-  );
-  missingCredential(
-    credentials.privateKey,
-    options['credentials-stdin'] ? 'privateKey on stdin' : CREDENTIAL_ENV.privateKey,
-  );
-  missingCredential(credentials.clientId, `--client-id (or ${CREDENTIAL_ENV.clientId})`);
+  for (const field of connector.credentialFields) {
+    if (!field.optional && (credentials[field.name] ?? '') === '')
+      problems.push(`tenant "${tenantId}": ${credentialOrigin(connector, field.name, options)} is not set`);
+  }
+  const settings: Record<string, unknown> = {};
+  for (const flag of connector.cliSettingFlags) {
+    const value = options[flag.flag];
+    if (typeof value !== 'string') continue;
+    if (flag.type === 'string') settings[flag.field] = value;
+    else {
+      try {
+        settings[flag.field] = JSON.parse(value);
+      } catch {
+        problems.push(`tenant "${tenantId}": --${flag.flag} must be JSON (got ${JSON.stringify(value)})`);
+      }
+    }
+  }
   const requestsPerMinute = integer('requests-per-minute');
   const maxConcurrentRequests = integer('max-concurrent-requests');
   const tables = options.tables?.flatMap((value) => value.split(',').map((table) => table.trim()));
   // A missing key is reported above; a stand-in lets the schema report every other problem in the same run.
-  const orStandIn = (value: string) => (value === '' ? 'missing' : value);
+  const given = Object.fromEntries(
+    connector.credentialFields.flatMap((field) => {
+      const value = credentials[field.name] ?? '';
+      if (value === '') return field.optional ? [] : [[field.name, 'missing']];
+      return [[field.name, value]];
+    }),
+  );
   const document = {
     tenants: [
       {
@@ -266,12 +357,9 @@ function validatedTenant(options: TenantArgs, credentials: Omit<ConnectWiseCrede
         ...(options.name !== undefined ? { name: options.name } : {}),
         enabled: !options.disabled,
         services: {
-          connectwise: {
-            baseUrl: options['base-url'],
-            companyId: options.company,
-            publicKey: orStandIn(credentials.publicKey),
-            privateKey: orStandIn(credentials.privateKey),
-            clientId: orStandIn(credentials.clientId),
+          [connector.name]: {
+            ...settings,
+            ...given,
             ...(tables ? { tables } : {}),
             ...(requestsPerMinute !== undefined ? { requestsPerMinute } : {}),
             ...(maxConcurrentRequests !== undefined ? { maxConcurrentRequests } : {}),
@@ -286,18 +374,32 @@ function validatedTenant(options: TenantArgs, credentials: Omit<ConnectWiseCrede
     loaded = parseTenantsFile(document, {}, `tenant "${tenantId}"`);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    problems.push(...error.issues.map(withFlagNames));
+    // A stand-in that the credentials schema rejects was reported above as not set.
+    problems.push(
+      ...error.issues
+        .map((issue) => withFlagNames(issue, connector, options))
+        .filter((issue) => !problems.some((problem) => issue.startsWith(problem))),
+    );
   }
   if (problems.length > 0 || !loaded) throw new ValidationError(`Invalid tenant "${tenantId}"`, problems);
-  return { tenant: loaded.tenants[0]!, companyId: options.company! };
+  return loaded.tenants[0]!;
 }
 
 /** `tenant "acme": services.connectwise.baseUrl: Invalid URL` → `tenant "acme": --base-url: Invalid URL`. */
-function withFlagNames(issue: string): string {
-  return issue.replace(/^(tenant "[^"]*": )([\w.]+)(?=: )/, (whole, label: string, field: string) => {
+function withFlagNames(issue: string, connector: SourceConnector, options: TenantArgs): string {
+  const prefix = `services.${connector.name}.`;
+  return issue.replace(/^(tenant "[^"]*": )([\w.]+)(?=: )/, (whole, label: string, path: string) => {
+    if (path === 'id') return `${label}--tenant`;
+    if (path === 'name') return `${label}--name`;
+    if (!path.startsWith(prefix)) return whole;
     // `services.connectwise.tables.0` is the first value of --tables.
-    const flag = FLAG_OF_FIELD[field] ?? FLAG_OF_FIELD[field.replace(/\.\d+$/, '')];
-    return flag ? `${label}${flag}` : whole;
+    const field = path.slice(prefix.length).replace(/\.\d+$/, '');
+    const shared = Object.entries(SHARED_SETTING_FLAGS).find(([, name]) => name === field)?.[0];
+    const own = connector.cliSettingFlags.find((flag) => flag.field === field)?.flag;
+    if (shared ?? own) return `${label}--${shared ?? own}`;
+    if (connector.credentialFields.some((candidate) => candidate.name === field))
+      return `${label}${credentialOrigin(connector, field, options)}`;
+    return whole;
   });
 }
 
@@ -312,16 +414,16 @@ async function list(admin: TenantAdmin, stage: string, options: TenantArgs, io: 
     return 0;
   }
   const rows = [
-    ['TENANT', 'ENABLED', 'COMPANY', 'NAME', 'BASE URL', 'REQ/MIN', 'SECRET'],
+    ['TENANT', 'ENABLED', 'COMPANY', 'NAME', 'SOURCES', 'REQ/MIN', 'SECRET'],
     ...listings.map((listing) => {
-      const cw = listing.config.services.connectwise;
+      const sources = Object.entries(listing.config.services);
       return [
         listing.config.id,
         listing.config.enabled ? 'yes' : 'no',
         listing.companyId ?? '-',
         listing.config.name,
-        cw?.baseUrl ?? '-',
-        cw ? String(cw.requestsPerMinute) : '-',
+        sources.map(([source]) => source).join(',') || '-',
+        sources.map(([, settings]) => String(settings.requestsPerMinute)).join(',') || '-',
         listing.hasCredentials ? 'yes' : 'MISSING',
       ];
     }),
@@ -343,17 +445,12 @@ async function list(admin: TenantAdmin, stage: string, options: TenantArgs, io: 
 }
 
 function listingJson(listing: TenantListing) {
-  const cw = listing.config.services.connectwise;
   return {
     tenantId: listing.config.id,
     name: listing.config.name,
     enabled: listing.config.enabled,
     companyId: listing.companyId,
-    baseUrl: cw?.baseUrl ?? null,
-    tables: cw?.tables ?? [],
-    requestsPerMinute: cw?.requestsPerMinute ?? null,
-    maxConcurrentRequests: cw?.maxConcurrentRequests ?? null,
-    backfillFrom: cw?.backfillFrom ?? null,
+    sources: listing.config.services,
     hasCredentials: listing.hasCredentials,
   };
 }

@@ -1,5 +1,5 @@
-import type { ConnectWiseClientFor } from '../../sources/connectwise/clientFactory';
 import type { EventBus, Log, StateStore } from '../../shared/ports';
+import type { SourceReaderFor } from '../../shared/sources/readers';
 import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { planTenant, type PlannerSettings } from './planTenant';
@@ -7,7 +7,7 @@ import { planTenant, type PlannerSettings } from './planTenant';
 export interface ChunkPlannerDeps {
   /** See StateStorePersistenceOptions: set by the local runtime, which knows it is the only live process. */
   idempotencyOptions?: StateStorePersistenceOptions;
-  clientFor: ConnectWiseClientFor;
+  readerFor: SourceReaderFor;
   state: StateStore;
   bus: EventBus;
   log: Log;
@@ -23,11 +23,9 @@ export function makeHandler(deps: ChunkPlannerDeps) {
     ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.state,
     handle: async (event, { lambda }) => {
-      const started = Date.now();
-      const result = await planTenant(event, {
-        ...deps,
-        deadline: () => started + lambda.getRemainingTimeInMillis(),
-      });
+      // Computed once: `started + remaining` re-read later would move the deadline earlier as time passes.
+      const deadline = Date.now() + lambda.getRemainingTimeInMillis();
+      const result = await planTenant(event, { ...deps, deadline: () => deadline });
       deps.log.info('tenant planned', { tenantId: event.tenantId, jobId: event.jobId, ...result });
     },
   });

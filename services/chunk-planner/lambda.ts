@@ -5,7 +5,7 @@ import { DEFAULT_PLANNER_SETTINGS } from './planTenant';
 const ports = awsPorts('chunk-planner');
 
 export const handler = makeHandler({
-  clientFor: ports.clientFor,
+  readerFor: ports.readerFor,
   state: ports.state,
   bus: ports.bus,
   log: ports.log,

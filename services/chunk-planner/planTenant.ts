@@ -1,24 +1,27 @@
-import { windowCondition } from '../../sources/connectwise/conditions';
-import type { ConnectWiseReader } from '../../sources/connectwise/client';
-import type { ConnectWiseClientFor } from '../../sources/connectwise/clientFactory';
-import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
+import type { CanonicalTableName } from '../../mappings/canonical';
 import { errorCode, errorMessage, isRetryable } from '../../shared/errors';
 import {
   makeEvent,
   type AnyEvent,
+  type KeyRange,
   type SyncWindow,
   type TenantDiscoveredEvent,
 } from '../../shared/events/schemas';
 import { chunkIdFor } from '../../shared/lake/keys';
 import type { EventBus, StateStore } from '../../shared/ports';
+import type { SourceConnector, SourceReader } from '../../shared/sources/connector';
+import type { SourceReaderFor } from '../../shared/sources/readers';
 import { readWatermark } from '../../shared/state/watermarks';
-import { planChunks, type IdRange } from './planChunks';
+import { planChunks } from './planChunks';
 
 export interface PlannerSettings {
-  /** Seconds subtracted from the watermark on the next run, for clock skew between us and the source (min 1). */
+  /**
+   * Seconds subtracted from the watermark on the next run, for clock skew between us and the source; never
+   * less than the source's timestamp resolution.
+   */
   overlapSeconds: number;
   /**
-   * Target records per chunk. A chunk's last page is usually partial (id ranges hold roughly, not exactly,
+   * Target records per chunk. A chunk's last page is usually partial (key ranges hold roughly, not exactly,
    * the target), so a chunk costs about target ÷ 1,000 + ½ list requests: at 5,000 that was 1.1 requests per
    * 1,000 records, at 20,000 it is ~1.025. Still 50 chunks to share out for a million-record table, and a
    * chunk of 20 pages fits a fetcher invocation (it continues itself past its deadline anyway).
@@ -29,7 +32,7 @@ export interface PlannerSettings {
 export const DEFAULT_PLANNER_SETTINGS: PlannerSettings = { overlapSeconds: 300, targetChunkRecords: 20_000 };
 
 export interface PlannerDeps {
-  clientFor: ConnectWiseClientFor;
+  readerFor: SourceReaderFor;
   state: StateStore;
   bus: EventBus;
   settings: PlannerSettings;
@@ -41,32 +44,44 @@ export interface PlannerDeps {
 interface TablePlan {
   window: SyncWindow;
   expectedRecords: number;
-  ranges: IdRange[];
+  ranges: KeyRange[];
 }
 
+type PlannedTable = { source: string; table: CanonicalTableName; expectedRecords: number; chunks: number };
+type FailedTable = { source: string; table: CanonicalTableName; code: string; message: string };
+
 export interface TenantPlanResult {
-  planned: Array<{ table: ConnectWiseTable; expectedRecords: number; chunks: number }>;
-  failed: Array<{ table: ConnectWiseTable; code: string; message: string }>;
+  planned: PlannedTable[];
+  failed: FailedTable[];
 }
 
 /**
- * Plans every table of a discovered tenant: the window of DESIGN §5, `/count` and id bounds in it,
- * keyset id-range chunks. Emits TablePlanned then ChunkPlanned ×N per table, or TablePlanFailed on a
- * permanent error (bad credentials fail the tenant's tables, never other tenants). Retryable errors are
- * thrown so the queue redelivers the message; already planned tables replay from their stored plan.
+ * Plans every table of every source of a discovered tenant: the window of DESIGN §5, the connector's count
+ * and key bounds in it, key-range chunks. Emits TablePlanned then ChunkPlanned ×N per table, or
+ * TablePlanFailed on a permanent error (bad credentials fail that source's tables, never other sources or
+ * tenants). Retryable errors are thrown so the queue redelivers the message; already planned tables replay
+ * from their stored plan.
  */
 export async function planTenant(event: TenantDiscoveredEvent, deps: PlannerDeps): Promise<TenantPlanResult> {
-  let client: Promise<ConnectWiseReader> | undefined;
+  const opened = new Map<string, ReturnType<SourceReaderFor>>();
   // Planning is a handful of short calls: waiting out a short Retry-After beats redelivering the whole message.
-  const clientFor = () =>
-    (client ??= deps.clientFor(event.tenantId, {
-      maxRateLimitWaitSeconds: 10,
-      ...(deps.deadline ? { deadline: deps.deadline } : {}),
-    }));
+  const open = (source: string) => {
+    let reader = opened.get(source);
+    if (!reader) {
+      reader = deps.readerFor(event.tenantId, source, {
+        maxRateLimitWaitSeconds: 10,
+        ...(deps.deadline ? { deadline: deps.deadline } : {}),
+      });
+      opened.set(source, reader);
+    }
+    return reader;
+  };
   // Tables are planned at once: one after another, a tenant waited 3 round trips per table before its last
-  // table's chunks could start (the tenant's request budget still bounds the calls in flight).
+  // table's chunks could start (each source's request budget still bounds the calls in flight).
   const outcomes = await Promise.allSettled(
-    event.data.tables.map((table) => planAndPublishTable(event, table, clientFor, deps)),
+    event.data.sources.flatMap(({ source, tables }) =>
+      tables.map((table) => planAndPublishTable(event, source, table, () => open(source), deps)),
+    ),
   );
   const result: TenantPlanResult = { planned: [], failed: [] };
   for (const outcome of outcomes) {
@@ -80,21 +95,22 @@ export async function planTenant(event: TenantDiscoveredEvent, deps: PlannerDeps
 
 async function planAndPublishTable(
   event: TenantDiscoveredEvent,
-  table: ConnectWiseTable,
-  clientFor: () => Promise<ConnectWiseReader>,
+  source: string,
+  table: CanonicalTableName,
+  open: () => ReturnType<SourceReaderFor>,
   deps: PlannerDeps,
-): Promise<TenantPlanResult['planned'][number] | TenantPlanResult['failed'][number]> {
+): Promise<PlannedTable | FailedTable> {
   const { tenantId, jobId } = event;
-  const service = event.data.service;
   const head = { tenantId, jobId, occurredAt: new Date() };
   const events: AnyEvent[] = [];
-  let outcome: TenantPlanResult['planned'][number] | TenantPlanResult['failed'][number];
+  let outcome: PlannedTable | FailedTable;
   try {
-    const planKey = { pk: `plan#${jobId}#${tenantId}`, sk: `${service}#${table}` };
+    const planKey = { pk: `plan#${jobId}#${tenantId}`, sk: `${source}#${table}` };
     let plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))?.value;
     if (!plan) {
-      const window = await windowFor(event, table, deps);
-      plan = await planTable(await clientFor(), table, window, deps.settings.targetChunkRecords);
+      const { connector, settings, reader } = await open();
+      const window = await windowFor(event, source, table, connector, settings.backfillFrom, deps);
+      plan = await planTable(reader, connector, table, window, deps.settings.targetChunkRecords);
       await deps.state.putIfAbsent(planKey.pk, planKey.sk, plan);
       plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))!.value;
     }
@@ -103,34 +119,34 @@ async function planAndPublishTable(
       makeEvent(
         'TablePlanned',
         head,
-        { service, table, window, expectedRecords, chunkCount: ranges.length },
-        [service, table],
+        { source, table, window, expectedRecords, chunkCount: ranges.length },
+        [source, table],
       ),
     );
-    ranges.forEach((idRange, index) => {
+    ranges.forEach((keyRange, index) => {
       const chunkId = chunkIdFor(index);
       events.push(
         makeEvent(
           'ChunkPlanned',
           head,
           {
-            service,
+            source,
             table,
             chunkId,
             window,
-            idRange,
+            keyRange,
             expectedRecords: Math.ceil(expectedRecords / ranges.length),
           },
-          [service, table, chunkId, 0],
+          [source, table, chunkId, 0],
         ),
       );
     });
-    outcome = { table, expectedRecords, chunks: ranges.length };
+    outcome = { source, table, expectedRecords, chunks: ranges.length };
   } catch (error) {
     if (isRetryable(error)) throw error;
     const failure = { code: errorCode(error), message: errorMessage(error), retryable: false };
-    events.push(makeEvent('TablePlanFailed', head, { service, table, error: failure }, [table]));
-    outcome = { table, code: failure.code, message: failure.message };
+    events.push(makeEvent('TablePlanFailed', head, { source, table, error: failure }, [source, table]));
+    outcome = { source, table, code: failure.code, message: failure.message };
   }
   await deps.bus.publish(events);
   return outcome;
@@ -138,38 +154,35 @@ async function planAndPublishTable(
 
 async function windowFor(
   event: TenantDiscoveredEvent,
-  table: ConnectWiseTable,
+  source: string,
+  table: CanonicalTableName,
+  connector: SourceConnector,
+  backfillFrom: string | null,
   deps: PlannerDeps,
 ): Promise<SyncWindow> {
-  const watermark = await readWatermark(deps.state, event.tenantId, event.data.service, table);
-  if (!watermark) return { from: null, to: event.data.jobStartedAt };
-  // At least one second: ConnectWise stamps lastUpdated in whole seconds, so a record changed in the job's
-  // first second after it was fetched carries the watermark's own second and must fall in the next window.
-  const overlapSeconds = Math.max(1, deps.settings.overlapSeconds);
-  const from = new Date(Date.parse(watermark.watermark) - overlapSeconds * 1000).toISOString();
-  return { from, to: event.data.jobStartedAt };
+  const to = event.data.jobStartedAt;
+  // At least the source's timestamp resolution: a record changed in the job's first second after it was
+  // fetched carries the watermark's own (whole-second) stamp and must fall in the next window.
+  const overlapMs = Math.max(connector.timestampResolutionMs, deps.settings.overlapSeconds * 1000);
+  const watermark = await readWatermark(deps.state, event.tenantId, source, table);
+  if (watermark) return { from: new Date(Date.parse(watermark.watermark) - overlapMs).toISOString(), to };
+  if (backfillFrom === null) return { from: null, to };
+  // The window's lower bound is exclusive; a record stamped exactly at backfillFrom belongs to the backfill.
+  return { from: new Date(Date.parse(backfillFrom) - connector.timestampResolutionMs).toISOString(), to };
 }
 
 async function planTable(
-  client: ConnectWiseReader,
-  table: ConnectWiseTable,
+  reader: SourceReader,
+  connector: SourceConnector,
+  table: CanonicalTableName,
   window: SyncWindow,
   targetChunkRecords: number,
 ): Promise<TablePlan> {
-  const conditions = windowCondition(window);
-  const count = await client.count(table, conditions);
-  if (count === 0) return { window, expectedRecords: 0, ranges: [] };
-  const [[first], [last]] = await Promise.all([
-    client.listPage(table, { conditions, orderBy: 'id asc', pageSize: 1, fields: 'id' }),
-    client.listPage(table, { conditions, orderBy: 'id desc', pageSize: 1, fields: 'id' }),
-  ]);
-  if (!first || !last) {
-    // The window emptied between /count and the bounds: the records were deleted, nothing is left to fetch.
-    return { window, expectedRecords: 0, ranges: [] };
-  }
+  const { count, bounds } = await reader.survey(table, window);
+  if (count === 0 || bounds === null) return { window, expectedRecords: 0, ranges: [] };
   return {
     window,
     expectedRecords: count,
-    ranges: planChunks({ count, minId: first.id, maxId: last.id, targetRecords: targetChunkRecords }),
+    ranges: planChunks({ count, bounds, keyKind: connector.keyKind, targetRecords: targetChunkRecords }),
   };
 }

@@ -29,8 +29,9 @@ export function jobIdFor(startedAt: Date, triggerId: string): string {
 }
 
 /**
- * Starts a job: one TenantDiscovered per enabled (tenant, service), all sharing one job id and start time.
- * The start is truncated to whole seconds because ConnectWise compares `lastUpdated` at second precision.
+ * Starts a job: one TenantDiscovered per enabled tenant (naming every source it has configured, each with its
+ * tables), all sharing one job id and start time. The start is truncated to whole seconds because the
+ * sources compare their change stamps at second precision.
  */
 export async function discoverTenants(
   request: DiscoveryRequest,
@@ -52,14 +53,16 @@ export async function discoverTenants(
   const events: TenantDiscoveredEvent[] = [];
   for (const tenant of tenants) {
     if (!tenant.enabled || (wanted && !wanted.has(tenant.id))) continue;
-    const connectwise = tenant.services.connectwise;
-    if (!connectwise) continue;
+    const sources = Object.entries(tenant.services)
+      .map(([source, settings]) => ({ source, tables: settings.tables }))
+      .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+    if (sources.length === 0) continue;
     events.push(
       makeEvent(
         'TenantDiscovered',
         { tenantId: tenant.id, jobId, occurredAt: startedAt },
-        { service: 'connectwise', tables: connectwise.tables, jobStartedAt: startedAt.toISOString() },
-        ['connectwise'],
+        { sources, jobStartedAt: startedAt.toISOString() },
+        [],
       ),
     );
   }

@@ -1,5 +1,5 @@
-import type { ConnectWiseClientFor } from '../../sources/connectwise/clientFactory';
 import type { Clock, EventBus, Log, ObjectStore, StateStore, WorkQueue } from '../../shared/ports';
+import type { SourceReaderFor } from '../../shared/sources/readers';
 import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { fetchChunk, type FetcherSettings } from './fetchChunk';
@@ -7,7 +7,7 @@ import { fetchChunk, type FetcherSettings } from './fetchChunk';
 export interface FetcherDepsForHandler {
   /** See StateStorePersistenceOptions: set by the local runtime, which knows it is the only live process. */
   idempotencyOptions?: StateStorePersistenceOptions;
-  clientFor: ConnectWiseClientFor;
+  readerFor: SourceReaderFor;
   lake: ObjectStore;
   bus: EventBus;
   queue: WorkQueue;
@@ -34,6 +34,7 @@ export function makeHandler(deps: FetcherDepsForHandler) {
       const context = {
         tenantId: event.tenantId,
         jobId: event.jobId,
+        source: event.data.source,
         table: event.data.table,
         chunkId: event.data.chunkId,
       };

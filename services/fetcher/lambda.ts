@@ -6,7 +6,7 @@ import { makeHandler } from './handler';
 const ports = awsPorts('fetcher');
 
 export const handler = makeHandler({
-  clientFor: ports.clientFor,
+  readerFor: ports.readerFor,
   lake: ports.lake,
   bus: ports.bus,
   queue: ports.fetcherQueue(),

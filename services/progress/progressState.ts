@@ -6,14 +6,14 @@ export const progressKeys = {
   jobTenants: (jobId: string) => `job#${jobId}`,
   tenantInJob: (tenantId: string) => `tenant#${tenantId}`,
   tenantProgress: (jobId: string, tenantId: string) => `progress#${jobId}#${tenantId}`,
-  table: (service: string, table: string) => `table#${service}#${table}`,
-  chunkPrefix: (service: string, table: string) => `chunk#${service}#${table}#`,
-  chunk: (service: string, table: string, chunkId: string) => `chunk#${service}#${table}#${chunkId}`,
-  transformedPrefix: (service: string, table: string) => `transformed#${service}#${table}#`,
-  transformed: (service: string, table: string, chunkId: string) =>
-    `transformed#${service}#${table}#${chunkId}`,
-  compacted: (service: string, table: string) => `compacted#${service}#${table}`,
-  tableOutcome: (service: string, table: string) => `outcome#${service}#${table}`,
+  table: (source: string, table: string) => `table#${source}#${table}`,
+  chunkPrefix: (source: string, table: string) => `chunk#${source}#${table}#`,
+  chunk: (source: string, table: string, chunkId: string) => `chunk#${source}#${table}#${chunkId}`,
+  transformedPrefix: (source: string, table: string) => `transformed#${source}#${table}#`,
+  transformed: (source: string, table: string, chunkId: string) =>
+    `transformed#${source}#${table}#${chunkId}`,
+  compacted: (source: string, table: string) => `compacted#${source}#${table}`,
+  tableOutcome: (source: string, table: string) => `outcome#${source}#${table}`,
   tableOutcomePrefix: 'outcome#',
   jobOutcome: 'job-outcome',
 };
@@ -25,21 +25,21 @@ export interface JobIndexItem {
 
 export interface TenantInJob {
   tenantId: string;
-  service: string;
-  tables: string[];
+  /** Every source of the tenant in the job with its tables: the job is complete when each has an outcome. */
+  sources: Array<{ source: string; tables: string[] }>;
   jobStartedAt: string;
 }
 
 export type TableItem =
   | {
       kind: 'planned';
-      service: string;
+      source: string;
       table: string;
       chunkCount: number;
       expectedRecords: number;
       window: SyncWindow;
     }
-  | { kind: 'planFailed'; service: string; table: string; error: Failure };
+  | { kind: 'planFailed'; source: string; table: string; error: Failure };
 
 export type ChunkItem =
   | { status: 'fetched'; records: number; files: number; apiCalls: number }
@@ -58,7 +58,7 @@ export interface CompactedItem {
 export type TableOutcome =
   | {
       status: 'synced';
-      service: string;
+      source: string;
       table: string;
       records: number;
       chunks: number;
@@ -67,7 +67,7 @@ export type TableOutcome =
     }
   | {
       status: 'failed';
-      service: string;
+      source: string;
       table: string;
       records: number;
       chunks: number;

@@ -13,6 +13,7 @@ import {
 } from './progressState';
 
 export interface TableProgress {
+  source: string;
   table: string;
   status: 'planning' | 'fetching' | 'synced' | 'failed';
   chunksDone: number;
@@ -61,7 +62,9 @@ export async function readJobProgress(state: StateStore, jobId: string): Promise
   for (const { value: tenant } of tenants) {
     const items = await state.query<unknown>(keys.tenantProgress(jobId, tenant.tenantId));
     const bySk = new Map(items.map((item) => [item.sk, item.value]));
-    const tables = tenant.tables.map((table) => tableProgress(tenant.service, table, items, bySk));
+    const tables = tenant.sources.flatMap(({ source, tables: names }) =>
+      names.map((table) => tableProgress(source, table, items, bySk)),
+    );
     const outcome = bySk.get(keys.jobOutcome) as TenantJobOutcome | undefined;
     result.tenants.push({
       tenantId: tenant.tenantId,
@@ -78,21 +81,22 @@ export async function readJobProgress(state: StateStore, jobId: string): Promise
 }
 
 function tableProgress(
-  service: string,
+  source: string,
   table: string,
   items: Array<{ sk: string; value: unknown }>,
   bySk: Map<string, unknown>,
 ): TableProgress {
-  const planned = bySk.get(keys.table(service, table)) as TableItem | undefined;
-  const outcome = bySk.get(keys.tableOutcome(service, table)) as TableOutcome | undefined;
-  const prefix = keys.chunkPrefix(service, table);
+  const planned = bySk.get(keys.table(source, table)) as TableItem | undefined;
+  const outcome = bySk.get(keys.tableOutcome(source, table)) as TableOutcome | undefined;
+  const prefix = keys.chunkPrefix(source, table);
   const chunks = items.filter((item) => item.sk.startsWith(prefix)).map((item) => item.value as ChunkItem);
   const failedChunk = chunks.find((chunk) => chunk.status === 'failed');
-  const transformedPrefix = keys.transformedPrefix(service, table);
+  const transformedPrefix = keys.transformedPrefix(source, table);
   const transformed = items
     .filter((item) => item.sk.startsWith(transformedPrefix))
     .map((item) => item.value as TransformedItem);
   return {
+    source,
     table,
     status: outcome ? outcome.status : planned ? 'fetching' : 'planning',
     chunksDone: chunks.length,
@@ -101,7 +105,7 @@ function tableProgress(
     files: sum(chunks.map((chunk) => (chunk.status === 'fetched' ? chunk.files : 0))),
     canonicalVersions: sum(transformed.map((item) => item.versions)),
     quarantined: sum(transformed.map((item) => item.quarantined)),
-    currentRows: (bySk.get(keys.compacted(service, table)) as CompactedItem | undefined)?.currentRows ?? null,
+    currentRows: (bySk.get(keys.compacted(source, table)) as CompactedItem | undefined)?.currentRows ?? null,
     expectedRecords: planned?.kind === 'planned' ? planned.expectedRecords : null,
     apiCalls: sum(chunks.map((chunk) => chunk.apiCalls)),
     watermark: outcome?.status === 'synced' ? outcome.watermark : null,

@@ -1,4 +1,4 @@
-import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
+import type { CanonicalTableName } from '../../mappings/canonical';
 import {
   makeEvent,
   type AnyEvent,
@@ -49,14 +49,18 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
   const { jobId, tenantId } = event;
   const partition = keys.tenantProgress(jobId, tenantId);
   const metrics: MetricPoint[] = [];
-  const dims = (table?: string) => ({ tenant: tenantId, ...(table ? { table } : {}) });
+  const source = 'source' in event.data ? event.data.source : undefined;
+  const dims = (table?: string) => ({
+    tenant: tenantId,
+    ...(source ? { source } : {}),
+    ...(table ? { table } : {}),
+  });
 
   switch (event.type) {
     case 'TenantDiscovered': {
       const item: TenantInJob = {
         tenantId,
-        service: event.data.service,
-        tables: event.data.tables,
+        sources: event.data.sources,
         jobStartedAt: event.data.jobStartedAt,
       };
       await state.putIfAbsent(keys.jobTenants(jobId), keys.tenantInJob(tenantId), item);
@@ -67,52 +71,52 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       break;
     }
     case 'TablePlanned': {
-      const { service, table, chunkCount, expectedRecords, window } = event.data;
-      const item: TableItem = { kind: 'planned', service, table, chunkCount, expectedRecords, window };
-      if (await state.putIfAbsent(partition, keys.table(service, table), item)) {
+      const { source, table, chunkCount, expectedRecords, window } = event.data;
+      const item: TableItem = { kind: 'planned', source, table, chunkCount, expectedRecords, window };
+      if (await state.putIfAbsent(partition, keys.table(source, table), item)) {
         metrics.push({ name: 'ChunksPlanned', unit: 'Count', value: chunkCount, dimensions: dims(table) });
       }
-      await concludeTable(event, service, table, deps, metrics);
+      await concludeTable(event, source, table, deps, metrics);
       break;
     }
     case 'TablePlanFailed': {
-      const { service, table, error } = event.data;
-      const item: TableItem = { kind: 'planFailed', service, table, error };
-      if (await state.putIfAbsent(partition, keys.table(service, table), item)) {
+      const { source, table, error } = event.data;
+      const item: TableItem = { kind: 'planFailed', source, table, error };
+      if (await state.putIfAbsent(partition, keys.table(source, table), item)) {
         metrics.push({ name: 'Errors', unit: 'Count', value: 1, dimensions: dims(table) });
       }
-      await concludeTable(event, service, table, deps, metrics);
+      await concludeTable(event, source, table, deps, metrics);
       break;
     }
     case 'ChunkFetched': {
-      const { service, table, chunkId, records, objectKeys, apiCalls } = event.data;
+      const { source, table, chunkId, records, objectKeys, apiCalls } = event.data;
       const item: ChunkItem = { status: 'fetched', records, files: objectKeys.length, apiCalls };
-      if (await state.putIfAbsent(partition, keys.chunk(service, table, chunkId), item)) {
+      if (await state.putIfAbsent(partition, keys.chunk(source, table, chunkId), item)) {
         metrics.push(
           { name: 'RecordsFetched', unit: 'Count', value: records, dimensions: dims(table) },
           { name: 'ChunksFetched', unit: 'Count', value: 1, dimensions: dims(table) },
           { name: 'ApiCalls', unit: 'Count', value: apiCalls, dimensions: dims(table) },
         );
       }
-      await concludeTable(event, service, table, deps, metrics);
+      await concludeTable(event, source, table, deps, metrics);
       break;
     }
     case 'ChunkTransformed': {
-      const { service, table, chunkId, versions, quarantined } = event.data;
+      const { source, table, chunkId, versions, quarantined } = event.data;
       const item: TransformedItem = { versions, quarantined };
-      if (await state.putIfAbsent(partition, keys.transformed(service, table, chunkId), item)) {
+      if (await state.putIfAbsent(partition, keys.transformed(source, table, chunkId), item)) {
         metrics.push(
           { name: 'CanonicalVersions', unit: 'Count', value: versions, dimensions: dims(table) },
           { name: 'RecordsQuarantined', unit: 'Count', value: quarantined, dimensions: dims(table) },
         );
       }
-      await concludeTable(event, service, table, deps, metrics);
+      await concludeTable(event, source, table, deps, metrics);
       break;
     }
     case 'TableCompacted': {
-      const { service, table, rows, currentRows } = event.data;
+      const { source, table, rows, currentRows } = event.data;
       const item: CompactedItem = { rows, currentRows };
-      if (await state.putIfAbsent(partition, keys.compacted(service, table), item)) {
+      if (await state.putIfAbsent(partition, keys.compacted(source, table), item)) {
         metrics.push({
           name: 'CanonicalCurrentRows',
           unit: 'Count',
@@ -123,15 +127,15 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       break;
     }
     case 'ChunkFailed': {
-      const { service, table, chunkId, recordsWritten, apiCalls, error } = event.data;
+      const { source, table, chunkId, recordsWritten, apiCalls, error } = event.data;
       const item: ChunkItem = { status: 'failed', records: recordsWritten, apiCalls, error };
-      if (await state.putIfAbsent(partition, keys.chunk(service, table, chunkId), item)) {
+      if (await state.putIfAbsent(partition, keys.chunk(source, table, chunkId), item)) {
         metrics.push(
           { name: 'Errors', unit: 'Count', value: 1, dimensions: dims(table) },
           { name: 'ApiCalls', unit: 'Count', value: apiCalls, dimensions: dims(table) },
         );
       }
-      await concludeTable(event, service, table, deps, metrics);
+      await concludeTable(event, source, table, deps, metrics);
       break;
     }
   }
@@ -142,7 +146,7 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
 /** When every chunk of a table is acknowledged: commit the watermark (only if all succeeded) and say so. */
 async function concludeTable(
   event: AnyEvent,
-  service: string,
+  source: string,
   table: string,
   deps: ProgressDeps,
   metrics: MetricPoint[],
@@ -150,14 +154,14 @@ async function concludeTable(
   const { state, clock } = deps;
   const { jobId, tenantId } = event;
   const partition = keys.tenantProgress(jobId, tenantId);
-  const tableItem = (await state.get<TableItem>(partition, keys.table(service, table)))?.value;
+  const tableItem = (await state.get<TableItem>(partition, keys.table(source, table)))?.value;
   if (!tableItem) return;
   let outcome: TableOutcome;
   const completedAt = clock.now().toISOString();
   if (tableItem.kind === 'planFailed') {
     outcome = {
       status: 'failed',
-      service,
+      source,
       table,
       records: 0,
       chunks: 0,
@@ -166,7 +170,7 @@ async function concludeTable(
       completedAt,
     };
   } else {
-    const chunks = await state.query<ChunkItem>(partition, keys.chunkPrefix(service, table));
+    const chunks = await state.query<ChunkItem>(partition, keys.chunkPrefix(source, table));
     if (chunks.length < tableItem.chunkCount) return;
     const records = chunks.reduce((sum, chunk) => sum + chunk.value.records, 0);
     const failed = chunks.filter((chunk) => chunk.value.status === 'failed');
@@ -174,12 +178,12 @@ async function concludeTable(
       // Every chunk is acknowledged: the window is complete, so its upper bound becomes the watermark.
       const committed = await commitWatermark(
         state,
-        { tenantId, service, table },
+        { tenantId, source, table },
         { watermark: tableItem.window.to, jobId, committedAt: completedAt },
       );
       outcome = {
         status: 'synced',
-        service,
+        source,
         table,
         records,
         chunks: chunks.length,
@@ -190,7 +194,7 @@ async function concludeTable(
       const first = failed[0]!.value as Extract<ChunkItem, { status: 'failed' }>;
       outcome = {
         status: 'failed',
-        service,
+        source,
         table,
         records,
         chunks: chunks.length,
@@ -200,44 +204,44 @@ async function concludeTable(
       };
     }
   }
-  if (await state.putIfAbsent(partition, keys.tableOutcome(service, table), outcome)) {
+  if (await state.putIfAbsent(partition, keys.tableOutcome(source, table), outcome)) {
     metrics.push({
       name: outcome.status === 'synced' ? 'TablesSynced' : 'TablesFailed',
       unit: 'Count',
       value: 1,
-      dimensions: { tenant: tenantId, table },
+      dimensions: { tenant: tenantId, source, table },
     });
   }
   // Publish from the stored outcome every time: a crash between the write and the publish must not lose the event.
-  const stored = (await state.get<TableOutcome>(partition, keys.tableOutcome(service, table)))!.value;
-  if (stored.status === 'synced') await announceTransformed(event, service, table, stored.chunks, deps);
+  const stored = (await state.get<TableOutcome>(partition, keys.tableOutcome(source, table)))!.value;
+  if (stored.status === 'synced') await announceTransformed(event, source, table, stored.chunks, deps);
   const head = { tenantId, jobId, occurredAt: stored.completedAt };
-  const typedTable = table as ConnectWiseTable;
+  const typedTable = table as CanonicalTableName;
   await deps.bus.publish([
     stored.status === 'synced'
       ? makeEvent(
           'TableSynced',
           head,
           {
-            service: 'connectwise',
+            source,
             table: typedTable,
             records: stored.records,
             chunks: stored.chunks,
             watermark: stored.watermark,
           },
-          [service, table],
+          [source, table],
         )
       : makeEvent(
           'TableFailed',
           head,
           {
-            service: 'connectwise',
+            source,
             table: typedTable,
             records: stored.records,
             failedChunks: stored.failedChunks,
             error: stored.error,
           },
-          [service, table],
+          [source, table],
         ),
   ]);
 }
@@ -245,7 +249,7 @@ async function concludeTable(
 /** When every chunk of a synced table is also transformed, its history can be compacted. */
 async function announceTransformed(
   event: AnyEvent,
-  service: string,
+  source: string,
   table: string,
   chunks: number,
   deps: ProgressDeps,
@@ -253,7 +257,7 @@ async function announceTransformed(
   const { jobId, tenantId } = event;
   const transformed = await deps.state.query<TransformedItem>(
     keys.tenantProgress(jobId, tenantId),
-    keys.transformedPrefix(service, table),
+    keys.transformedPrefix(source, table),
   );
   if (transformed.length < chunks) return;
   const versions = transformed.reduce((sum, item) => sum + item.value.versions, 0);
@@ -261,8 +265,8 @@ async function announceTransformed(
     makeEvent(
       'TableTransformed',
       { tenantId, jobId, occurredAt: deps.clock.now() },
-      { service: 'connectwise', table: table as ConnectWiseTable, versions },
-      [service, table],
+      { source, table: table as CanonicalTableName, versions },
+      [source, table],
     ),
   ]);
 }
@@ -278,7 +282,8 @@ async function concludeTenant(event: AnyEvent, deps: ProgressDeps, metrics: Metr
   if (!tenant) return;
   const partition = keys.tenantProgress(jobId, tenantId);
   const outcomes = await state.query<TableOutcome>(partition, keys.tableOutcomePrefix);
-  if (outcomes.length < tenant.tables.length) return;
+  const expectedTables = tenant.sources.reduce((sum, entry) => sum + entry.tables.length, 0);
+  if (outcomes.length < expectedTables) return;
   const compacted = await state.query<CompactedItem>(partition, 'compacted#');
   if (compacted.length < outcomes.filter((item) => item.value.status === 'synced').length) return;
   const synced = outcomes.filter((item) => item.value.status === 'synced').length;

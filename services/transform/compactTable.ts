@@ -17,8 +17,8 @@ export interface CompactDeps {
 }
 
 /**
- * Rebuilds a tenant's canonical history of one table from every versions file it has (all jobs), and
- * replaces `{tenant}/canonical/{table}/history.parquet`. Works over any ObjectStore by staging the versions
+ * Rebuilds a tenant's canonical history of one source's table from every versions file it has (all jobs),
+ * and replaces `{tenant}/canonical/{table}/{source}/history.parquet`. Works over any ObjectStore by staging the versions
  * in a scratch directory for DuckDB. Idempotent: the history depends only on the set of versions, so a
  * redelivered TableTransformed, or two compactions in a row, give the same file.
  */
@@ -27,12 +27,12 @@ export async function compactTable(
   deps: CompactDeps,
 ): Promise<CompactHistoryResult> {
   const { tenantId, jobId } = event;
-  const { table, service } = event.data;
+  const { table, source } = event.data;
   const scratch = await mkdtemp(
-    join(deps.scratchDirectory ?? tmpdir(), `avesa-compact-${tenantId}-${table}-`),
+    join(deps.scratchDirectory ?? tmpdir(), `avesa-compact-${tenantId}-${source}-${table}-`),
   );
   try {
-    const keys = await deps.lake.list(canonicalVersionsPrefix(tenantId, table));
+    const keys = await deps.lake.list(canonicalVersionsPrefix(tenantId, table, source));
     for (const [index, key] of keys.entries()) {
       const body = await deps.lake.get(key);
       if (body) {
@@ -51,14 +51,14 @@ export async function compactTable(
             table,
             ...(deps.duckDb ? { limits: deps.duckDb } : {}),
           });
-    const objectKey = canonicalHistoryKey(tenantId, table);
+    const objectKey = canonicalHistoryKey(tenantId, table, source);
     if (keys.length > 0) await deps.lake.put(objectKey, new Uint8Array(await readFile(outputPath)));
     await deps.bus.publish([
       makeEvent(
         'TableCompacted',
         { tenantId, jobId, occurredAt: deps.clock.now() },
-        { service, table, rows: result.rows, currentRows: result.current, objectKey },
-        [service, table],
+        { source, table, rows: result.rows, currentRows: result.current, objectKey },
+        [source, table],
       ),
     ]);
     return result;

@@ -1,4 +1,5 @@
 import type { Clock, EventBus, Log, ObjectStore, StateStore } from '../../shared/ports';
+import type { ConfiguredSourceFor } from '../../shared/sources/readers';
 import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import type { DuckDbLimits } from './compactHistory';
@@ -8,6 +9,8 @@ import { transformChunk } from './transformChunk';
 export interface TransformHandlerDeps {
   /** See StateStorePersistenceOptions: set by the local runtime, which knows it is the only live process. */
   idempotencyOptions?: StateStorePersistenceOptions;
+  /** The tenant's source settings (its mapping). */
+  sourceFor: ConfiguredSourceFor;
   lake: ObjectStore;
   bus: EventBus;
   clock: Clock;
@@ -30,7 +33,12 @@ export function makeHandler(deps: TransformHandlerDeps) {
     ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.idempotency,
     handle: async (event) => {
-      const context = { tenantId: event.tenantId, jobId: event.jobId, table: event.data.table };
+      const context = {
+        tenantId: event.tenantId,
+        jobId: event.jobId,
+        source: event.data.source,
+        table: event.data.table,
+      };
       if (event.type === 'ChunkFetched') {
         const outcome = await transformChunk(event, deps);
         deps.log.info('chunk transformed', { ...context, chunkId: event.data.chunkId, ...outcome });

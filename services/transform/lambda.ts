@@ -5,6 +5,7 @@ import { makeHandler } from './handler';
 const ports = awsPorts('transform');
 
 export const handler = makeHandler({
+  sourceFor: ports.sourceFor,
   lake: ports.lake,
   bus: ports.bus,
   clock: systemClock,

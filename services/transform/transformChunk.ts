@@ -1,4 +1,3 @@
-import { connectWiseMapping } from '../../mappings';
 import { MalformedResponseError } from '../../shared/errors';
 import { makeEvent, type ChunkFetchedEvent } from '../../shared/events/schemas';
 import {
@@ -10,9 +9,12 @@ import {
 import { canonicalVersionsKey, quarantineKey } from '../../shared/lake/keys';
 import { readRawRecords, recordText } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
+import type { ConfiguredSourceFor } from '../../shared/sources/readers';
 import { recordHash } from './scd2';
 
 export interface TransformDeps {
+  /** The tenant's source settings, for its mapping (a `tableMap` may name another source table). */
+  sourceFor: ConfiguredSourceFor;
   lake: ObjectStore;
   bus: EventBus;
   clock: Clock;
@@ -34,18 +36,19 @@ export async function transformChunk(
   deps: TransformDeps,
 ): Promise<TransformOutcome> {
   const { tenantId, jobId } = event;
-  const { table, chunkId, service } = event.data;
-  const mapping = connectWiseMapping(table);
+  const { table, chunkId, source } = event.data;
+  const { connector, settings } = await deps.sourceFor(tenantId, source);
+  const mapping = connector.mapping(settings, table);
   const versions = new Map<string, CanonicalVersion>();
   const quarantine: QuarantinedRecord[] = [];
   for (const key of event.data.objectKeys) {
     const body = await deps.lake.get(key);
     if (!body)
       throw new MalformedResponseError(
-        `tenant ${tenantId}, table ${table}: raw part ${key} named by ChunkFetched does not exist`,
+        `tenant ${tenantId}, source ${source}, table ${table}: raw part ${key} named by ChunkFetched does not exist`,
       );
     for (const raw of await readRawRecords(body)) {
-      const sourceId = String(raw.id);
+      const sourceId = raw.id;
       const text = recordText(raw.json);
       let payload: unknown;
       try {
@@ -53,19 +56,28 @@ export async function transformChunk(
       } catch (error) {
         // The fetcher checks a page's structure, not every literal (recordArray.ts): keep the text as received.
         const reason = `the record is not valid JSON: ${(error as Error).message}`;
-        quarantine.push({ tenantId, table, sourceId, reason, payload: text, jobId, chunkId });
+        quarantine.push({ tenantId, source, table, sourceId, reason, payload: text, jobId, chunkId });
         continue;
       }
       const result = mapping.map(payload);
       if (!result.ok) {
-        quarantine.push({ tenantId, table, sourceId, reason: result.reason, payload, jobId, chunkId });
+        quarantine.push({
+          tenantId,
+          source,
+          table,
+          sourceId,
+          reason: result.reason,
+          payload,
+          jobId,
+          chunkId,
+        });
         continue;
       }
       const validFrom = result.row.updated_at as Date;
       const hash = recordHash(result.row);
       versions.set(`${sourceId}|${validFrom.getTime()}|${hash}`, {
         tenantId,
-        source: service,
+        source,
         sourceId,
         validFrom,
         recordHash: hash,
@@ -74,7 +86,7 @@ export async function transformChunk(
     }
   }
   const objectKeys: string[] = [];
-  const parts = { tenantId, table, jobId, chunkId };
+  const parts = { tenantId, source, table, jobId, chunkId };
   if (versions.size > 0) {
     const sorted = [...versions.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -90,8 +102,8 @@ export async function transformChunk(
     makeEvent(
       'ChunkTransformed',
       { tenantId, jobId, occurredAt: deps.clock.now() },
-      { service, table, chunkId, versions: versions.size, quarantined: quarantine.length, objectKeys },
-      [service, table, chunkId],
+      { source, table, chunkId, versions: versions.size, quarantined: quarantine.length, objectKeys },
+      [source, table, chunkId],
     ),
   ]);
   return { versions: versions.size, quarantined: quarantine.length };

@@ -1,7 +1,7 @@
 import { powertoolsLog } from '../observability/powertoolsLog';
 import { lambdaEnvironment } from '../config/lambdaEnvironment';
-import { connectWiseClientFactory } from '../../sources/connectwise/clientFactory';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../sources/connectwise/client';
+import { configuredSources, sourceReaderFactory } from '../sources/readers';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../sources/sourceHttp';
 import { SharedRequestBudget } from '../budget/sharedRequestBudget';
 import { stateRetentionPolicy } from '../state/retention';
 import {
@@ -37,8 +37,9 @@ export function awsPorts(serviceName: string) {
       if (!env.FETCHER_QUEUE_URL) throw new Error('FETCHER_QUEUE_URL is not set for this function');
       return new SqsWorkQueue({ queueUrl: env.FETCHER_QUEUE_URL });
     },
+    sourceFor: configuredSources(registry),
     // Every Lambda instance of every function draws on the same per-tenant budget, kept in the state table.
-    clientFor: connectWiseClientFactory({
+    readerFor: sourceReaderFactory({
       registry,
       secrets,
       budget: new SharedRequestBudget(state, { leaseMs: DEFAULT_REQUEST_TIMEOUT_MS + 5_000 }),

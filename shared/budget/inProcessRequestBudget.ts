@@ -3,7 +3,7 @@ import type { RequestBudget, RequestLimits } from '../ports';
 
 const WINDOW_MS = 60_000;
 
-interface TenantBudget {
+interface LaneBudget {
   /** Start times of the requests in the last 60 s, oldest first. */
   started: number[];
   inFlight: number;
@@ -15,12 +15,12 @@ interface TenantBudget {
  * ever holds more than requestsPerMinute requests, unlike a token bucket's burst) and a concurrency cap.
  */
 export class InProcessRequestBudget implements RequestBudget {
-  private readonly tenants = new Map<string, TenantBudget>();
+  private readonly lanes = new Map<string, LaneBudget>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async acquire(tenantId: string, limits: RequestLimits, maxWaitMs: number): Promise<() => void> {
-    const budget = this.budgetOf(tenantId);
+  async acquire(lane: string, limits: RequestLimits, maxWaitMs: number): Promise<() => void> {
+    const budget = this.budgetOf(lane);
     const giveUpAt = this.now() + maxWaitMs;
     for (;;) {
       const now = this.now();
@@ -41,7 +41,7 @@ export class InProcessRequestBudget implements RequestBudget {
       const windowFreesAt = windowFull ? budget.started[0]! + WINDOW_MS : now;
       if (windowFreesAt > giveUpAt || now >= giveUpAt) {
         throw new BudgetExhaustedError(
-          `tenant ${tenantId}: request budget (${limits.requestsPerMinute}/min, ${limits.maxConcurrentRequests} concurrent) has no room in time`,
+          `lane ${lane}: request budget (${limits.requestsPerMinute}/min, ${limits.maxConcurrentRequests} concurrent) has no room in time`,
           Math.max(1, Math.ceil((windowFreesAt - now) / 1000)),
         );
       }
@@ -56,13 +56,13 @@ export class InProcessRequestBudget implements RequestBudget {
     }
   }
 
-  private budgetOf(tenantId: string): TenantBudget {
-    let budget = this.tenants.get(tenantId);
-    if (!budget) this.tenants.set(tenantId, (budget = { started: [], inFlight: 0, waiters: [] }));
+  private budgetOf(lane: string): LaneBudget {
+    let budget = this.lanes.get(lane);
+    if (!budget) this.lanes.set(lane, (budget = { started: [], inFlight: 0, waiters: [] }));
     return budget;
   }
 
-  private wake(budget: TenantBudget): void {
+  private wake(budget: LaneBudget): void {
     const waiters = budget.waiters;
     budget.waiters = [];
     for (const wake of waiters) wake();

@@ -40,13 +40,13 @@ export class SharedRequestBudget implements RequestBudget {
     this.sleep = options.sleep ?? sleepFor;
   }
 
-  async acquire(tenantId: string, limits: RequestLimits, maxWaitMs: number): Promise<() => void> {
+  async acquire(lane: string, limits: RequestLimits, maxWaitMs: number): Promise<() => void> {
     const giveUpAt = this.now() + maxWaitMs;
-    const slot = await this.takeSlot(tenantId, limits, giveUpAt);
+    const slot = await this.takeSlot(lane, limits, giveUpAt);
     try {
-      await this.countRequest(tenantId, limits, giveUpAt);
+      await this.countRequest(lane, limits, giveUpAt);
     } catch (error) {
-      await this.freeSlot(tenantId, slot);
+      await this.freeSlot(lane, slot);
       throw error;
     }
     let released = false;
@@ -54,16 +54,16 @@ export class SharedRequestBudget implements RequestBudget {
       if (released) return;
       released = true;
       // A failed release only delays the slot until its lease ends.
-      this.freeSlot(tenantId, slot).catch(() => undefined);
+      this.freeSlot(lane, slot).catch(() => undefined);
     };
   }
 
   private async takeSlot(
-    tenantId: string,
+    lane: string,
     limits: RequestLimits,
     giveUpAt: number,
   ): Promise<{ sk: string; version: number }> {
-    const pk = `budget#${tenantId}`;
+    const pk = `budget#${lane}`;
     for (let attempt = 0; ; attempt++) {
       const now = this.now();
       const slots = new Map((await this.state.query<SlotItem>(pk, 'slot#')).map((item) => [item.sk, item]));
@@ -79,22 +79,22 @@ export class SharedRequestBudget implements RequestBudget {
         );
         if (taken) return { sk, version: (current?.version ?? 0) + 1 };
       }
-      await this.waitOrGiveUp(tenantId, limits, giveUpAt, Math.min(50 * 2 ** Math.min(attempt, 4), 500), 1);
+      await this.waitOrGiveUp(lane, limits, giveUpAt, Math.min(50 * 2 ** Math.min(attempt, 4), 500), 1);
     }
   }
 
-  private async freeSlot(tenantId: string, slot: { sk: string; version: number }): Promise<void> {
+  private async freeSlot(lane: string, slot: { sk: string; version: number }): Promise<void> {
     // Conditional on our version: a lease that expired and was taken by another worker is left alone.
-    await this.state.putIfVersion<SlotItem>(`budget#${tenantId}`, slot.sk, { heldUntil: 0 }, slot.version);
+    await this.state.putIfVersion<SlotItem>(`budget#${lane}`, slot.sk, { heldUntil: 0 }, slot.version);
   }
 
-  private async countRequest(tenantId: string, limits: RequestLimits, giveUpAt: number): Promise<void> {
+  private async countRequest(lane: string, limits: RequestLimits, giveUpAt: number): Promise<void> {
     const bucketSeconds = Math.max(1, Math.ceil(60 / limits.requestsPerMinute));
     const allowance = Math.max(
       1,
       Math.floor((limits.requestsPerMinute * bucketSeconds) / (60 + bucketSeconds)),
     );
-    const pk = `budget#${tenantId}`;
+    const pk = `budget#${lane}`;
     for (;;) {
       const now = this.now();
       const bucket = Math.floor(now / (bucketSeconds * 1000));
@@ -108,7 +108,7 @@ export class SharedRequestBudget implements RequestBudget {
       }
       const nextBucketAt = (bucket + 1) * bucketSeconds * 1000;
       await this.waitOrGiveUp(
-        tenantId,
+        lane,
         limits,
         giveUpAt,
         nextBucketAt - now,
@@ -118,7 +118,7 @@ export class SharedRequestBudget implements RequestBudget {
   }
 
   private async waitOrGiveUp(
-    tenantId: string,
+    lane: string,
     limits: RequestLimits,
     giveUpAt: number,
     waitMs: number,
@@ -126,7 +126,7 @@ export class SharedRequestBudget implements RequestBudget {
   ): Promise<void> {
     if (this.now() + waitMs > giveUpAt) {
       throw new BudgetExhaustedError(
-        `tenant ${tenantId}: shared request budget (${limits.requestsPerMinute}/min, ${limits.maxConcurrentRequests} concurrent) has no room in time`,
+        `lane ${lane}: shared request budget (${limits.requestsPerMinute}/min, ${limits.maxConcurrentRequests} concurrent) has no room in time`,
         Math.max(1, retryAfterSeconds),
       );
     }

@@ -1,30 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../../sources/connectwise/endpoints';
+import { SOURCE_NAMES, findSource } from '../../sources/registry';
 import { ValidationError } from '../errors';
+import type { SourceConnector, SourceSettings } from '../sources/connector';
 import { TENANT_ID_PATTERN } from './tenantId';
 
 /** A credential is written inline or read from an environment variable, so files can be committed without secrets. */
 const credentialSchema = z.union([z.string().min(1), z.strictObject({ env: z.string().min(1) })]);
-
-const connectWiseServiceSchema = z.strictObject({
-  baseUrl: z
-    .url({ protocol: /^https?$/ })
-    .describe('e.g. https://api-na.myconnectwise.net/v4_6_release/apis/3.0'),
-  companyId: credentialSchema,
-  publicKey: credentialSchema,
-  privateKey: credentialSchema,
-  clientId: credentialSchema,
-  tables: z
-    .array(z.enum(CONNECTWISE_TABLES as [ConnectWiseTable, ...ConnectWiseTable[]]))
-    .min(1)
-    .optional(),
-  /** The tenant's API budget, shared by every worker of that tenant (DESIGN §5). */
-  requestsPerMinute: z.number().int().positive().max(100_000).optional(),
-  maxConcurrentRequests: z.number().int().positive().max(64).optional(),
-  /** First-run lower bound (ISO timestamp); default: everything. */
-  backfillFrom: z.iso.datetime({ offset: true }).optional(),
-});
 
 const tenantSchema = z.strictObject({
   id: z
@@ -32,116 +14,175 @@ const tenantSchema = z.strictObject({
     .regex(TENANT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$ (lower-case letters, digits, dashes)'),
   name: z.string().min(1).optional(),
   enabled: z.boolean().optional(),
-  services: z.strictObject({ connectwise: connectWiseServiceSchema.optional() }),
+  /** Source name → its settings and credentials; each source's part is checked by its connector's schemas. */
+  services: z.record(z.string(), z.unknown()),
 });
 
 export const tenantsFileSchema = z.strictObject({ tenants: z.array(tenantSchema) });
 export type TenantsFile = z.infer<typeof tenantsFileSchema>;
 
-export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
-
-export interface ConnectWiseCredentials {
-  companyId: string;
-  publicKey: string;
-  privateKey: string;
-  clientId: string;
-}
-
-/** What the pipeline knows about a tenant's ConnectWise service, secrets excluded. */
-export interface ConnectWiseServiceConfig {
-  baseUrl: string;
-  tables: ConnectWiseTable[];
-  requestsPerMinute: number;
-  maxConcurrentRequests: number;
-  backfillFrom: string | null;
-}
+/** What the pipeline knows about one source of a tenant, secrets excluded, every default filled in. */
+export type SourceConfig = SourceSettings & Record<string, unknown>;
 
 export interface TenantConfig {
   id: string;
   name: string;
   enabled: boolean;
-  services: { connectwise?: ConnectWiseServiceConfig };
+  /** Source name → settings (the tenants file keeps DESIGN §9's `services` key). */
+  services: Record<string, SourceConfig>;
 }
+
+/** A source's resolved credentials (field → value). */
+export type SourceCredentials = Record<string, string>;
 
 export interface LoadedTenants {
   tenants: TenantConfig[];
-  credentials: Map<string, ConnectWiseCredentials>;
+  /** Keyed by `credentialsKey(tenantId, source)`. */
+  credentials: Map<string, SourceCredentials>;
+}
+
+export function credentialsKey(tenantId: string, source: string): string {
+  return `${tenantId}/${source}`;
+}
+
+/**
+ * A source's part of a tenants file: its settings schema with the credential fields beside them, each a
+ * string or `{ "env": "VAR" }`. Built from the connector's schemas, so the file, the registry and the
+ * secret share one definition per source.
+ */
+export function sourceFileSchema(connector: SourceConnector) {
+  return connector.settingsSchema.extend(
+    Object.fromEntries(
+      connector.credentialFields.map((field) => [
+        field.name,
+        field.optional ? credentialSchema.optional() : credentialSchema,
+      ]),
+    ),
+  );
+}
+
+/** Splits a parsed source part into settings and credential fields. */
+export function splitSourcePart(
+  connector: SourceConnector,
+  part: Record<string, unknown>,
+): { settings: Record<string, unknown>; credentials: Record<string, unknown> } {
+  const names = new Set(connector.credentialFields.map((field) => field.name));
+  const settings: Record<string, unknown> = {};
+  const credentials: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(part)) (names.has(key) ? credentials : settings)[key] = value;
+  return { settings, credentials };
 }
 
 /**
  * Validates a tenants document and resolves `{ env }` credentials, reporting every problem at once
- * (with the tenant and field it concerns) before anything runs.
+ * (with the tenant, source and field it concerns) before anything runs.
  */
 export function parseTenantsFile(
   document: unknown,
   env: Record<string, string | undefined>,
   source = 'tenants file',
 ): LoadedTenants {
-  const parsed = tenantsFileSchema.safeParse(document);
-  if (!parsed.success) {
+  // The document's shape first; then every tenant on its own, so one wrong tenant does not hide another's
+  // problems, and each source's part is checked by its connector whatever else is wrong with the tenant.
+  const shape = z.strictObject({ tenants: z.array(z.unknown()) }).safeParse(document);
+  if (!shape.success) {
     throw new ValidationError(
       `Invalid ${source}`,
-      parsed.error.issues.map((issue) => `${describePath(document, issue.path)}: ${issue.message}`),
+      shape.error.issues.map((issue) => `${describePath(document, issue.path)}: ${issue.message}`),
     );
   }
   const problems: string[] = [];
   const seen = new Set<string>();
   const tenants: TenantConfig[] = [];
-  const credentials = new Map<string, ConnectWiseCredentials>();
-  for (const tenant of parsed.data.tenants) {
-    if (seen.has(tenant.id)) problems.push(`tenant "${tenant.id}": the id is used more than once`);
-    seen.add(tenant.id);
-    const cw = tenant.services.connectwise;
-    if (!cw) problems.push(`tenant "${tenant.id}": services has no source (expected "connectwise")`);
+  const credentials = new Map<string, SourceCredentials>();
+  shape.data.tenants.forEach((candidate, index) => {
+    const parsed = tenantSchema.safeParse(candidate);
+    if (!parsed.success) {
+      problems.push(
+        ...parsed.error.issues.map(
+          (issue) => `${describePath(document, ['tenants', index, ...issue.path])}: ${issue.message}`,
+        ),
+      );
+    }
+    const id = typeof (candidate as { id?: unknown })?.id === 'string' ? (candidate as { id: string }).id : '';
+    const label = describePath(document, ['tenants', index]);
+    if (parsed.success) {
+      if (seen.has(id)) problems.push(`${label}: the id is used more than once`);
+      seen.add(id);
+    }
+    const services = (candidate as { services?: unknown } | null)?.services;
+    if (services === null || typeof services !== 'object' || Array.isArray(services)) return;
     const config: TenantConfig = {
-      id: tenant.id,
-      name: tenant.name ?? tenant.id,
-      enabled: tenant.enabled ?? true,
+      id,
+      name: parsed.success ? (parsed.data.name ?? id) : id,
+      enabled: parsed.success ? (parsed.data.enabled ?? true) : true,
       services: {},
     };
-    if (cw) {
-      const resolve = (field: keyof ConnectWiseCredentials): string => {
-        const value = cw[field];
-        if (typeof value === 'string') return value;
-        const fromEnv = env[value.env];
-        if (fromEnv === undefined || fromEnv === '') {
-          problems.push(
-            `tenant "${tenant.id}": services.connectwise.${field} names environment variable ${value.env}, which is not set`,
-          );
-          return '';
-        }
-        return fromEnv;
-      };
-      credentials.set(tenant.id, {
-        companyId: resolve('companyId'),
-        publicKey: resolve('publicKey'),
-        privateKey: resolve('privateKey'),
-        clientId: resolve('clientId'),
-      });
-      config.services.connectwise = connectWiseServiceWithDefaults(cw);
+    const names = Object.keys(services);
+    if (names.length === 0)
+      problems.push(`${label}: services has no source (expected one of ${SOURCE_NAMES.join(', ')})`);
+    for (const name of names) {
+      const connector = findSource(name);
+      if (!connector) {
+        problems.push(`${label}: services.${name}: unknown source (the sources are ${SOURCE_NAMES.join(', ')})`);
+        continue;
+      }
+      const part = (services as Record<string, unknown>)[name];
+      const loaded = loadSourcePart(connector, part, env, `${label}: services.${name}`);
+      problems.push(...loaded.problems);
+      if (loaded.problems.length === 0) {
+        config.services[name] = loaded.settings;
+        credentials.set(credentialsKey(id, name), loaded.credentials);
+      }
     }
     tenants.push(config);
-  }
+  });
   if (problems.length > 0) throw new ValidationError(`Invalid ${source}`, problems);
   return { tenants, credentials };
 }
 
-/** The one place the service defaults live, for the tenants file and the DynamoDB registry alike. */
-export function connectWiseServiceWithDefaults(service: {
-  baseUrl: string;
-  tables?: ConnectWiseTable[] | undefined;
-  requestsPerMinute?: number | undefined;
-  maxConcurrentRequests?: number | undefined;
-  backfillFrom?: string | null | undefined;
-}): ConnectWiseServiceConfig {
-  return {
-    baseUrl: service.baseUrl.replace(/\/+$/, ''),
-    tables: service.tables ?? [...CONNECTWISE_TABLES],
-    requestsPerMinute: service.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
-    maxConcurrentRequests: service.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
-    backfillFrom: service.backfillFrom ?? null,
-  };
+/** Validates one source's part of a tenant and resolves its credentials; `where` prefixes every problem. */
+export function loadSourcePart(
+  connector: SourceConnector,
+  part: unknown,
+  env: Record<string, string | undefined>,
+  where: string,
+): { settings: SourceConfig; credentials: SourceCredentials; problems: string[] } {
+  const parsed = sourceFileSchema(connector).safeParse(part);
+  if (!parsed.success) {
+    return {
+      settings: {} as SourceConfig,
+      credentials: {},
+      problems: parsed.error.issues.map(
+        (issue) => `${where}${issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue.message}`,
+      ),
+    };
+  }
+  const problems: string[] = [];
+  const { settings, credentials: given } = splitSourcePart(connector, parsed.data);
+  const resolved: SourceCredentials = {};
+  for (const [field, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    if (typeof value === 'string') {
+      resolved[field] = value;
+      continue;
+    }
+    const variable = (value as { env: string }).env;
+    const fromEnv = env[variable];
+    if (fromEnv === undefined || fromEnv === '') {
+      problems.push(`${where}.${field} names environment variable ${variable}, which is not set`);
+    } else resolved[field] = fromEnv;
+  }
+  if (problems.length === 0) {
+    const checked = connector.credentialsSchema.safeParse(resolved);
+    if (!checked.success)
+      problems.push(...checked.error.issues.map((issue) => `${where}: ${credentialIssue(issue)}`));
+  }
+  return { settings: settings as SourceConfig, credentials: resolved, problems };
+}
+
+function credentialIssue(issue: z.core.$ZodIssue): string {
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
 export function loadTenantsFile(path: string, env: Record<string, string | undefined>): LoadedTenants {

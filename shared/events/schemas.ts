@@ -1,11 +1,28 @@
 import { z } from 'zod';
-import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../../sources/connectwise/endpoints';
+import { CANONICAL_TABLE_NAMES } from '../../mappings/canonical';
+import { SOURCE_NAME_PATTERN } from '../sources/sourceName';
 import { ENVELOPE_VERSION, deterministicEventId, envelopeSchema } from './envelope';
 
-export const serviceSchema = z.literal('connectwise');
-export const tableSchema = z.enum(CONNECTWISE_TABLES as [ConnectWiseTable, ...ConnectWiseTable[]]);
+/**
+ * The source a record comes from (`connectwise`, `servicenow`, …): a registry name. Events carry it as data;
+ * which names exist is the source registry's business, checked where tenants are configured.
+ */
+export const sourceSchema = z.string().regex(SOURCE_NAME_PATTERN, 'must be a source name (lower-case slug)');
+/** Tables are always the canonical names; a connector maps them onto its own (incident, Case, …). */
+export const tableSchema = z.enum(CANONICAL_TABLE_NAMES);
 
 const isoTime = z.iso.datetime();
+
+/**
+ * A chunk's inclusive key range, fixed at planning time so a chunk needs no shared state: integer ids
+ * (ConnectWise), fixed-alphabet text keys (ServiceNow sys_ids, Salesforce Ids) or change times.
+ */
+export const keyRangeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('integer'), from: z.number().int(), to: z.number().int() }),
+  z.strictObject({ kind: z.literal('string'), from: z.string().min(1), to: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('time'), from: isoTime, to: isoTime }),
+]);
+export type KeyRange = z.infer<typeof keyRangeSchema>;
 
 /** The sync window of DESIGN §5: `lastUpdated > from` (absent on a full backfill) and `lastUpdated <= to`. */
 export const syncWindowSchema = z.strictObject({ from: isoTime.nullable(), to: isoTime });
@@ -18,9 +35,10 @@ export const failureSchema = z.strictObject({
 });
 export type Failure = z.infer<typeof failureSchema>;
 
-/** Where a chunk resumes: after the last id written (DESIGN §4.7), with what was done so far. */
+/** Where a chunk resumes: the connector's cursor after the last page written (DESIGN §4.7), with what was done so far. */
 export const continuationSchema = z.strictObject({
-  afterId: z.number().int(),
+  /** Opaque to the pipeline: the last key written, a next-page locator, … (null: from the range's start). */
+  cursor: z.string().max(4096).nullable(),
   partsWritten: z.number().int().nonnegative(),
   recordsSoFar: z.number().int().nonnegative(),
   apiCallsSoFar: z.number().int().nonnegative(),
@@ -34,8 +52,10 @@ export type Continuation = z.infer<typeof continuationSchema>;
 export const TenantDiscovered = envelopeSchema(
   'TenantDiscovered',
   z.strictObject({
-    service: serviceSchema,
-    tables: z.array(tableSchema).min(1),
+    /** Every source of the tenant in this job, each with its tables. */
+    sources: z
+      .array(z.strictObject({ source: sourceSchema, tables: z.array(tableSchema).min(1) }))
+      .min(1),
     /** The job's start: the upper bound of every window in this job (DESIGN §4.1). */
     jobStartedAt: isoTime,
   }),
@@ -44,7 +64,7 @@ export const TenantDiscovered = envelopeSchema(
 export const TablePlanned = envelopeSchema(
   'TablePlanned',
   z.strictObject({
-    service: serviceSchema,
+    source: sourceSchema,
     table: tableSchema,
     window: syncWindowSchema,
     expectedRecords: z.number().int().nonnegative(),
@@ -54,18 +74,17 @@ export const TablePlanned = envelopeSchema(
 
 export const TablePlanFailed = envelopeSchema(
   'TablePlanFailed',
-  z.strictObject({ service: serviceSchema, table: tableSchema, error: failureSchema }),
+  z.strictObject({ source: sourceSchema, table: tableSchema, error: failureSchema }),
 );
 
 export const ChunkPlanned = envelopeSchema(
   'ChunkPlanned',
   z.strictObject({
-    service: serviceSchema,
+    source: sourceSchema,
     table: tableSchema,
     chunkId: z.string().regex(/^c\d{5}$/),
     window: syncWindowSchema,
-    /** Inclusive keyset range on `id`, fixed at planning time so a chunk needs no shared state. */
-    idRange: z.strictObject({ from: z.number().int(), to: z.number().int() }),
+    keyRange: keyRangeSchema,
     expectedRecords: z.number().int().nonnegative(),
     continuation: continuationSchema.optional(),
   }),
@@ -74,7 +93,7 @@ export const ChunkPlanned = envelopeSchema(
 export const ChunkFetched = envelopeSchema(
   'ChunkFetched',
   z.strictObject({
-    service: serviceSchema,
+    source: sourceSchema,
     table: tableSchema,
     chunkId: z.string(),
     records: z.number().int().nonnegative(),
@@ -88,7 +107,7 @@ export const ChunkFetched = envelopeSchema(
 export const ChunkFailed = envelopeSchema(
   'ChunkFailed',
   z.strictObject({
-    service: serviceSchema,
+    source: sourceSchema,
     table: tableSchema,
     chunkId: z.string(),
     error: failureSchema,
@@ -101,7 +120,7 @@ export const ChunkFailed = envelopeSchema(
 export const ChunkTransformed = envelopeSchema(
   'ChunkTransformed',
   z.strictObject({
-    service: serviceSchema,
+    source: sourceSchema,
     table: tableSchema,
     chunkId: z.string(),
     /** Canonical versions written (one per distinct source record version in the chunk). */
@@ -115,14 +134,14 @@ export const ChunkTransformed = envelopeSchema(
 /** Every chunk of a synced table is transformed: its canonical history can be compacted. */
 export const TableTransformed = envelopeSchema(
   'TableTransformed',
-  z.strictObject({ service: serviceSchema, table: tableSchema, versions: z.number().int().nonnegative() }),
+  z.strictObject({ source: sourceSchema, table: tableSchema, versions: z.number().int().nonnegative() }),
 );
 
 /** A tenant's canonical history of a table was rebuilt from all of its versions. */
 export const TableCompacted = envelopeSchema(
   'TableCompacted',
   z.strictObject({
-    service: serviceSchema,
+    source: sourceSchema,
     table: tableSchema,
     /** History rows (every version), and the current rows among them (one per record). */
     rows: z.number().int().nonnegative(),
@@ -134,7 +153,7 @@ export const TableCompacted = envelopeSchema(
 export const TableSynced = envelopeSchema(
   'TableSynced',
   z.strictObject({
-    service: serviceSchema,
+    source: sourceSchema,
     table: tableSchema,
     records: z.number().int().nonnegative(),
     chunks: z.number().int().nonnegative(),
@@ -146,7 +165,7 @@ export const TableSynced = envelopeSchema(
 export const TableFailed = envelopeSchema(
   'TableFailed',
   z.strictObject({
-    service: serviceSchema,
+    source: sourceSchema,
     table: tableSchema,
     records: z.number().int().nonnegative(),
     failedChunks: z.number().int().nonnegative(),

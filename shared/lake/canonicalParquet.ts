@@ -27,6 +27,7 @@ export interface CanonicalVersion {
 /** A record the transform could not map: kept whole, with the reason, so nothing is lost (DESIGN §4.8). */
 export interface QuarantinedRecord {
   tenantId: string;
+  source: string;
   table: string;
   /** Null when the record has no usable id (the reason says so). */
   sourceId: string | null;
@@ -155,6 +156,7 @@ export function encodeQuarantine(rows: QuarantinedRecord[]): Uint8Array {
   return writeFlatParquet({
     columns: [
       text('tenant_id', (row) => row.tenantId),
+      text('source', (row) => row.source),
       text('table_name', (row) => row.table),
       text('source_id', (row) => row.sourceId, true),
       text('reason', (row) => row.reason),
@@ -169,6 +171,6 @@ export function encodeQuarantine(rows: QuarantinedRecord[]): Uint8Array {
       text('chunk_id', (row) => row.chunkId),
     ],
     compression: PARQUET_COMPRESSION,
-    keyValueMetadata: [{ key: 'avesa.format', value: 'quarantine-v1' }],
+    keyValueMetadata: [{ key: 'avesa.format', value: 'quarantine-v2' }],
   });
 }

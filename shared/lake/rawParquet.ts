@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { parquetReadObjects } from 'hyparquet';
 import { writeFlatParquet } from './flatParquet';
-import type { ReceivedRecord } from '../../sources/connectwise/recordArray';
+import type { ReceivedRecord } from '../sources/recordArray';
 import { PARQUET_COMPRESSION, PARQUET_DECOMPRESSORS } from './parquetCodec';
 
 /**
@@ -16,6 +16,8 @@ export interface RawFileContext {
   jobId: string;
   chunkId: string;
   fetchedAt: Date;
+  /** The source's key type: integer ids stay int64 (ConnectWise's raw layout), text keys are strings. */
+  idType: 'integer' | 'string';
 }
 
 /** Encodes one part file. Rows stay in id order, as fetched. */
@@ -26,7 +28,9 @@ export function encodeRawParquet(rows: readonly RawRow[], context: RawFileContex
       { name: 'tenant_id', type: 'string', optional: false, values: repeat(context.tenantId) },
       { name: 'table_name', type: 'string', optional: false, values: repeat(context.table) },
       // Statistics on id and last_updated let DuckDB skip parts by id range or time.
-      { name: 'id', type: 'int64', optional: false, values: rows.map((row) => row.id), statistics: true },
+      context.idType === 'integer'
+        ? { name: 'id', type: 'int64', optional: false, values: rows.map((row) => Number(row.id)), statistics: true }
+        : { name: 'id', type: 'string', optional: false, values: rows.map((row) => row.id), statistics: true },
       {
         name: 'last_updated',
         type: 'timestamp',
@@ -45,9 +49,9 @@ export function encodeRawParquet(rows: readonly RawRow[], context: RawFileContex
   });
 }
 
-/** A raw row as the transform reads it back: the id and the record's JSON text, still as bytes. */
+/** A raw row as the transform reads it back: the key as text and the record's JSON text, still as bytes. */
 export interface StoredRawRecord {
-  id: number;
+  id: string;
   /** A view into the decompressed page (off the JS heap); `recordText` decodes it. */
   json: Uint8Array;
 }
@@ -64,7 +68,7 @@ export async function readRawRecords(body: Uint8Array): Promise<StoredRawRecord[
     compressors: PARQUET_DECOMPRESSORS,
     parsers: { jsonFromBytes: (bytes: Uint8Array) => bytes },
   });
-  return rows.map((row) => ({ id: Number(row.id), json: row.payload as Uint8Array }));
+  return rows.map((row) => ({ id: String(row.id), json: row.payload as Uint8Array }));
 }
 
 /** A stored record's JSON text. */

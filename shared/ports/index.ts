@@ -1,4 +1,4 @@
-import type { ConnectWiseCredentials, TenantConfig } from '../config/tenantsFile';
+import type { SourceCredentials, TenantConfig } from '../config/tenantsFile';
 import type { AnyEvent } from '../events/schemas';
 
 /** Publishes domain events (EventBridge in AWS, the in-process router locally). At-least-once. */
@@ -46,7 +46,8 @@ export interface TenantRegistry {
 
 /** Tenant credentials, kept apart from the registry so they never travel in events or state. */
 export interface SecretStore {
-  connectWiseCredentials(tenantId: string): Promise<ConnectWiseCredentials>;
+  /** A tenant's credentials for one source, as stored; the source's connector validates them. */
+  sourceCredentials(tenantId: string, source: string): Promise<SourceCredentials>;
 }
 
 export interface Clock {
@@ -69,7 +70,7 @@ export interface MetricPoint {
   name: string;
   unit: 'Count' | 'Milliseconds' | 'Seconds';
   value: number;
-  dimensions: { tenant: string; table?: string; service?: string };
+  dimensions: { tenant: string; source?: string; table?: string; service?: string };
 }
 
 /** CloudWatch metrics in Embedded Metric Format (Powertools Metrics). */
@@ -88,10 +89,11 @@ export interface RequestLimits {
  */
 export interface RequestBudget {
   /**
-   * Waits up to `maxWaitMs` for room, then returns the function that releases the slot.
+   * Waits up to `maxWaitMs` for room in a lane (a tenant's source: `budgetLane(tenant, source)`), then returns
+   * the function that releases the slot.
    * Throws BudgetExhaustedError when no room can be had in time, so a Lambda re-queues instead of sleeping.
    */
-  acquire(tenantId: string, limits: RequestLimits, maxWaitMs: number): Promise<() => void>;
+  acquire(lane: string, limits: RequestLimits, maxWaitMs: number): Promise<() => void>;
 }
 
 /** A registered tenant as an operator sees it: its settings and whether credentials exist, never their values. */
@@ -99,6 +101,7 @@ export interface TenantListing {
   config: TenantConfig;
   /** The ConnectWise login company, when recorded beside the settings (it is not a secret). */
   companyId: string | null;
+  /** Whether every configured source has its credentials stored. */
   hasCredentials: boolean;
 }
 
@@ -108,7 +111,10 @@ export interface TenantListing {
  */
 export interface TenantAdmin {
   /** Registers or replaces a tenant's settings and credentials. `created` is false when it replaced one. */
-  putTenant(config: TenantConfig, credentials: ConnectWiseCredentials): Promise<{ created: boolean }>;
+  putTenant(
+    config: TenantConfig,
+    credentials: Record<string, SourceCredentials>,
+  ): Promise<{ created: boolean }>;
   /** Enables or disables a registered tenant. Returns false when no such tenant is registered. */
   setEnabled(tenantId: string, enabled: boolean): Promise<boolean>;
   /** Every registered tenant, sorted by id, with whether its credentials exist. */

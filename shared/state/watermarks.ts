@@ -11,15 +11,15 @@ export interface Watermark {
 }
 
 const pk = (tenantId: string) => `watermark#${tenantId}`;
-const sk = (service: string, table: string) => `${service}#${table}`;
+const sk = (source: string, table: string) => `${source}#${table}`;
 
 export async function readWatermark(
   state: StateStore,
   tenantId: string,
-  service: string,
+  source: string,
   table: string,
 ): Promise<Watermark | undefined> {
-  return (await state.get<Watermark>(pk(tenantId), sk(service, table)))?.value;
+  return (await state.get<Watermark>(pk(tenantId), sk(source, table)))?.value;
 }
 
 export async function listWatermarks(
@@ -36,15 +36,15 @@ export async function listWatermarks(
  */
 export async function commitWatermark(
   state: StateStore,
-  key: { tenantId: string; service: string; table: string },
+  key: { tenantId: string; source: string; table: string },
   next: Watermark,
 ): Promise<Watermark> {
   for (;;) {
-    const current = await state.get<Watermark>(pk(key.tenantId), sk(key.service, key.table));
+    const current = await state.get<Watermark>(pk(key.tenantId), sk(key.source, key.table));
     if (current && Date.parse(current.value.watermark) >= Date.parse(next.watermark)) return current.value;
     const written = await state.putIfVersion(
       pk(key.tenantId),
-      sk(key.service, key.table),
+      sk(key.source, key.table),
       next,
       current?.version ?? 0,
     );

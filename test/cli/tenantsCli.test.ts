@@ -85,11 +85,11 @@ describe('avesa tenants', () => {
     // Assess
     expect([added, addedOther, listed, disabled]).toEqual([0, 0, 0, 0]);
     expect(io.out[0]).toBe(
-      'tenant acme added to stage test (enabled): settings in DynamoDB table avesa-test-tenants, credentials in secret avesa/test/acme/connectwise',
+      'tenant acme added to stage test (enabled, source connectwise): settings in DynamoDB table avesa-test-tenants, credentials in secret avesa/test/acme/connectwise',
     );
-    expect(listing.out[0]).toMatch(/^TENANT\s+ENABLED\s+COMPANY\s+NAME\s+BASE URL\s+REQ\/MIN\s+SECRET$/);
+    expect(listing.out[0]).toMatch(/^TENANT\s+ENABLED\s+COMPANY\s+NAME\s+SOURCES\s+REQ\/MIN\s+SECRET$/);
     expect(listing.out[1]).toMatch(
-      new RegExp(`^acme\\s+yes\\s+acme-co\\s+Acme IT\\s+${BASE_URL.replace(/\./g, '\\.')}\\s+600\\s+yes$`),
+      /^acme\s+yes\s+acme-co\s+Acme IT\s+connectwise\s+600\s+yes$/,
     );
     expect(listing.out[2]).toMatch(/^globex\s+yes\s+globex-co\s+globex\s/);
     expect(io.out).toContain(
@@ -104,7 +104,7 @@ describe('avesa tenants', () => {
     ]);
     expect((await stage.registry.getTenant('acme'))?.enabled).toBe(false);
     expect(job.tenants).toEqual(['globex']);
-    expect(await stage.secrets.connectWiseCredentials('acme')).toEqual({
+    expect(await stage.secrets.sourceCredentials('acme', 'connectwise')).toEqual({
       companyId: 'acme-co',
       publicKey: PUBLIC_KEY,
       privateKey: PRIVATE_KEY,
@@ -143,7 +143,7 @@ describe('avesa tenants', () => {
       created: false,
       secret: 'avesa/test/acme/connectwise',
     });
-    expect((await stage.secrets.connectWiseCredentials('acme')).privateKey).toBe('priv-rotated-77aa');
+    expect((await stage.secrets.sourceCredentials('acme', 'connectwise')).privateKey).toBe('priv-rotated-77aa');
     expect(stage.secretsManager.names()).toEqual(['avesa/test/acme/connectwise']);
   });
 
@@ -174,7 +174,7 @@ describe('avesa tenants', () => {
     );
 
     expect(code).toBe(0);
-    expect(await stage.secrets.connectWiseCredentials('acme')).toEqual({
+    expect(await stage.secrets.sourceCredentials('acme', 'connectwise')).toEqual({
       companyId: 'acme-co',
       publicKey: PUBLIC_KEY,
       privateKey: PRIVATE_KEY,

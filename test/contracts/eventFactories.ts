@@ -13,11 +13,11 @@ export function aChunkPlannedEvent(
     'ChunkPlanned',
     { tenantId, jobId, occurredAt: '2025-01-01T00:00:00.000Z' },
     {
-      service: 'connectwise',
+      source: 'connectwise',
       table: 'tickets',
       chunkId,
       window: { from: null, to: '2025-01-01T00:00:00.000Z' },
-      idRange: { from: index * 1000 + 1, to: (index + 1) * 1000 },
+      keyRange: { kind: 'integer', from: index * 1000 + 1, to: (index + 1) * 1000 },
       expectedRecords: 1000,
     },
     ['tickets', chunkId],
@@ -32,7 +32,7 @@ export function aTableSyncedEvent(overrides: { tenantId?: string; jobId?: string
     'TableSynced',
     { tenantId, jobId, occurredAt: '2025-01-01T00:05:00.000Z' },
     {
-      service: 'connectwise',
+      source: 'connectwise',
       table: 'companies',
       records: 42,
       chunks: 1,

@@ -1,5 +1,9 @@
 import { assertTenantId } from '../../shared/config/tenantId';
-import type { ConnectWiseCredentials, TenantConfig } from '../../shared/config/tenantsFile';
+import {
+  credentialsKey,
+  type SourceCredentials,
+  type TenantConfig,
+} from '../../shared/config/tenantsFile';
 import { ValidationError } from '../../shared/errors';
 import type { SecretStore, TenantAdmin, TenantListing, TenantRegistry } from '../../shared/ports';
 
@@ -9,8 +13,8 @@ import type { SecretStore, TenantAdmin, TenantListing, TenantRegistry } from '..
  * reads.
  */
 export class InMemoryTenantAdmin implements TenantAdmin {
-  private readonly tenants = new Map<string, { config: TenantConfig; companyId: string }>();
-  private readonly credentials = new Map<string, ConnectWiseCredentials>();
+  private readonly tenants = new Map<string, { config: TenantConfig; companyId: string | null }>();
+  private readonly credentials = new Map<string, SourceCredentials>();
 
   readonly registry: TenantRegistry = {
     listTenants: async () =>
@@ -24,18 +28,26 @@ export class InMemoryTenantAdmin implements TenantAdmin {
   };
 
   readonly secrets: SecretStore = {
-    connectWiseCredentials: async (tenantId) => {
-      const credentials = this.credentials.get(assertTenantId(tenantId));
-      if (!credentials) throw new ValidationError(`tenant "${tenantId}": no ConnectWise credentials stored`);
+    sourceCredentials: async (tenantId, source) => {
+      const credentials = this.credentials.get(credentialsKey(assertTenantId(tenantId), source));
+      if (!credentials)
+        throw new ValidationError(`tenant "${tenantId}", source ${source}: no credentials stored`);
       return { ...credentials };
     },
   };
 
-  async putTenant(config: TenantConfig, credentials: ConnectWiseCredentials): Promise<{ created: boolean }> {
+  async putTenant(
+    config: TenantConfig,
+    credentials: Record<string, SourceCredentials>,
+  ): Promise<{ created: boolean }> {
     assertTenantId(config.id);
     const created = !this.tenants.has(config.id);
-    this.credentials.set(config.id, { ...credentials });
-    this.tenants.set(config.id, { config: structuredClone(config), companyId: credentials.companyId });
+    for (const [source, values] of Object.entries(credentials))
+      this.credentials.set(credentialsKey(config.id, source), { ...values });
+    this.tenants.set(config.id, {
+      config: structuredClone(config),
+      companyId: credentials.connectwise?.companyId ?? null,
+    });
     return { created };
   }
 
@@ -52,7 +64,9 @@ export class InMemoryTenantAdmin implements TenantAdmin {
       .map(({ config, companyId }) => ({
         config: structuredClone(config),
         companyId,
-        hasCredentials: this.credentials.has(config.id),
+        hasCredentials: Object.keys(config.services).every((source) =>
+          this.credentials.has(credentialsKey(config.id, source)),
+        ),
       }));
   }
 }

@@ -1,4 +1,4 @@
-import type { ConnectWiseCredentials } from '../../shared/config/tenantsFile';
+import type { ConnectWiseCredentials } from '../../sources/connectwise/settings';
 import type { SecretStore } from '../../shared/ports';
 
 export interface SecretStoreFixture {
@@ -18,7 +18,7 @@ export function someCredentials(tenantId: string): ConnectWiseCredentials {
 
 /**
  * The behaviour every SecretStore adapter must have. `makeSecrets` is called before every test with the
- * credentials the store must hold, by tenant id.
+ * ConnectWise credentials the store must hold, by tenant id.
  */
 export function secretStoreContract(
   name: string,
@@ -40,7 +40,7 @@ export function secretStoreContract(
         ]),
       );
 
-      const credentials = await fixture.secrets.connectWiseCredentials('globex');
+      const credentials = await fixture.secrets.sourceCredentials('globex', 'connectwise');
 
       expect(credentials).toEqual(someCredentials('globex'));
     });
@@ -49,7 +49,7 @@ export function secretStoreContract(
       const acme = someCredentials('acme');
       fixture = await makeSecrets(new Map([['acme', acme]]));
 
-      const error = await fixture.secrets.connectWiseCredentials('globex').then(
+      const error = await fixture.secrets.sourceCredentials('globex', 'connectwise').then(
         () => undefined,
         (caught: unknown) => caught,
       );

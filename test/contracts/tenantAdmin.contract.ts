@@ -1,4 +1,4 @@
-import type { ConnectWiseCredentials } from '../../shared/config/tenantsFile';
+import type { ConnectWiseCredentials } from '../../sources/connectwise/settings';
 import { InvalidTenantIdError } from '../../shared/errors';
 import type { SecretStore, TenantAdmin, TenantRegistry } from '../../shared/ports';
 import { someCredentials } from './secretStore.contract';
@@ -33,33 +33,35 @@ export function tenantAdminContract(name: string, makeAdmin: () => Promise<Tenan
       const credentials = someCredentials('acme');
 
       // Act
-      const result = await fixture.admin.putTenant(acme, credentials);
+      const result = await fixture.admin.putTenant(acme, { connectwise: credentials });
 
       // Assess
       expect(result).toEqual({ created: true });
       expect(await fixture.registry.getTenant('acme')).toEqual(acme);
       expect(await fixture.registry.listTenants()).toEqual([acme]);
-      expect(await fixture.secrets.connectWiseCredentials('acme')).toEqual(credentials);
+      expect(await fixture.secrets.sourceCredentials('acme', 'connectwise')).toEqual(credentials);
       expect(await fixture.admin.listRegistered()).toEqual([
         { config: acme, companyId: credentials.companyId, hasCredentials: true },
       ]);
     });
 
     it('given a registered tenant, when it is put again, then it is replaced, not duplicated, and the new credentials win', async () => {
-      await fixture.admin.putTenant(aTenantConfig({ id: 'acme' }), someCredentials('acme'));
+      await fixture.admin.putTenant(aTenantConfig({ id: 'acme' }), { connectwise: someCredentials('acme') });
       const changed = aTenantConfig({ id: 'acme', name: 'Acme Renamed' });
       const rotated: ConnectWiseCredentials = { ...someCredentials('acme'), privateKey: 'priv-rotated-4d2b' };
 
-      const result = await fixture.admin.putTenant(changed, rotated);
+      const result = await fixture.admin.putTenant(changed, { connectwise: rotated });
 
       expect(result).toEqual({ created: false });
       expect(await fixture.registry.listTenants()).toEqual([changed]);
-      expect(await fixture.secrets.connectWiseCredentials('acme')).toEqual(rotated);
+      expect(await fixture.secrets.sourceCredentials('acme', 'connectwise')).toEqual(rotated);
     });
 
     it('given a registered tenant, when it is disabled and enabled again, then the registry follows and other tenants are untouched', async () => {
-      await fixture.admin.putTenant(aTenantConfig({ id: 'acme' }), someCredentials('acme'));
-      await fixture.admin.putTenant(aTenantConfig({ id: 'globex' }), someCredentials('globex'));
+      await fixture.admin.putTenant(aTenantConfig({ id: 'acme' }), { connectwise: someCredentials('acme') });
+      await fixture.admin.putTenant(aTenantConfig({ id: 'globex' }), {
+        connectwise: someCredentials('globex'),
+      });
 
       expect(await fixture.admin.setEnabled('acme', false)).toBe(true);
       const whileDisabled = await fixture.registry.listTenants();
@@ -82,7 +84,7 @@ export function tenantAdminContract(name: string, makeAdmin: () => Promise<Tenan
 
     it('given several tenants, when listed, then they come sorted by id and no credential value appears', async () => {
       for (const id of ['initech', 'acme', 'globex'])
-        await fixture.admin.putTenant(aTenantConfig({ id }), someCredentials(id));
+        await fixture.admin.putTenant(aTenantConfig({ id }), { connectwise: someCredentials(id) });
 
       const listed = await fixture.admin.listRegistered();
 
@@ -97,7 +99,7 @@ export function tenantAdminContract(name: string, makeAdmin: () => Promise<Tenan
     it('given a tenant id that is not a slug, when it is put, then it is rejected and nothing is written', async () => {
       const bad = aTenantConfig({ id: '../acme' });
 
-      await expect(fixture.admin.putTenant(bad, someCredentials('acme'))).rejects.toThrow(
+      await expect(fixture.admin.putTenant(bad, { connectwise: someCredentials('acme') })).rejects.toThrow(
         InvalidTenantIdError,
       );
 

@@ -1,3 +1,4 @@
+import { SOURCE_NAMES } from '../../sources/registry';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -265,14 +266,20 @@ describe('serverless.yml (sls package --stage prod)', () => {
     }
   });
 
-  it('then only the functions that call ConnectWise read tenant secrets, under the stage prefix', () => {
+  it('then only the functions that call a source read tenant secrets, one resource per registered source under the stage prefix', () => {
     const readers = [...rolesByFunction()].filter(
       ([, { statements }]) => allowing(statements, 'secretsmanager:GetSecretValue').length > 0,
     );
     expect(readers.map(([fn]) => fn).sort()).toEqual(['chunk-planner', 'fetcher']);
     for (const [, { statements }] of readers) {
-      for (const statement of allowing(statements, 'secretsmanager:GetSecretValue'))
-        expect(statement.Resource['Fn::Sub']).toMatch(/:secret:avesa\/prod\/\*\/connectwise-\?{6}$/);
+      for (const statement of allowing(statements, 'secretsmanager:GetSecretValue')) {
+        const resources = (statement.Resource as Array<{ 'Fn::Sub': string }>).map(
+          (resource) => resource['Fn::Sub'],
+        );
+        expect(resources).toEqual(
+          SOURCE_NAMES.map((source) => expect.stringMatching(new RegExp(`:secret:avesa/prod/\\*/${source}-\\?{6}$`))),
+        );
+      }
     }
   });
 

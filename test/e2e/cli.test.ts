@@ -78,7 +78,7 @@ describe('the avesa CLI', () => {
       for (const error of errors) {
         expect(error.code).toBe('AuthenticationFailed');
         expect(error.message).toMatch(
-          /^tenant bad-one, table \w+: ConnectWise rejected the credentials \(401\)/,
+          /^tenant bad-one, source connectwise, table \w+: ConnectWise rejected the credentials \(401\)/,
         );
       }
       expect(result.stdout + result.stderr).not.toContain('XYZZY');

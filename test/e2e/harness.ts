@@ -227,7 +227,7 @@ export async function startSimulatorProcess(
 }
 
 /**
- * The canonical lake as `tenant/table/source_id@valid_from → valid_to|is_current|record_hash`, from every
+ * The canonical lake as `tenant/source/table/source_id@valid_from → valid_to|is_current|record_hash`, from every
  * compacted history file: equal maps mean equal SCD2 histories, whatever the file layout.
  */
 export async function readCanonical(lakeDir: string): Promise<Map<string, string>> {
@@ -235,15 +235,16 @@ export async function readCanonical(lakeDir: string): Promise<Map<string, string
   const connection = await instance.connect();
   try {
     const reader = await connection.runAndReadAll(
-      `SELECT tenant_id, regexp_extract(filename, '/canonical/([a-z_]+)/history.parquet$', 1) AS table_name, source_id,
-              valid_from::VARCHAR AS valid_from, coalesce(valid_to::VARCHAR, '') AS valid_to, is_current, record_hash
-       FROM read_parquet('${lakeDir}/*/canonical/*/history.parquet', filename = true, union_by_name = true)`,
+      `SELECT tenant_id, source, regexp_extract(filename, '/canonical/([a-z_]+)/[a-z0-9-]+/history.parquet$', 1) AS table_name,
+              source_id, valid_from::VARCHAR AS valid_from, coalesce(valid_to::VARCHAR, '') AS valid_to, is_current,
+              record_hash
+       FROM read_parquet('${lakeDir}/*/canonical/*/*/history.parquet', filename = true, union_by_name = true)`,
     );
     return new Map(
       reader
         .getRowObjectsJS()
         .map((row) => [
-          `${row.tenant_id}/${row.table_name}/${row.source_id}@${row.valid_from}`,
+          `${row.tenant_id}/${row.source}/${row.table_name}/${row.source_id}@${row.valid_from}`,
           `${row.valid_to}|${row.is_current}|${row.record_hash}`,
         ]),
     );

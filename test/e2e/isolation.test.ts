@@ -38,13 +38,13 @@ describe('tenant isolation under failure', () => {
       for (const error of errors('bad-keys')) {
         expect(error).toMatchObject({ code: 'AuthenticationFailed', retryable: false });
         expect(error!.message).toMatch(
-          /^tenant bad-keys, table \w+: ConnectWise rejected the credentials \(404\): check companyId, publicKey and privateKey/,
+          /^tenant bad-keys, source connectwise, table \w+: ConnectWise rejected the credentials \(404\): check companyId, publicKey and privateKey/,
         );
       }
       for (const error of errors('no-permission')) {
         expect(error).toMatchObject({ code: 'PermissionDenied', retryable: false });
         expect(error!.message).toMatch(
-          /^tenant no-permission, table \w+: ConnectWise denied access \(403\).*security role/,
+          /^tenant no-permission, source connectwise, table \w+: ConnectWise denied access \(403\).*security role/,
         );
       }
       expect(run.dlq).toBe(0);

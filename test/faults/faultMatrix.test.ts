@@ -66,6 +66,8 @@ interface Scenario {
   name: string;
   fault: string;
   simulator?: { faults?: FaultOptions; latency?: LatencyOptions };
+  /** Every tenant's `pageSize` setting (records per list request), when not the source's 1,000. */
+  pageSize?: number;
   /** A fresh set of seams per run; the counter records what runtime wrappers injected. */
   pipeline?: (counter: InjectionCounter) => PipelineSeams;
   /** What depends on timing, so the matrix says "varies" instead of printing a number that changes per run. */
@@ -142,7 +144,7 @@ const SCENARIOS: Scenario[] = [
     name: 'Link header loops',
     fault: "alpha's server ignores pageId: every forward-only page is the first one (fetcher pageSize 200)",
     simulator: { faults: { ignorePageId: true, onlyCompanyIds: ['alpha'] } },
-    pipeline: () => ({ fetcher: { pageSize: 200 } }),
+    pageSize: 200,
     expect: {
       failedTenants: ['alpha'],
       then: (run) => {
@@ -151,7 +153,7 @@ const SCENARIOS: Scenario[] = [
         expect(failed.map((table) => table.table).sort()).toEqual(['contacts', 'tickets', 'time_entries']);
         for (const table of failed) {
           expect(table.error?.code).toBe('MalformedResponse');
-          expect(table.error?.message).toContain(`tenant alpha, table ${table.table}`);
+          expect(table.error?.message).toContain(`tenant alpha, source connectwise, table ${table.table}`);
           expect(table.error?.message).toContain('did not advance');
           expect(run.watermarks.get(`alpha/${table.table}`)).toBe(false);
         }
@@ -195,9 +197,10 @@ const SCENARIOS: Scenario[] = [
       faults: { seed: 3, rateSlow: 0.1, slowMs: 3_000, keyedByRequest: true },
       latency: { baseMs: 100, jitterMs: 300, perRecordMs: 0 },
     },
+    pageSize: 250,
     pipeline: () => ({
       client: { retry, requestTimeoutMs: 10_000 },
-      fetcher: { pageSize: 250, safetyMarginMs: 800 },
+      fetcher: { safetyMarginMs: 800 },
       runtime: {
         invocationTimeoutMs: { 'chunk-planner': 30_000, fetcher: 2_000, progress: 30_000 },
       },
@@ -224,6 +227,9 @@ const SCENARIOS: Scenario[] = [
 
 async function syncFleet(scenario: Omit<Scenario, 'name' | 'fault' | 'expect'>, counter: InjectionCounter) {
   const { simulator, tenants } = await startFleet(FLEET, scenario.simulator ?? {});
+  if (scenario.pageSize !== undefined)
+    for (const tenant of tenants.tenants)
+      for (const settings of Object.values(tenant.services)) settings.pageSize = scenario.pageSize;
   const dirs = temporaryDirs();
   const seams = scenario.pipeline?.(counter) ?? {};
   let requests = 0;

@@ -1,7 +1,10 @@
 import type { ConnectWiseReader, ListOptions, RawRecord } from '../../sources/connectwise/client';
 import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
-import type { ReceivedRecord } from '../../sources/connectwise/recordArray';
+import type { ReceivedRecord } from '../../shared/sources/recordArray';
 import type { AnyEvent, EventType } from '../../shared/events/schemas';
+import { connectWise, ConnectWiseSourceReader } from '../../sources/connectwise';
+import type { SourceConfig } from '../../shared/config/tenantsFile';
+import type { SourceReaderFor } from '../../shared/sources/readers';
 import type { Clock, EventBus, ObjectStore, WorkQueue } from '../../shared/ports';
 
 /** Collects published events. Can be told to fail the next publish calls. */
@@ -94,12 +97,25 @@ export class FakeConnectWise implements ConnectWiseReader {
   }
 }
 
+/**
+ * The pipeline's view of a fake ConnectWise client: the real connector's reader over it, with the settings
+ * a tenants file with only a base URL would have. `pageSize` lets tests page small tables.
+ */
+export function fakeConnectWiseReaders(client: FakeConnectWise, pageSize = 1000): SourceReaderFor {
+  const settings = connectWise.settingsSchema.parse({ baseUrl: 'https://cw.test' }) as SourceConfig;
+  return async (tenantId) => ({
+    connector: connectWise,
+    settings,
+    reader: new ConnectWiseSourceReader(client, tenantId, pageSize),
+  });
+}
+
 /** A record as the ConnectWise client receives it (recordArray.ts): id, `_info.lastUpdated`, JSON bytes. */
 export function receivedRecord(record: RawRecord): ReceivedRecord {
   const stamp = (record._info as { lastUpdated?: unknown } | undefined)?.lastUpdated;
   const lastUpdated = typeof stamp === 'string' ? new Date(stamp) : null;
   return {
-    id: record.id,
+    id: String(record.id),
     lastUpdated: lastUpdated && !Number.isNaN(lastUpdated.getTime()) ? lastUpdated : null,
     json: new TextEncoder().encode(JSON.stringify(record)),
   };

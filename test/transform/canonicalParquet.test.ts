@@ -12,7 +12,7 @@ describe('canonical versions files', () => {
   const full = ticketVersion('101', at(10), {
     summary: 'Drucker kaputt — 打印机 🖨️',
     status: 'New',
-    company_id: 250,
+    company_id: '250',
     actual_hours: 1.25,
     closed: false,
     date_entered: new Date('2024-12-31T23:59:59.123Z'),
@@ -31,8 +31,8 @@ describe('canonical versions files', () => {
         tenant_id: 'VARCHAR',
         source: 'VARCHAR',
         source_id: 'VARCHAR',
-        ticket_id: 'BIGINT',
-        company_id: 'BIGINT',
+        ticket_id: 'VARCHAR',
+        company_id: 'VARCHAR',
         actual_hours: 'DOUBLE',
         closed: 'BOOLEAN',
         date_entered: 'TIMESTAMP WITH TIME ZONE',
@@ -51,7 +51,7 @@ describe('canonical versions files', () => {
       await writeFile(file, encodeCanonicalVersions('tickets', [full, sparse]));
 
       const rows = await query(
-        `SELECT source_id, summary, ticket_id::DOUBLE AS ticket_id, company_id::DOUBLE AS company_id, actual_hours, closed,
+        `SELECT source_id, summary, ticket_id, company_id, actual_hours, closed,
                 epoch_ms(date_entered)::DOUBLE AS date_entered, epoch_ms(valid_from)::DOUBLE AS valid_from,
                 custom_fields, json_extract_string(custom_fields, '$[0].value') AS region, record_hash
          FROM read_parquet('${file}') ORDER BY source_id`,
@@ -61,8 +61,8 @@ describe('canonical versions files', () => {
         {
           source_id: '101',
           summary: 'Drucker kaputt — 打印机 🖨️',
-          ticket_id: 101,
-          company_id: 250,
+          ticket_id: '101',
+          company_id: '250',
           actual_hours: 1.25,
           closed: false,
           date_entered: Date.parse('2024-12-31T23:59:59.123Z'),
@@ -74,7 +74,7 @@ describe('canonical versions files', () => {
         {
           source_id: '102',
           summary: null,
-          ticket_id: 102,
+          ticket_id: '102',
           company_id: null,
           actual_hours: null,
           closed: null,
@@ -89,11 +89,11 @@ describe('canonical versions files', () => {
   });
 
   it('given a value of the wrong type for its column, when encoded, then it fails naming tenant, record and column', () => {
-    const broken = ticketVersion('103', at(0), { company_id: '250' });
+    const broken = ticketVersion('103', at(0), { actual_hours: '2.5' });
 
     expect(() => encodeCanonicalVersions('tickets', [broken])).toThrow(CanonicalEncodingError);
     expect(() => encodeCanonicalVersions('tickets', [broken])).toThrow(
-      /acme.*tickets 103.*company_id expects integer/,
+      /acme.*tickets 103.*actual_hours expects number/,
     );
   });
 });
@@ -107,6 +107,7 @@ describe('quarantine files', () => {
         encodeQuarantine([
           {
             tenantId: 'acme',
+            source: 'connectwise',
             table: 'tickets',
             sourceId: '9',
             reason: 'missing required field "summary"',
@@ -116,6 +117,7 @@ describe('quarantine files', () => {
           },
           {
             tenantId: 'acme',
+            source: 'connectwise',
             table: 'tickets',
             sourceId: null,
             reason: 'the record is not a JSON object',

@@ -207,7 +207,7 @@ describe('compactHistory', () => {
       });
 
       expect(await columnTypes(outputPath)).toMatchObject({
-        ticket_id: 'BIGINT',
+        ticket_id: 'VARCHAR',
         custom_fields: 'JSON',
         valid_from: 'TIMESTAMP WITH TIME ZONE',
         valid_to: 'TIMESTAMP WITH TIME ZONE',
@@ -228,7 +228,7 @@ describe('compactHistory', () => {
       });
 
       expect(result).toEqual({ versions: 0, rows: 0, current: 0 });
-      expect(await columnTypes(outputPath)).toMatchObject({ ticket_id: 'BIGINT', is_current: 'BOOLEAN' });
+      expect(await columnTypes(outputPath)).toMatchObject({ ticket_id: 'VARCHAR', is_current: 'BOOLEAN' });
     });
   });
 

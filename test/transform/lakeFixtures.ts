@@ -14,7 +14,7 @@ export function ticketRow(overrides: CanonicalRow = {}): CanonicalRow {
   const row: CanonicalRow = Object.fromEntries(
     CANONICAL_TABLES.tickets.columns.map((column) => [column.name, null]),
   );
-  return { ...row, ticket_id: 1, updated_at: at(0), ...overrides };
+  return { ...row, ticket_id: '1', updated_at: at(0), ...overrides };
 }
 
 export function ticketVersion(
@@ -23,7 +23,7 @@ export function ticketVersion(
   overrides: CanonicalRow = {},
   tenantId = 'acme',
 ): CanonicalVersion {
-  const row = ticketRow({ ticket_id: Number(sourceId), updated_at: validFrom, ...overrides });
+  const row = ticketRow({ ticket_id: sourceId, updated_at: validFrom, ...overrides });
   return { tenantId, source: 'connectwise', sourceId, validFrom, recordHash: recordHash(row), row };
 }
 

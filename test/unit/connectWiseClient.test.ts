@@ -156,7 +156,7 @@ describe('ConnectWiseClient', () => {
   it('given no answer within the request timeout, when requested, then it is a transient error that names the tenant', async () => {
     server.reply(...Array.from({ length: 4 }, () => ({ status: 200, body: '[]', delayMs: 400 })));
     await expect(client().count('companies')).rejects.toThrow(
-      /tenant acme, table companies: request failed: no answer within 200 ms/,
+      /tenant acme, source connectwise, table companies: request failed: no answer within 200 ms/,
     );
   });
 
@@ -172,7 +172,7 @@ describe('ConnectWiseClient', () => {
         .count('contacts')
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(type);
-      expect((error as Error).message).toMatch(/^tenant acme, table contacts: /);
+      expect((error as Error).message).toMatch(/^tenant acme, source connectwise, table contacts: /);
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('S3CRET');
     },
@@ -181,7 +181,7 @@ describe('ConnectWiseClient', () => {
   it.each([
     ['not JSON', '<html>maintenance</html>', /not JSON/],
     ['not an array', '{"records": []}', /expected a JSON array/],
-    ['a record without id', '[{"id": 1}, {"name": "x"}]', /record #1 of the page has no integer id/],
+    ['a record without id', '[{"id": 1}, {"name": "x"}]', /record #1 of the page has no integer key id/],
   ])(
     'given a page that is %s on every attempt, when listed, then MalformedResponseError says what is wrong',
     async (_case, body, message) => {
@@ -210,7 +210,7 @@ describe('ConnectWiseClient', () => {
     ['not JSON', '<html>maintenance</html>', /expected a JSON array of records/],
     ['truncated', '[{"id": 1}, {"id"', /the body ends/],
     ['not an array', '{"records": []}', /expected a JSON array of records/],
-    ['a record without id', '[{"id": 1}, {"name": "x"}]', /record #1 of the page has no integer id/],
+    ['a record without id', '[{"id": 1}, {"name": "x"}]', /record #1 of the page has no integer key id/],
   ])(
     'given a page that is %s on every attempt, when listed as received bytes, then MalformedResponseError says what is wrong',
     async (_case, body, message) => {
@@ -220,7 +220,7 @@ describe('ConnectWiseClient', () => {
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(MalformedResponseError);
       expect((error as Error).message).toMatch(
-        /^tenant acme, table tickets: the page is not a JSON array of records: /,
+        /^tenant acme, source connectwise, table tickets: the page is not a JSON array of records: /,
       );
       expect((error as Error).message).toMatch(message);
       expect(server.requests).toHaveLength(4);
@@ -235,7 +235,7 @@ describe('ConnectWiseClient', () => {
       page.map((record) => [record.id, record.lastUpdated, new TextDecoder().decode(record.json)]),
     ).toEqual([
       [
-        7,
+        '7',
         new Date('2025-03-01T12:00:00Z'),
         '{"id": 7, "summary": "Zürich", "_info": {"lastUpdated": "2025-03-01T12:00:00Z"}}',
       ],

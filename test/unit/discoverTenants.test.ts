@@ -43,11 +43,15 @@ describe('discoverTenants', () => {
       bus.events.map((event) => [
         event.tenantId,
         event.jobId,
-        event.type === 'TenantDiscovered' && event.data.tables,
+        event.type === 'TenantDiscovered' && event.data.sources,
       ]),
     ).toEqual([
-      ['acme', result.jobId, ['companies', 'contacts', 'tickets', 'time_entries']],
-      ['beta', result.jobId, ['tickets']],
+      [
+        'acme',
+        result.jobId,
+        [{ source: 'connectwise', tables: ['companies', 'contacts', 'tickets', 'time_entries'] }],
+      ],
+      ['beta', result.jobId, [{ source: 'connectwise', tables: ['tickets'] }]],
     ]);
     expect(result.jobStartedAt).toBe('2026-01-15T10:00:00.000Z');
   });

@@ -13,7 +13,7 @@ const aTablePlannedEvent = () =>
     'TablePlanned',
     head,
     {
-      service: 'connectwise',
+      source: 'connectwise',
       table: 'tickets',
       window: { from: null, to: head.occurredAt },
       expectedRecords: 10,

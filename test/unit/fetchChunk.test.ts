@@ -4,6 +4,7 @@ import { AuthenticationError, RateLimitedError, TransientServerError } from '../
 import { makeEvent, type ChunkPlannedEvent } from '../../shared/events/schemas';
 import {
   FakeConnectWise,
+  fakeConnectWiseReaders,
   InMemoryObjectStore,
   makeRecords,
   ManualClock,
@@ -18,11 +19,11 @@ const planned = (from: number, to: number): ChunkPlannedEvent =>
     'ChunkPlanned',
     { tenantId: 'acme', jobId: 'job-1', occurredAt: jobStartedAt },
     {
-      service: 'connectwise',
+      source: 'connectwise',
       table: 'tickets',
       chunkId: 'c00003',
       window: { from: null, to: jobStartedAt },
-      idRange: { from, to },
+      keyRange: { kind: 'integer', from, to },
       expectedRecords: to - from + 1,
     },
     ['c00003'],
@@ -35,12 +36,12 @@ function given(source: FakeConnectWise, overrides: Partial<FetcherDeps> = {}) {
   const clock = new ManualClock();
   const deadline = clock.time + 60_000;
   const deps: FetcherDeps = {
-    clientFor: async () => source,
+    readerFor: fakeConnectWiseReaders(source, 100),
     lake,
     bus,
     queue,
     clock,
-    settings: { ...DEFAULT_FETCHER_SETTINGS, pageSize: 100 },
+    settings: DEFAULT_FETCHER_SETTINGS,
     deadline: () => deadline,
     ...overrides,
   };
@@ -56,7 +57,7 @@ function singleObject(lake: InMemoryObjectStore, key: string): InMemoryObjectSto
 async function idsInLake(lake: InMemoryObjectStore): Promise<number[]> {
   const ids: number[] = [];
   for (const body of lake.objects.values()) {
-    ids.push(...(await readRawRecords(body)).map((row) => row.id));
+    ids.push(...(await readRawRecords(body)).map((row) => Number(row.id)));
   }
   return ids.sort((a, b) => a - b);
 }
@@ -117,7 +118,10 @@ describe('fetchChunk', () => {
         return listPage(...args);
       },
     });
-    await fetchChunk(planned(1, 450), { ...interrupted.deps, clientFor: async () => slowSource });
+    await fetchChunk(planned(1, 450), {
+      ...interrupted.deps,
+      readerFor: fakeConnectWiseReaders(slowSource, 100),
+    });
     const continuation = interrupted.queue.sent[0]!.event as ChunkPlannedEvent;
     const later = interrupted.clock.time + 60_000;
     await fetchChunk(continuation, { ...interrupted.deps, deadline: () => later });
@@ -144,11 +148,11 @@ describe('fetchChunk', () => {
 
     const first = await fetchChunk(planned(1, 620), deps);
 
-    expect(first).toEqual({ kind: 'continued', afterId: 300, reason: 'deadline', delaySeconds: 0 });
+    expect(first).toEqual({ kind: 'continued', cursor: '300', reason: 'deadline', delaySeconds: 0 });
     expect(bus.events).toEqual([]);
     const continuation = queue.sent[0]!.event as ChunkPlannedEvent;
     expect(continuation.data.continuation).toMatchObject({
-      afterId: 300,
+      cursor: '300',
       partsWritten: 3,
       recordsSoFar: 300,
       sequence: 2,
@@ -172,9 +176,9 @@ describe('fetchChunk', () => {
 
     const outcome = await fetchChunk(planned(1, 300), deps);
 
-    expect(outcome).toEqual({ kind: 'continued', afterId: 100, reason: 'retry', delaySeconds: 30 });
+    expect(outcome).toEqual({ kind: 'continued', cursor: '100', reason: 'retry', delaySeconds: 30 });
     expect((queue.sent[0]!.event as ChunkPlannedEvent).data.continuation).toMatchObject({
-      afterId: 100,
+      cursor: '100',
       retries: 1,
     });
   });
@@ -203,7 +207,7 @@ describe('fetchChunk', () => {
     const { bus, deps } = given(source, {});
     const event = planned(1, 10);
     event.data.continuation = {
-      afterId: 0,
+      cursor: null,
       partsWritten: 0,
       recordsSoFar: 0,
       apiCallsSoFar: 0,

@@ -1,6 +1,11 @@
 import { CANONICAL_TABLES } from '../../mappings/canonical';
 import { compileMapping } from '../../mappings/compile';
-import { CONNECTWISE_MAPPING_DOCUMENTS, connectWiseMapping } from '../../mappings';
+import { CONNECTWISE_MAPPING_DOCUMENTS, connectWise } from '../../sources/connectwise';
+import { connectWiseSettingsSchema } from '../../sources/connectwise/settings';
+import type { CanonicalTableName } from '../../mappings/canonical';
+
+const settings = connectWiseSettingsSchema.parse({ baseUrl: 'https://cw.test' });
+const connectWiseMapping = (table: CanonicalTableName) => connectWise.mapping(settings, table);
 import { mappingProblems } from '../../mappings/mappingSchema';
 
 // A real-shaped ticket (reference/source-apis.md §1.8), with nulls, unicode, a padded updatedBy and custom fields.
@@ -65,7 +70,7 @@ describe('canonical mappings', () => {
     expect(result).toEqual({
       ok: true,
       row: {
-        ticket_id: 69,
+        ticket_id: '69',
         summary: 'Schedule and Execute Conversion',
         record_type: 'ServiceTicket',
         status: 'New',
@@ -74,9 +79,9 @@ describe('canonical mappings', () => {
         type: null,
         severity: 'Medium',
         impact: 'Medium',
-        company_id: 2,
+        company_id: '2',
         company_name: 'Zürich Dental GmbH',
-        contact_id: 2,
+        contact_id: '2',
         contact_name: 'Arnie Bellini',
         owner: null,
         date_entered: new Date('2005-05-27T17:30:19Z'),
@@ -141,12 +146,12 @@ describe('canonical mappings', () => {
     expect(connectWiseMapping('time_entries').map(entry)).toEqual({
       ok: true,
       row: {
-        time_entry_id: 1,
-        company_id: 250,
+        time_entry_id: '1',
+        company_id: '250',
         company_name: 'Þekking',
         charge_to_type: 'ProjectTicket',
-        charge_to_id: 106,
-        ticket_id: 106,
+        charge_to_id: '106',
+        ticket_id: '106',
         member: 'jonr',
         work_type: 'Regular',
         time_start: new Date('2018-05-05T14:00:00Z'),
@@ -180,7 +185,7 @@ describe('canonical mappings', () => {
     expect(connectWiseMapping('companies').map(company)).toEqual({
       ok: true,
       row: {
-        company_id: 2,
+        company_id: '2',
         identifier: 'YourCompany',
         name: 'TestCompany',
         status: 'Active',
@@ -202,9 +207,9 @@ describe('canonical mappings', () => {
   it.each([
     ['a missing id', { ...TICKET, id: undefined }, 'missing required field "id" (canonical ticket_id)'],
     [
-      'an id of the wrong type',
-      { ...TICKET, id: 'sixty-nine' },
-      '"id": expected an integer, got "sixty-nine"',
+      'an id that is not a scalar',
+      { ...TICKET, id: { value: 69 } },
+      '"id": expected text, got {"value":69}',
     ],
     [
       'hours that are not a number',

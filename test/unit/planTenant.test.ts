@@ -3,22 +3,28 @@ import { AuthenticationError, TransientServerError } from '../../shared/errors';
 import { makeEvent } from '../../shared/events/schemas';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
 import { commitWatermark } from '../../shared/state/watermarks';
-import { FakeConnectWise, makeRecords, range, RecordingBus } from '../support/fakes';
+import {
+  FakeConnectWise,
+  fakeConnectWiseReaders,
+  makeRecords,
+  range,
+  RecordingBus,
+} from '../support/fakes';
 
 const jobStartedAt = '2026-01-15T10:00:00.000Z';
 const discovered = (tables: Array<'companies' | 'tickets'> = ['companies', 'tickets']) =>
   makeEvent(
     'TenantDiscovered',
     { tenantId: 'acme', jobId: 'job-1', occurredAt: jobStartedAt },
-    { service: 'connectwise', tables, jobStartedAt },
-    ['connectwise'],
+    { sources: [{ source: 'connectwise', tables }], jobStartedAt },
+    [],
   );
 
 function given(source: FakeConnectWise) {
   const bus = new RecordingBus();
   const state = new LocalStateStore();
   const deps: PlannerDeps = {
-    clientFor: async () => source,
+    readerFor: fakeConnectWiseReaders(source),
     state,
     bus,
     settings: { overlapSeconds: 300, targetChunkRecords: 1000 },
@@ -44,10 +50,10 @@ describe('planTenant', () => {
       window: { from: null, to: jobStartedAt },
     });
     const chunks = bus.ofType('ChunkPlanned').filter((event) => event.data.table === 'tickets');
-    expect(chunks.map((event) => event.data.idRange)).toEqual([
-      { from: 1, to: 1666 },
-      { from: 1667, to: 3332 },
-      { from: 3333, to: 4999 },
+    expect(chunks.map((event) => event.data.keyRange)).toEqual([
+      { kind: 'integer', from: 1, to: 1666 },
+      { kind: 'integer', from: 1667, to: 3332 },
+      { kind: 'integer', from: 3333, to: 4999 },
     ]);
     expect(source.calls.filter((call) => call.kind === 'count').map((call) => call.conditions)).toEqual([
       'lastUpdated <= [2026-01-15T10:00:00Z]',
@@ -60,7 +66,7 @@ describe('planTenant', () => {
     const { bus, state, deps } = given(source);
     await commitWatermark(
       state,
-      { tenantId: 'acme', service: 'connectwise', table: 'tickets' },
+      { tenantId: 'acme', source: 'connectwise', table: 'tickets' },
       { watermark: '2026-01-14T10:00:00.000Z', jobId: 'job-0', committedAt: '' },
     );
 

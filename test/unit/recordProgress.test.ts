@@ -15,19 +15,19 @@ function jobEvents(options: { failChunk?: number } = {}): ProgressInput[] {
     makeEvent(
       'TenantDiscovered',
       head,
-      { service: 'connectwise', tables: ['companies', 'tickets'], jobStartedAt },
+      { sources: [{ source: 'connectwise', tables: ['companies', 'tickets'] }], jobStartedAt },
       ['connectwise'],
     ),
     makeEvent(
       'TablePlanned',
       head,
-      { service: 'connectwise', table: 'companies', window, expectedRecords: 0, chunkCount: 0 },
+      { source: 'connectwise', table: 'companies', window, expectedRecords: 0, chunkCount: 0 },
       ['companies'],
     ),
     makeEvent(
       'TablePlanned',
       head,
-      { service: 'connectwise', table: 'tickets', window, expectedRecords: 300, chunkCount: 3 },
+      { source: 'connectwise', table: 'tickets', window, expectedRecords: 300, chunkCount: 3 },
       ['tickets'],
     ),
   ];
@@ -39,7 +39,7 @@ function jobEvents(options: { failChunk?: number } = {}): ProgressInput[] {
             'ChunkFailed',
             head,
             {
-              service: 'connectwise',
+              source: 'connectwise',
               table: 'tickets',
               chunkId,
               error: { code: 'MalformedResponse', message: 'bad page', retryable: false },
@@ -52,7 +52,7 @@ function jobEvents(options: { failChunk?: number } = {}): ProgressInput[] {
             'ChunkFetched',
             head,
             {
-              service: 'connectwise',
+              source: 'connectwise',
               table: 'tickets',
               chunkId,
               records: 100,
@@ -71,7 +71,7 @@ function jobEvents(options: { failChunk?: number } = {}): ProgressInput[] {
       makeEvent(
         'ChunkTransformed',
         head,
-        { service: 'connectwise', table: 'tickets', chunkId, versions: 100, quarantined: 0, objectKeys: [] },
+        { source: 'connectwise', table: 'tickets', chunkId, versions: 100, quarantined: 0, objectKeys: [] },
         [chunkId],
       ),
     );
@@ -82,7 +82,7 @@ function jobEvents(options: { failChunk?: number } = {}): ProgressInput[] {
       makeEvent(
         'TableCompacted',
         head,
-        { service: 'connectwise', table, rows: 100, currentRows: 100, objectKey: 'k' },
+        { source: 'connectwise', table, rows: 100, currentRows: 100, objectKey: 'k' },
         [table],
       ),
     );

@@ -10,7 +10,7 @@ const tableSynced = (table: 'tickets' | 'companies') =>
   makeEvent(
     'TablePlanFailed',
     head,
-    { service: 'connectwise', table, error: { code: 'X', message: 'x', retryable: false } },
+    { source: 'connectwise', table, error: { code: 'X', message: 'x', retryable: false } },
     [table],
   );
 

@@ -46,7 +46,7 @@ describe('tenants file', () => {
         },
       },
     ]);
-    expect(loaded.credentials.get('acme')).toEqual({
+    expect(loaded.credentials.get('acme/connectwise')).toEqual({
       companyId: 'acme',
       publicKey: 'pub',
       privateKey: 's3cret',

@@ -3,8 +3,15 @@ import { transformChunk } from '../../services/transform/transformChunk';
 import { makeEvent } from '../../shared/events/schemas';
 import { PARQUET_DECOMPRESSORS } from '../../shared/lake/parquetCodec';
 import { encodeRawParquet } from '../../shared/lake/rawParquet';
-import type { ReceivedRecord } from '../../sources/connectwise/recordArray';
+import type { ReceivedRecord } from '../../shared/sources/recordArray';
 import { InMemoryObjectStore, ManualClock, receivedRecord, RecordingBus } from '../support/fakes';
+import { connectWise } from '../../sources/connectwise';
+import type { SourceConfig } from '../../shared/config/tenantsFile';
+
+const sourceFor = async () => ({
+  connector: connectWise,
+  settings: connectWise.settingsSchema.parse({ baseUrl: 'https://cw.test' }) as SourceConfig,
+});
 
 const head = { tenantId: 'acme', jobId: 'job-1', occurredAt: '2026-01-15T10:00:00.000Z' };
 const ticket = (id: number, extra: Record<string, unknown> = {}) => ({
@@ -33,14 +40,21 @@ async function given(records: Array<Record<string, unknown> | ReceivedRecord>) {
       records.map((record) =>
         record.json instanceof Uint8Array ? (record as ReceivedRecord) : receivedRecord(record as never),
       ),
-      { tenantId: 'acme', table: 'tickets', jobId: 'job-1', chunkId: 'c00000', fetchedAt: new Date() },
+      {
+        tenantId: 'acme',
+        table: 'tickets',
+        jobId: 'job-1',
+        chunkId: 'c00000',
+        fetchedAt: new Date(),
+        idType: 'integer',
+      },
     ),
   );
   const event = makeEvent(
     'ChunkFetched',
     head,
     {
-      service: 'connectwise',
+      source: 'connectwise',
       table: 'tickets',
       chunkId: 'c00000',
       records: records.length,
@@ -62,15 +76,15 @@ describe('transformChunk', () => {
       ticket(4, { brandNewField: { nested: true } }),
     ]);
 
-    const outcome = await transformChunk(event, { lake, bus, clock: new ManualClock() });
+    const outcome = await transformChunk(event, { sourceFor, lake, bus, clock: new ManualClock() });
 
     expect(outcome).toEqual({ versions: 2, quarantined: 2 });
-    const versions = await readObjects(lake, 'acme/canonical/tickets/versions/job-1/c00000.parquet');
+    const versions = await readObjects(lake, 'acme/canonical/tickets/connectwise/versions/job-1/c00000.parquet');
     expect(versions.map((row) => [row.source_id, row.ticket_id, row.company_name, row.tenant_id])).toEqual([
-      ['1', 1n, 'Zürich Dental GmbH', 'acme'],
-      ['4', 4n, 'Zürich Dental GmbH', 'acme'],
+      ['1', '1', 'Zürich Dental GmbH', 'acme'],
+      ['4', '4', 'Zürich Dental GmbH', 'acme'],
     ]);
-    const quarantined = await readObjects(lake, 'acme/quarantine/tickets/job-1/c00000.parquet');
+    const quarantined = await readObjects(lake, 'acme/quarantine/tickets/connectwise/job-1/c00000.parquet');
     expect(quarantined.map((row) => [row.tenant_id, row.table_name, row.source_id, row.reason])).toEqual([
       ['acme', 'tickets', '2', '"actualHours": expected a number, got "lots"'],
       ['acme', 'tickets', '3', 'missing required field "_info/lastUpdated" (canonical updated_at)'],
@@ -86,22 +100,22 @@ describe('transformChunk', () => {
     const broken = '{"id": 2, "summary": tru}';
     const { lake, event, bus } = await given([
       ticket(1),
-      { id: 2, lastUpdated: null, json: new TextEncoder().encode(broken) },
+      { id: '2', lastUpdated: null, json: new TextEncoder().encode(broken) },
     ]);
 
-    const outcome = await transformChunk(event, { lake, bus, clock: new ManualClock() });
+    const outcome = await transformChunk(event, { sourceFor, lake, bus, clock: new ManualClock() });
 
     expect(outcome).toEqual({ versions: 1, quarantined: 1 });
-    const [quarantined] = await readObjects(lake, 'acme/quarantine/tickets/job-1/c00000.parquet');
+    const [quarantined] = await readObjects(lake, 'acme/quarantine/tickets/connectwise/job-1/c00000.parquet');
     expect(quarantined).toMatchObject({ source_id: '2', payload: broken });
     expect(quarantined!.reason).toMatch(/^the record is not valid JSON: /);
   });
 
   it('given the same chunk delivered twice, when transformed, then the same objects are rewritten and the event has the same id', async () => {
     const { lake, event, bus } = await given([ticket(1), ticket(2)]);
-    await transformChunk(event, { lake, bus, clock: new ManualClock() });
+    await transformChunk(event, { sourceFor, lake, bus, clock: new ManualClock() });
     const first = new Map(lake.objects);
-    await transformChunk(event, { lake, bus, clock: new ManualClock() });
+    await transformChunk(event, { sourceFor, lake, bus, clock: new ManualClock() });
     expect([...lake.objects.keys()]).toEqual([...first.keys()]);
     expect(new Set(bus.events.map((published) => published.eventId)).size).toBe(1);
   });

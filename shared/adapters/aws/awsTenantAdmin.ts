@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { assertTenantId } from '../../config/tenantId';
-import type { ConnectWiseCredentials, TenantConfig } from '../../config/tenantsFile';
+import type { SourceCredentials, TenantConfig } from '../../config/tenantsFile';
 import { ValidationError } from '../../errors';
 import type { TenantAdmin, TenantListing } from '../../ports';
 import { DynamoDbTenantRegistry } from './dynamoDbTenantRegistry';
@@ -58,10 +58,15 @@ export class AwsTenantAdmin implements TenantAdmin {
    * Credentials first, settings second: a discovery run in between sees either the old tenant or a tenant
    * whose secret already exists, never a registered tenant without credentials.
    */
-  async putTenant(config: TenantConfig, credentials: ConnectWiseCredentials): Promise<{ created: boolean }> {
+  async putTenant(
+    config: TenantConfig,
+    credentials: Record<string, SourceCredentials>,
+  ): Promise<{ created: boolean }> {
     assertTenantId(config.id);
-    await this.options.secrets.putConnectWiseCredentials(config.id, credentials);
-    return this.options.registry.putTenant(config, { companyId: credentials.companyId });
+    for (const [source, values] of Object.entries(credentials))
+      await this.options.secrets.putSourceCredentials(config.id, source, values);
+    const companyId = credentials.connectwise?.companyId;
+    return this.options.registry.putTenant(config, companyId ? { companyId } : {});
   }
 
   async setEnabled(tenantId: string, enabled: boolean): Promise<boolean> {
@@ -75,7 +80,13 @@ export class AwsTenantAdmin implements TenantAdmin {
     for (let start = 0; start < registrations.length; start += DESCRIBE_CONCURRENCY) {
       const batch = registrations.slice(start, start + DESCRIBE_CONCURRENCY);
       const found = await Promise.all(
-        batch.map((registration) => this.options.secrets.hasConnectWiseCredentials(registration.config.id)),
+        batch.map(async ({ config }) => {
+          const sources = Object.keys(config.services);
+          const present = await Promise.all(
+            sources.map((source) => this.options.secrets.hasSourceCredentials(config.id, source)),
+          );
+          return present.every(Boolean);
+        }),
       );
       batch.forEach((registration, index) =>
         listings.push({ ...registration, hasCredentials: found[index]! }),

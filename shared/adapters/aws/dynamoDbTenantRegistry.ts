@@ -7,15 +7,16 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { SOURCE_NAMES, findSource } from '../../../sources/registry';
 import { assertTenantId, TENANT_ID_PATTERN } from '../../config/tenantId';
-import { connectWiseServiceWithDefaults, type TenantConfig } from '../../config/tenantsFile';
+import type { SourceConfig, TenantConfig } from '../../config/tenantsFile';
 import { ValidationError } from '../../errors';
-import { tableSchema } from '../../events/schemas';
 import type { TenantRegistry } from '../../ports';
 
 /**
- * One registry item: the tenant's non-secret settings, keyed by `tenantId`. Optional fields take the same
- * defaults as the tenants file; unknown attributes (audit fields and the like) are ignored.
+ * One registry item: the tenant's non-secret settings, keyed by `tenantId`; each source's settings are
+ * checked by that source's settings schema (the tenants file's), which fills the same defaults. Unknown
+ * attributes (audit fields and the like) are ignored.
  */
 export const tenantRegistryItemSchema = z.object({
   tenantId: z.string().regex(TENANT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
@@ -23,17 +24,7 @@ export const tenantRegistryItemSchema = z.object({
   /** The ConnectWise login company, recorded for operators (`avesa tenants list`); the fetcher reads the secret's. */
   companyId: z.string().min(1).optional(),
   enabled: z.boolean().optional(),
-  services: z.object({
-    connectwise: z
-      .object({
-        baseUrl: z.url({ protocol: /^https?$/ }),
-        tables: z.array(tableSchema).min(1).optional(),
-        requestsPerMinute: z.number().int().positive().max(100_000).optional(),
-        maxConcurrentRequests: z.number().int().positive().max(64).optional(),
-        backfillFrom: z.iso.datetime({ offset: true }).nullable().optional(),
-      })
-      .optional(),
-  }),
+  services: z.record(z.string(), z.record(z.string(), z.unknown())),
 });
 export type TenantRegistryItem = z.infer<typeof tenantRegistryItemSchema>;
 
@@ -174,9 +165,24 @@ function parseItem(item: Record<string, unknown>): ParsedItem {
     enabled: enabled ?? true,
     services: {},
   };
-  const cw = services.connectwise;
-  if (cw) {
-    config.services.connectwise = connectWiseServiceWithDefaults(cw);
+  const problems: string[] = [];
+  for (const [source, part] of Object.entries(services)) {
+    const connector = findSource(source);
+    if (!connector) {
+      problems.push(
+        `tenant "${tenantId}": services.${source}: unknown source (the sources are ${SOURCE_NAMES.join(', ')})`,
+      );
+      continue;
+    }
+    const settings = connector.settingsSchema.safeParse(part);
+    if (settings.success) config.services[source] = settings.data as SourceConfig;
+    else
+      problems.push(
+        ...settings.error.issues.map(
+          (issue) => `tenant "${tenantId}": services.${source}.${issue.path.map(String).join('.')}: ${issue.message}`,
+        ),
+      );
   }
+  if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config, companyId: companyId ?? null };
 }

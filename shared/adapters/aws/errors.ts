@@ -40,8 +40,9 @@ export class SecretNotFoundError extends PipelineError {
   constructor(
     readonly tenantId: string,
     readonly secretName: string,
+    readonly source: string,
   ) {
-    super(`No ConnectWise credentials for tenant "${tenantId}": secret ${secretName} does not exist`);
+    super(`No ${source} credentials for tenant "${tenantId}": secret ${secretName} does not exist`);
   }
 }
 
@@ -55,8 +56,9 @@ export class MalformedSecretError extends PipelineError {
   constructor(
     readonly tenantId: string,
     readonly secretName: string,
+    readonly source: string,
     problem: string,
   ) {
-    super(`ConnectWise credentials for tenant "${tenantId}" (secret ${secretName}) ${problem}`);
+    super(`${source} credentials for tenant "${tenantId}" (secret ${secretName}) ${problem}`);
   }
 }

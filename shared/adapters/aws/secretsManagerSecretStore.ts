@@ -5,23 +5,22 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import { findSource } from '../../../sources/registry';
 import { assertTenantId } from '../../config/tenantId';
-import type { ConnectWiseCredentials } from '../../config/tenantsFile';
+import type { SourceCredentials } from '../../config/tenantsFile';
 import { ValidationError } from '../../errors';
 import type { SecretStore } from '../../ports';
 import { MalformedSecretError, SecretNotFoundError } from './errors';
 
-/** The JSON a tenant's ConnectWise secret holds. Extra fields are ignored. */
-export const connectWiseSecretSchema = z.object({
-  companyId: z.string().min(1),
-  publicKey: z.string().min(1),
-  privateKey: z.string().min(1),
-  clientId: z.string().min(1),
-});
+/** The connector of a source named in a secret's path; an unknown source is a configuration error. */
+function connectorOf(source: string) {
+  const connector = findSource(source);
+  if (!connector) throw new ValidationError(`unknown source ${JSON.stringify(source)}`);
+  return connector;
+}
 
 export interface SecretsManagerSecretStoreOptions {
-  /** Secret names are `${prefix}/${tenantId}/connectwise`, e.g. prefix `avesa/prod`. */
+  /** Secret names are `${prefix}/${tenantId}/${source}`, e.g. prefix `avesa/prod`. */
   prefix: string;
   /** Defaults to one client per cold start, shared by every instance. */
   client?: SecretsManagerClient;
@@ -29,7 +28,7 @@ export interface SecretsManagerSecretStoreOptions {
 
 let defaultClient: SecretsManagerClient | undefined;
 
-/** Tenant credentials in AWS Secrets Manager, one secret per tenant and service. */
+/** Tenant credentials in AWS Secrets Manager, one secret per tenant and source. */
 export class SecretsManagerSecretStore implements SecretStore {
   private readonly client: SecretsManagerClient;
   private readonly prefix: string;
@@ -39,78 +38,100 @@ export class SecretsManagerSecretStore implements SecretStore {
     this.prefix = options.prefix.replace(/\/+$/, '');
   }
 
-  /** The secret name that holds a tenant's ConnectWise credentials. */
-  secretName(tenantId: string): string {
-    return `${this.prefix}/${assertTenantId(tenantId)}/connectwise`;
+  /** The secret that holds a tenant's credentials for one source: `{prefix}/{tenant}/{source}`. */
+  secretName(tenantId: string, source: string): string {
+    connectorOf(source);
+    return `${this.prefix}/${assertTenantId(tenantId)}/${source}`;
   }
 
   /**
-   * Reads and validates the tenant's ConnectWise credentials. Throws SecretNotFoundError or
-   * MalformedSecretError naming the tenant; no error message or cause ever carries a secret value.
+   * Reads the tenant's credentials for a source and validates them with the source's credentials schema.
+   * Throws SecretNotFoundError or MalformedSecretError naming tenant and source; no error message or cause
+   * ever carries a secret value.
    */
-  async connectWiseCredentials(tenantId: string): Promise<ConnectWiseCredentials> {
-    const secretName = this.secretName(tenantId);
+  async sourceCredentials(tenantId: string, source: string): Promise<SourceCredentials> {
+    const secretName = this.secretName(tenantId, source);
     let secretString: string | undefined;
     try {
       secretString = (await this.client.send(new GetSecretValueCommand({ SecretId: secretName })))
         .SecretString;
     } catch (error) {
       if ((error as { name?: unknown }).name === 'ResourceNotFoundException') {
-        throw new SecretNotFoundError(tenantId, secretName);
+        throw new SecretNotFoundError(tenantId, secretName, source);
       }
       throw error;
     }
     if (secretString === undefined)
-      throw new MalformedSecretError(tenantId, secretName, 'is not a JSON string');
+      throw new MalformedSecretError(tenantId, secretName, source, 'is not a JSON string');
     let document: unknown;
     try {
       document = JSON.parse(secretString);
     } catch {
       // The SyntaxError is dropped on purpose: its message quotes the text around the error, i.e. the secret.
-      throw new MalformedSecretError(tenantId, secretName, 'is not valid JSON');
+      throw new MalformedSecretError(tenantId, secretName, source, 'is not valid JSON');
     }
-    const parsed = connectWiseSecretSchema.safeParse(document);
+    const connector = connectorOf(source);
+    const fieldNames = connector.credentialFields.map((field) => field.name).join(', ');
+    if (document === null || typeof document !== 'object' || Array.isArray(document))
+      throw new MalformedSecretError(
+        tenantId,
+        secretName,
+        source,
+        `must be a JSON object with non-empty string fields ${fieldNames}; wrong or missing: (document)`,
+      );
+    // Extra fields are ignored: only the connector's credential fields are read.
+    const fields = Object.fromEntries(
+      connector.credentialFields
+        .filter((field) => field.name in document)
+        .map((field) => [field.name, (document as Record<string, unknown>)[field.name]]),
+    );
+    const parsed = connector.credentialsSchema.safeParse(fields);
     if (!parsed.success) {
       // Only paths are reported: zod messages may describe the received value.
-      const fields = [
+      const wrong = [
         ...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(document)')),
       ];
       throw new MalformedSecretError(
         tenantId,
         secretName,
-        `must be a JSON object with non-empty string fields companyId, publicKey, privateKey, clientId; wrong or missing: ${fields.join(', ')}`,
+        source,
+        `must be a JSON object with non-empty string fields ${fieldNames}; wrong or missing: ${wrong.join(', ')}`,
       );
     }
     return parsed.data;
   }
 
   /**
-   * Creates the tenant's ConnectWise secret, or stores the credentials as its new version when it exists
+   * Creates the tenant's secret for a source, or stores the credentials as its new version when it exists
    * (the operator's `avesa tenants add`). Returns whether the secret is new. The credentials travel only in
    * the SecretString; nothing here puts them in a message.
    */
-  async putConnectWiseCredentials(
+  async putSourceCredentials(
     tenantId: string,
-    credentials: ConnectWiseCredentials,
+    source: string,
+    credentials: SourceCredentials,
   ): Promise<{ created: boolean }> {
-    const secretName = this.secretName(tenantId);
-    const parsed = connectWiseSecretSchema.safeParse(credentials);
+    const secretName = this.secretName(tenantId, source);
+    const connector = connectorOf(source);
+    const parsed = connector.credentialsSchema.safeParse(credentials);
     if (!parsed.success)
       throw new ValidationError(
-        `ConnectWise credentials of tenant "${tenantId}" are incomplete`,
-        [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.')))].map(
+        `${connector.label} credentials of tenant "${tenantId}" are incomplete`,
+        [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(credentials)'))].map(
           (field) => `${field}: must be a non-empty string`,
         ),
       );
-    const { companyId, publicKey, privateKey, clientId } = parsed.data;
-    const secretString = JSON.stringify({ companyId, publicKey, privateKey, clientId });
+    const secretString = JSON.stringify(parsed.data);
     try {
       await this.client.send(
         new CreateSecretCommand({
           Name: secretName,
-          Description: `ConnectWise API credentials of tenant ${tenantId} (avesa tenants add)`,
+          Description: `${connector.label} API credentials of tenant ${tenantId} (avesa tenants add)`,
           SecretString: secretString,
-          Tags: [{ Key: 'avesa:tenant', Value: tenantId }],
+          Tags: [
+            { Key: 'avesa:tenant', Value: tenantId },
+            { Key: 'avesa:source', Value: source },
+          ],
         }),
       );
       return { created: true };
@@ -123,11 +144,11 @@ export class SecretsManagerSecretStore implements SecretStore {
     return { created: false };
   }
 
-  /** Whether the tenant's ConnectWise secret exists (and is not scheduled for deletion), without reading it. */
-  async hasConnectWiseCredentials(tenantId: string): Promise<boolean> {
+  /** Whether the tenant's secret for a source exists (and is not scheduled for deletion), without reading it. */
+  async hasSourceCredentials(tenantId: string, source: string): Promise<boolean> {
     try {
       const description = await this.client.send(
-        new DescribeSecretCommand({ SecretId: this.secretName(tenantId) }),
+        new DescribeSecretCommand({ SecretId: this.secretName(tenantId, source) }),
       );
       return description.DeletedDate === undefined;
     } catch (error) {

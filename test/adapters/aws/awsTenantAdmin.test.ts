@@ -35,7 +35,7 @@ tenantAdminContract(
 // secrets written only through AwsTenantAdmin.
 tenantRegistryContract('DynamoDbTenantRegistry over items written by AwsTenantAdmin', async (tenants) => {
   const { admin, registry } = anAdmin();
-  for (const tenant of tenants) await admin.putTenant(tenant, someCredentials(tenant.id));
+  for (const tenant of tenants) await admin.putTenant(tenant, { connectwise: someCredentials(tenant.id) });
   return { registry, cleanup: async () => {} };
 });
 
@@ -44,7 +44,7 @@ secretStoreContract(
   async (credentials) => {
     const { admin, secrets } = anAdmin();
     for (const [tenantId, value] of credentials)
-      await admin.putTenant(aTenantConfig({ id: tenantId }), value);
+      await admin.putTenant(aTenantConfig({ id: tenantId }), { connectwise: value });
     return { secrets, cleanup: async () => {} };
   },
 );
@@ -53,7 +53,7 @@ describe('AwsTenantAdmin', () => {
   it('given a stage, when a tenant is put, then the item lands in avesa-<stage>-tenants and the secret under avesa/<stage>/<tenant>/connectwise', async () => {
     const { admin, table, secretsManager } = anAdmin();
 
-    await admin.putTenant(aTenantConfig({ id: 'acme' }), someCredentials('acme'));
+    await admin.putTenant(aTenantConfig({ id: 'acme' }), { connectwise: someCredentials('acme') });
 
     const put = table.calls.find((call) => call.command === 'Put')?.input as { TableName: string };
     expect(put.TableName).toBe('avesa-test-tenants');
@@ -68,11 +68,10 @@ describe('AwsTenantAdmin', () => {
 
   it('given a registered tenant, when it is put again, then the secret gets a new version rather than a second secret', async () => {
     const { admin, secretsManager } = anAdmin();
-    await admin.putTenant(aTenantConfig({ id: 'acme' }), someCredentials('acme'));
+    await admin.putTenant(aTenantConfig({ id: 'acme' }), { connectwise: someCredentials('acme') });
 
     await admin.putTenant(aTenantConfig({ id: 'acme' }), {
-      ...someCredentials('acme'),
-      publicKey: 'pub-new',
+      connectwise: { ...someCredentials('acme'), publicKey: 'pub-new' },
     });
 
     expect(secretsManager.names()).toEqual(['avesa/test/acme/connectwise']);
@@ -84,7 +83,7 @@ describe('AwsTenantAdmin', () => {
     const order: string[] = [];
     const credentials = someCredentials('acme');
 
-    await admin.putTenant(aTenantConfig({ id: 'acme' }), credentials);
+    await admin.putTenant(aTenantConfig({ id: 'acme' }), { connectwise: credentials });
     order.push(
       ...secretsManager.calls.map((call) => call.command),
       ...table.calls.map((call) => call.command),
@@ -98,7 +97,7 @@ describe('AwsTenantAdmin', () => {
 
   it('given a listing, then secrets are only described, never read', async () => {
     const { admin, secretsManager } = anAdmin();
-    await admin.putTenant(aTenantConfig({ id: 'acme' }), someCredentials('acme'));
+    await admin.putTenant(aTenantConfig({ id: 'acme' }), { connectwise: someCredentials('acme') });
 
     await admin.listRegistered();
 
@@ -109,8 +108,7 @@ describe('AwsTenantAdmin', () => {
     const { admin, table, secretsManager } = anAdmin();
 
     const putting = admin.putTenant(aTenantConfig({ id: 'acme' }), {
-      ...someCredentials('acme'),
-      clientId: '',
+      connectwise: { ...someCredentials('acme'), clientId: '' },
     });
 
     await expect(putting).rejects.toThrow(ValidationError);

@@ -5,7 +5,7 @@ import {
 import {
   DEFAULT_MAX_CONCURRENT_REQUESTS,
   DEFAULT_REQUESTS_PER_MINUTE,
-} from '../../../shared/config/tenantsFile';
+} from '../../../shared/sources/connector';
 import { CONNECTWISE_TABLES } from '../../../sources/connectwise/endpoints';
 import { InvalidTenantIdError, ValidationError } from '../../../shared/errors';
 import { aTenantConfig, tenantRegistryContract } from '../../contracts/tenantRegistry.contract';

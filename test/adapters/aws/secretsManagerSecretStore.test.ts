@@ -63,7 +63,7 @@ describe('SecretsManagerSecretStore', () => {
       'avesa/prod/acme/connectwise': JSON.stringify({ ...someCredentials('acme'), note: 'rotated 2025-01' }),
     });
 
-    const credentials = await secrets.connectWiseCredentials('acme');
+    const credentials = await secrets.sourceCredentials('acme', 'connectwise');
 
     expect(credentials).toEqual(someCredentials('acme'));
     expect(mock.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
@@ -74,11 +74,11 @@ describe('SecretsManagerSecretStore', () => {
   it('given no secret for the tenant, when read, then SecretNotFoundError names the tenant and the secret', async () => {
     const { secrets } = aSecretStore({});
 
-    const error = await rejectionOf(secrets.connectWiseCredentials('acme'));
+    const error = await rejectionOf(secrets.sourceCredentials('acme', 'connectwise'));
 
     expect(error).toBeInstanceOf(SecretNotFoundError);
     expect(error.message).toBe(
-      'No ConnectWise credentials for tenant "acme": secret avesa/prod/acme/connectwise does not exist',
+      'No connectwise credentials for tenant "acme": secret avesa/prod/acme/connectwise does not exist',
     );
   });
 
@@ -86,7 +86,7 @@ describe('SecretsManagerSecretStore', () => {
     const raw = 'companyId=acme privateKey=priv-acme-SECRET-9c1e';
     const { secrets } = aSecretStore({ 'avesa/prod/acme/connectwise': raw });
 
-    const error = await rejectionOf(secrets.connectWiseCredentials('acme'));
+    const error = await rejectionOf(secrets.sourceCredentials('acme', 'connectwise'));
 
     expect(error).toBeInstanceOf(MalformedSecretError);
     expect(error.message).toContain('tenant "acme"');
@@ -106,7 +106,7 @@ describe('SecretsManagerSecretStore', () => {
       }),
     });
 
-    const error = await rejectionOf(secrets.connectWiseCredentials('acme'));
+    const error = await rejectionOf(secrets.sourceCredentials('acme', 'connectwise'));
 
     expect(error).toBeInstanceOf(MalformedSecretError);
     expect(error.message).toContain('tenant "acme"');
@@ -119,7 +119,7 @@ describe('SecretsManagerSecretStore', () => {
   it('given a secret whose JSON is not an object, when read, then the error says so without the value', async () => {
     const { secrets } = aSecretStore({ 'avesa/prod/acme/connectwise': '"priv-acme-SECRET-9c1e"' });
 
-    const error = await rejectionOf(secrets.connectWiseCredentials('acme'));
+    const error = await rejectionOf(secrets.sourceCredentials('acme', 'connectwise'));
 
     expect(error).toBeInstanceOf(MalformedSecretError);
     expect(error.message).toContain('(document)');
@@ -129,7 +129,7 @@ describe('SecretsManagerSecretStore', () => {
   it('given a binary secret, when read, then the error says it is not a JSON string', async () => {
     const { secrets } = aSecretStore({ 'avesa/prod/acme/connectwise': Uint8Array.of(1, 2, 3) });
 
-    await expect(secrets.connectWiseCredentials('acme')).rejects.toThrow(
+    await expect(secrets.sourceCredentials('acme', 'connectwise')).rejects.toThrow(
       /tenant "acme".*is not a JSON string/,
     );
   });
@@ -137,7 +137,7 @@ describe('SecretsManagerSecretStore', () => {
   it('given a tenant id that is not a slug, when read, then it is rejected before any call', async () => {
     const { mock, secrets } = aSecretStore({});
 
-    await expect(secrets.connectWiseCredentials('acme/../globex')).rejects.toThrow(InvalidTenantIdError);
+    await expect(secrets.sourceCredentials('acme/../globex', 'connectwise')).rejects.toThrow(InvalidTenantIdError);
     expect(mock.commandCalls(GetSecretValueCommand)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { credentialsKey } from '../../../shared/config/tenantsFile';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +99,11 @@ tenantRegistryContract('tenants file', async (tenants) => ({
 }));
 
 secretStoreContract('tenants file', async (credentials) => ({
-  secrets: new TenantsFileRegistry({ tenants: [], credentials: new Map(credentials) }),
+  secrets: new TenantsFileRegistry({
+    tenants: [],
+    credentials: new Map(
+      [...credentials].map(([tenantId, value]) => [credentialsKey(tenantId, 'connectwise'), value]),
+    ),
+  }),
   cleanup: async () => undefined,
 }));
