@@ -80,7 +80,9 @@ export async function tenants(argv: string[], io: CliIo, deps: TenantsDeps = {})
   const [subcommand, ...rest] = argv;
   let credentialValues: string[] = [];
   try {
-    const keyFlag = rest.find((arg) => SECRET_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)));
+    const keyFlag = rest.find((arg) =>
+      SECRET_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)),
+    );
     if (keyFlag !== undefined)
       throw new ValidationError(
         `${keyFlag.split('=')[0]} is not accepted: keys on the command line end up in shell history and process ` +
@@ -214,7 +216,9 @@ function sourceOf(options: TenantArgs): SourceConnector {
   const name = options.source ?? SOURCES[0]!.name;
   const connector = findSource(name);
   if (!connector)
-    throw new ValidationError(`--source ${JSON.stringify(name)}: unknown source (the sources are ${SOURCE_NAMES.join(', ')})`);
+    throw new ValidationError(
+      `--source ${JSON.stringify(name)}: unknown source (the sources are ${SOURCE_NAMES.join(', ')})`,
+    );
   const own = new Set([
     ...connector.cliSettingFlags.map((flag) => flag.flag),
     ...connector.credentialFields.flatMap((field) => (field.flag ? [field.flag] : [])),
@@ -301,7 +305,8 @@ function credentialOrigin(connector: SourceConnector, name: string, options: Ten
  */
 function validatedTenant(connector: SourceConnector, options: TenantArgs, credentials: SourceCredentials) {
   const requiredSettings = connector.cliSettingFlags.filter(
-    (flag) => !(connector.settingsSchema.shape[flag.field] as z.ZodType | undefined)?.safeParse(undefined).success,
+    (flag) =>
+      !(connector.settingsSchema.shape[flag.field] as z.ZodType | undefined)?.safeParse(undefined).success,
   );
   const missing = [
     ...(options.tenant === undefined ? ['--tenant'] : []),
@@ -414,13 +419,13 @@ async function list(admin: TenantAdmin, stage: string, options: TenantArgs, io: 
     return 0;
   }
   const rows = [
-    ['TENANT', 'ENABLED', 'COMPANY', 'NAME', 'SOURCES', 'REQ/MIN', 'SECRET'],
+    ['TENANT', 'ENABLED', 'ACCOUNT', 'NAME', 'SOURCES', 'REQ/MIN', 'SECRET'],
     ...listings.map((listing) => {
       const sources = Object.entries(listing.config.services);
       return [
         listing.config.id,
         listing.config.enabled ? 'yes' : 'no',
-        listing.companyId ?? '-',
+        accountLabel(listing) || '-',
         listing.config.name,
         sources.map(([source]) => source).join(',') || '-',
         sources.map(([, settings]) => String(settings.requestsPerMinute)).join(',') || '-',
@@ -444,12 +449,20 @@ async function list(admin: TenantAdmin, stage: string, options: TenantArgs, io: 
   return 0;
 }
 
+/** Each source's first non-secret credential (a ConnectWise company, a ServiceNow user), for a glance. */
+function accountLabel(listing: TenantListing): string {
+  return Object.values(listing.accounts)
+    .map((fields) => Object.values(fields)[0] ?? '')
+    .filter((value) => value !== '')
+    .join(',');
+}
+
 function listingJson(listing: TenantListing) {
   return {
     tenantId: listing.config.id,
     name: listing.config.name,
     enabled: listing.config.enabled,
-    companyId: listing.companyId,
+    accounts: listing.accounts,
     sources: listing.config.services,
     hasCredentials: listing.hasCredentials,
   };

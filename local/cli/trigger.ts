@@ -107,7 +107,7 @@ export async function trigger(argv: string[], io: CliIo, deps: TriggerDeps = {})
   }
   if (skipped.length > 0)
     io.err(
-      `warning: not started (disabled, or no ConnectWise service): ${skipped.join(', ')}; ` +
+      `warning: not started (disabled, or no source configured): ${skipped.join(', ')}; ` +
         `see avesa tenants list --stage ${stage}`,
     );
   if (result.tenants.length === 0) {

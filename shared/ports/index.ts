@@ -99,8 +99,11 @@ export interface RequestBudget {
 /** A registered tenant as an operator sees it: its settings and whether credentials exist, never their values. */
 export interface TenantListing {
   config: TenantConfig;
-  /** The ConnectWise login company, when recorded beside the settings (it is not a secret). */
-  companyId: string | null;
+  /**
+   * Per source, the non-secret credentials recorded beside the settings for operators (a ConnectWise login
+   * company, a ServiceNow user name): never a key or password.
+   */
+  accounts: Record<string, SourceCredentials>;
   /** Whether every configured source has its credentials stored. */
   hasCredentials: boolean;
 }

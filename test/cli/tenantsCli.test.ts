@@ -87,10 +87,8 @@ describe('avesa tenants', () => {
     expect(io.out[0]).toBe(
       'tenant acme added to stage test (enabled, source connectwise): settings in DynamoDB table avesa-test-tenants, credentials in secret avesa/test/acme/connectwise',
     );
-    expect(listing.out[0]).toMatch(/^TENANT\s+ENABLED\s+COMPANY\s+NAME\s+SOURCES\s+REQ\/MIN\s+SECRET$/);
-    expect(listing.out[1]).toMatch(
-      /^acme\s+yes\s+acme-co\s+Acme IT\s+connectwise\s+600\s+yes$/,
-    );
+    expect(listing.out[0]).toMatch(/^TENANT\s+ENABLED\s+ACCOUNT\s+NAME\s+SOURCES\s+REQ\/MIN\s+SECRET$/);
+    expect(listing.out[1]).toMatch(/^acme\s+yes\s+acme-co\s+Acme IT\s+connectwise\s+600\s+yes$/);
     expect(listing.out[2]).toMatch(/^globex\s+yes\s+globex-co\s+globex\s/);
     expect(io.out).toContain(
       'tenant acme disabled in stage test: discovery skips it from the next job on (a job already running finishes); its data and credentials are kept',
@@ -143,7 +141,9 @@ describe('avesa tenants', () => {
       created: false,
       secret: 'avesa/test/acme/connectwise',
     });
-    expect((await stage.secrets.sourceCredentials('acme', 'connectwise')).privateKey).toBe('priv-rotated-77aa');
+    expect((await stage.secrets.sourceCredentials('acme', 'connectwise')).privateKey).toBe(
+      'priv-rotated-77aa',
+    );
     expect(stage.secretsManager.names()).toEqual(['avesa/test/acme/connectwise']);
   });
 
@@ -334,7 +334,13 @@ describe('avesa tenants through the CLI entry point', () => {
     const secretsManager = mockClient(SecretsManagerClient);
     try {
       dynamoDb.on(ScanCommand, { TableName: 'avesa-prod-tenants' }).resolves({
-        Items: [{ tenantId: 'acme', companyId: 'acme-co', services: { connectwise: { baseUrl: BASE_URL } } }],
+        Items: [
+          {
+            tenantId: 'acme',
+            accounts: { connectwise: { companyId: 'acme-co' } },
+            services: { connectwise: { baseUrl: BASE_URL } },
+          },
+        ],
       });
       secretsManager
         .on(DescribeSecretCommand)

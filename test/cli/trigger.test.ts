@@ -127,7 +127,7 @@ describe('avesa trigger', () => {
     const code = await trigger(['--stage', 'test', '--tenant', 'acme'], io.io, { lambdaClient: lambda });
 
     expect(code).toBe(1);
-    expect(io.err.join('\n')).toContain('warning: not started (disabled, or no ConnectWise service): acme');
+    expect(io.err.join('\n')).toContain('warning: not started (disabled, or no source configured): acme');
   });
 
   it('given a stage that is not deployed, when triggered, then the error names the function and suggests deploying', async () => {

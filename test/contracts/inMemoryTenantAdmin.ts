@@ -1,10 +1,7 @@
 import { assertTenantId } from '../../shared/config/tenantId';
-import {
-  credentialsKey,
-  type SourceCredentials,
-  type TenantConfig,
-} from '../../shared/config/tenantsFile';
+import { credentialsKey, type SourceCredentials, type TenantConfig } from '../../shared/config/tenantsFile';
 import { ValidationError } from '../../shared/errors';
+import { accountsOf } from '../../sources/accounts';
 import type { SecretStore, TenantAdmin, TenantListing, TenantRegistry } from '../../shared/ports';
 
 /**
@@ -13,7 +10,10 @@ import type { SecretStore, TenantAdmin, TenantListing, TenantRegistry } from '..
  * reads.
  */
 export class InMemoryTenantAdmin implements TenantAdmin {
-  private readonly tenants = new Map<string, { config: TenantConfig; companyId: string | null }>();
+  private readonly tenants = new Map<
+    string,
+    { config: TenantConfig; accounts: Record<string, SourceCredentials> }
+  >();
   private readonly credentials = new Map<string, SourceCredentials>();
 
   readonly registry: TenantRegistry = {
@@ -46,7 +46,7 @@ export class InMemoryTenantAdmin implements TenantAdmin {
       this.credentials.set(credentialsKey(config.id, source), { ...values });
     this.tenants.set(config.id, {
       config: structuredClone(config),
-      companyId: credentials.connectwise?.companyId ?? null,
+      accounts: accountsOf(credentials),
     });
     return { created };
   }
@@ -61,9 +61,9 @@ export class InMemoryTenantAdmin implements TenantAdmin {
   async listRegistered(): Promise<TenantListing[]> {
     return [...this.tenants.values()]
       .sort((a, b) => a.config.id.localeCompare(b.config.id))
-      .map(({ config, companyId }) => ({
+      .map(({ config, accounts }) => ({
         config: structuredClone(config),
-        companyId,
+        accounts: structuredClone(accounts),
         hasCredentials: Object.keys(config.services).every((source) =>
           this.credentials.has(credentialsKey(config.id, source)),
         ),

@@ -41,7 +41,11 @@ export function tenantAdminContract(name: string, makeAdmin: () => Promise<Tenan
       expect(await fixture.registry.listTenants()).toEqual([acme]);
       expect(await fixture.secrets.sourceCredentials('acme', 'connectwise')).toEqual(credentials);
       expect(await fixture.admin.listRegistered()).toEqual([
-        { config: acme, companyId: credentials.companyId, hasCredentials: true },
+        {
+          config: acme,
+          accounts: { connectwise: { companyId: credentials.companyId, clientId: credentials.clientId } },
+          hasCredentials: true,
+        },
       ]);
     });
 

@@ -6,6 +6,7 @@ import { ValidationError } from '../../errors';
 import type { TenantAdmin, TenantListing } from '../../ports';
 import { DynamoDbTenantRegistry } from './dynamoDbTenantRegistry';
 import { SecretsManagerSecretStore } from './secretsManagerSecretStore';
+import { accountsOf } from '../../../sources/accounts';
 
 /** Stage names become table, function and secret names; keep them to what CloudFormation names allow. */
 const STAGE_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,31}$/;
@@ -65,8 +66,7 @@ export class AwsTenantAdmin implements TenantAdmin {
     assertTenantId(config.id);
     for (const [source, values] of Object.entries(credentials))
       await this.options.secrets.putSourceCredentials(config.id, source, values);
-    const companyId = credentials.connectwise?.companyId;
-    return this.options.registry.putTenant(config, companyId ? { companyId } : {});
+    return this.options.registry.putTenant(config, { accounts: accountsOf(credentials) });
   }
 
   async setEnabled(tenantId: string, enabled: boolean): Promise<boolean> {

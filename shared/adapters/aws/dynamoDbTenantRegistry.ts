@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import { SOURCE_NAMES, findSource } from '../../../sources/registry';
 import { assertTenantId, TENANT_ID_PATTERN } from '../../config/tenantId';
-import type { SourceConfig, TenantConfig } from '../../config/tenantsFile';
+import type { SourceConfig, SourceCredentials, TenantConfig } from '../../config/tenantsFile';
 import { ValidationError } from '../../errors';
 import type { TenantRegistry } from '../../ports';
 
@@ -21,19 +21,25 @@ import type { TenantRegistry } from '../../ports';
 export const tenantRegistryItemSchema = z.object({
   tenantId: z.string().regex(TENANT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
   name: z.string().min(1).optional(),
-  /** The ConnectWise login company, recorded for operators (`avesa tenants list`); the fetcher reads the secret's. */
-  companyId: z.string().min(1).optional(),
+  /**
+   * Per source, the non-secret credentials recorded for operators (`avesa tenants list`); the pipeline reads
+   * the secret's.
+   */
+  accounts: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   enabled: z.boolean().optional(),
   services: z.record(z.string(), z.record(z.string(), z.unknown())),
 });
 export type TenantRegistryItem = z.infer<typeof tenantRegistryItemSchema>;
 
 /** The item that stores `config`: what an operator script writes to register a tenant. */
-export function toTenantRegistryItem(config: TenantConfig, companyId?: string): TenantRegistryItem {
+export function toTenantRegistryItem(
+  config: TenantConfig,
+  accounts: Record<string, SourceCredentials> = {},
+): TenantRegistryItem {
   return {
     tenantId: assertTenantId(config.id),
     name: config.name,
-    ...(companyId ? { companyId } : {}),
+    ...(Object.keys(accounts).length > 0 ? { accounts } : {}),
     enabled: config.enabled,
     services: config.services,
   };
@@ -42,7 +48,7 @@ export function toTenantRegistryItem(config: TenantConfig, companyId?: string): 
 /** A tenant's settings as stored, with the non-secret attributes only operators look at. */
 export interface TenantRegistration {
   config: TenantConfig;
-  companyId: string | null;
+  accounts: Record<string, SourceCredentials>;
 }
 
 export interface DynamoDbTenantRegistryOptions {
@@ -83,7 +89,7 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
       );
       for (const item of page.Items ?? []) {
         const parsed = parseItem(item);
-        if (parsed.ok) tenants.push({ config: parsed.config, companyId: parsed.companyId });
+        if (parsed.ok) tenants.push({ config: parsed.config, accounts: parsed.accounts });
         else problems.push(...parsed.problems);
       }
       exclusiveStartKey = page.LastEvaluatedKey;
@@ -109,8 +115,11 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
    * Creates or replaces the tenant's item (the operator's `avesa tenants add`). Returns whether it is new.
    * Attributes other writers added are replaced too: the item holds only what the registry defines.
    */
-  async putTenant(config: TenantConfig, options: { companyId?: string } = {}): Promise<{ created: boolean }> {
-    const item = { ...toTenantRegistryItem(config, options.companyId), updatedAt: new Date().toISOString() };
+  async putTenant(
+    config: TenantConfig,
+    options: { accounts?: Record<string, SourceCredentials> } = {},
+  ): Promise<{ created: boolean }> {
+    const item = { ...toTenantRegistryItem(config, options.accounts), updatedAt: new Date().toISOString() };
     const response = await this.client.send(
       new PutCommand({ TableName: this.tableName, Item: item, ReturnValues: 'ALL_OLD' }),
     );
@@ -144,7 +153,8 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
 }
 
 type ParsedItem =
-  { ok: true; config: TenantConfig; companyId: string | null } | { ok: false; problems: string[] };
+  | { ok: true; config: TenantConfig; accounts: Record<string, SourceCredentials> }
+  | { ok: false; problems: string[] };
 
 function parseItem(item: Record<string, unknown>): ParsedItem {
   const parsed = tenantRegistryItemSchema.safeParse(item);
@@ -158,7 +168,7 @@ function parseItem(item: Record<string, unknown>): ParsedItem {
       ),
     };
   }
-  const { tenantId, name, companyId, enabled, services } = parsed.data;
+  const { tenantId, name, accounts, enabled, services } = parsed.data;
   const config: TenantConfig = {
     id: tenantId,
     name: name ?? tenantId,
@@ -179,10 +189,11 @@ function parseItem(item: Record<string, unknown>): ParsedItem {
     else
       problems.push(
         ...settings.error.issues.map(
-          (issue) => `tenant "${tenantId}": services.${source}.${issue.path.map(String).join('.')}: ${issue.message}`,
+          (issue) =>
+            `tenant "${tenantId}": services.${source}.${issue.path.map(String).join('.')}: ${issue.message}`,
         ),
       );
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config, companyId: companyId ?? null };
+  return { ok: true, config, accounts: accounts ?? {} };
 }

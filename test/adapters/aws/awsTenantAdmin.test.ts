@@ -59,7 +59,9 @@ describe('AwsTenantAdmin', () => {
     expect(put.TableName).toBe('avesa-test-tenants');
     expect(table.stored({ tenantId: 'acme' })).toMatchObject({
       tenantId: 'acme',
-      companyId: 'acme-company',
+      accounts: {
+        connectwise: { companyId: 'acme-company', clientId: someCredentials('acme').clientId },
+      },
       enabled: true,
     });
     expect(secretsManager.names()).toEqual(['avesa/test/acme/connectwise']);
