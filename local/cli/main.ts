@@ -9,6 +9,7 @@ import { startSimulator, type Simulator } from '../../simulator';
 import { demoSimulatedTenants, demoTenants, DEMO_TENANTS } from '../demo';
 import { LocalPipeline } from '../pipeline';
 import { dlq } from './dlq';
+import { migrateLake } from './migrateLake';
 import { queryLake } from './query';
 import { renderProgress, renderSummary } from './render';
 import { tenants } from './tenants';
@@ -26,6 +27,9 @@ usage:
       SQL (DuckDB) over the canonical lake: views companies, contacts, tickets, time_entries (current
       rows) and companies_history, contacts_history, tickets_history, time_entries_history (every
       version, valid_from / valid_to / is_current), across tenants with a tenant_id column.
+  avesa migrate-lake [--lake DIR] [--tenants FILE] [--json]
+      Moves a lake written before sources were plug-ins (canonical and quarantine files without a source,
+      integer ids) to the per-source layout, deriving the canonical layer again from the raw one.
   avesa dlq list [--state DIR | --stage S] [--queue Q] [--json]
       Every message in the dead-letter queues: tenant, event, receive count, first sent, last error.
   avesa dlq replay [--state DIR | --stage S] [--queue Q] [--json]
@@ -116,6 +120,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return dlq(subcommand, values, io);
     case 'query':
       return query(positionals, values, io);
+    case 'migrate-lake':
+      return migrate(values, io);
     case undefined:
     case 'help':
     case '--help':
@@ -226,6 +232,33 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
     pipeline.close();
     await simulator?.stop();
   }
+}
+
+/** `avesa migrate-lake`: a lake written before sources were plug-ins, moved to the per-source layout. */
+async function migrate(
+  options: { lake: string; tenants?: string; json: boolean },
+  io: CliIo,
+): Promise<number> {
+  const report = await migrateLake({
+    lakeDir: resolve(options.lake),
+    ...(options.tenants ? { tenants: loadTenantsFile(resolve(options.tenants), io.env) } : {}),
+  });
+  if (options.json) {
+    io.out(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  if (report.tenants.length === 0)
+    io.out(`nothing to migrate: ${resolve(options.lake)} has the per-source layout`);
+  for (const tenant of report.tenants) {
+    io.out(
+      `${tenant.tenantId}: ${tenant.chunks} raw chunks mapped again, ${tenant.removedFiles} legacy paths removed`,
+    );
+    for (const history of tenant.histories)
+      io.out(
+        `  ${history.source} ${history.table}: ${history.currentRows} current rows, ${history.rows} versions`,
+      );
+  }
+  return 0;
 }
 
 /** On a repeated demo run, change about 1% of every table so the incremental sync has something to fetch. */

@@ -62,7 +62,7 @@ export async function readJobProgress(state: StateStore, jobId: string): Promise
   for (const { value: tenant } of tenants) {
     const items = await state.query<unknown>(keys.tenantProgress(jobId, tenant.tenantId));
     const bySk = new Map(items.map((item) => [item.sk, item.value]));
-    const tables = tenant.sources.flatMap(({ source, tables: names }) =>
+    const tables = sourcesOf(tenant).flatMap(({ source, tables: names }) =>
       names.map((table) => tableProgress(source, table, items, bySk)),
     );
     const outcome = bySk.get(keys.jobOutcome) as TenantJobOutcome | undefined;
@@ -78,6 +78,23 @@ export async function readJobProgress(state: StateStore, jobId: string): Promise
     });
   }
   return result;
+}
+
+/**
+ * A tenant's sources in a job. State written before sources were plug-ins holds one `service` and its
+ * `tables`: old jobs stay readable by `avesa status`.
+ */
+function sourcesOf(tenant: TenantInJob | LegacyTenantInJob): TenantInJob['sources'] {
+  if ('sources' in tenant && Array.isArray(tenant.sources)) return tenant.sources;
+  const legacy = tenant as LegacyTenantInJob;
+  return [{ source: legacy.service, tables: legacy.tables }];
+}
+
+interface LegacyTenantInJob {
+  tenantId: string;
+  service: string;
+  tables: string[];
+  jobStartedAt: string;
 }
 
 function tableProgress(
