@@ -1,8 +1,13 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Test tiers as jest projects: `npm test` runs them all, `npm run test:unit` only the first.
+ * - unit: pure use cases, codecs and adapters over fakes, in-process (seconds);
+ * - integration: adapters against in-process emulators, simulators over loopback HTTP, CLI commands;
+ * - e2e: the whole pipeline against the simulators, faults, crashes and resumes;
+ * - deploy: `sls package` of the stack and its generated template (builds the DuckDB layer once).
+ * @type {import('jest').Config}
+ */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',
@@ -11,5 +16,21 @@ module.exports = {
   },
   // hyparquet ships ES modules only; let swc turn it into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!hyparquet/)'],
+};
+
+const tier = (displayName, roots) => ({
+  ...shared,
+  displayName,
+  roots: roots.map((root) => `<rootDir>/test/${root}`),
+  testMatch: ['**/*.test.ts'],
+});
+
+module.exports = {
   testTimeout: 60000,
+  projects: [
+    tier('unit', ['unit', 'transform', 'bench']),
+    tier('integration', ['adapters', 'simulator', 'cli', 'dlq', 'secrets']),
+    tier('e2e', ['e2e', 'faults', 'resume']),
+    tier('deploy', ['deploy']),
+  ],
 };

@@ -1,6 +1,7 @@
 import type { EventBus, Log, StateStore } from '../../shared/ports';
 import type { SourceReaderFor } from '../../shared/sources/readers';
 import type { StateStorePersistenceOptions } from '../../shared/runtime/stateStorePersistenceLayer';
+import { QUEUE_SETTINGS } from '../../shared/events/routing';
 import { sqsConsumer } from '../../shared/runtime/sqsConsumer';
 import { planTenant, type PlannerSettings } from './planTenant';
 
@@ -22,10 +23,15 @@ export function makeHandler(deps: ChunkPlannerDeps) {
     log: deps.log,
     ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.state,
-    handle: async (event, { lambda }) => {
+    handle: async (event, { lambda, record }) => {
       // Computed once: `started + remaining` re-read later would move the deadline earlier as time passes.
       const deadline = Date.now() + lambda.getRemainingTimeInMillis();
-      const result = await planTenant(event, { ...deps, deadline: () => deadline });
+      const deliveries = Number(record.attributes?.ApproximateReceiveCount ?? '1');
+      const result = await planTenant(event, {
+        ...deps,
+        deadline: () => deadline,
+        lastAttempt: deliveries >= QUEUE_SETTINGS['chunk-planner'].maxReceiveCount,
+      });
       deps.log.info('tenant planned', { tenantId: event.tenantId, jobId: event.jobId, ...result });
     },
   });

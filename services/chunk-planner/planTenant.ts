@@ -38,6 +38,12 @@ export interface PlannerDeps {
   settings: PlannerSettings;
   /** Ms since epoch after which the invocation must have returned. */
   deadline?: () => number;
+  /**
+   * This delivery is the message's last before the DLQ: a retryable failure (a source that cannot be
+   * reached) fails the table with its cause instead, so the job ends and says why, rather than leaving the
+   * table "planning" with the reason only in a dead letter.
+   */
+  lastAttempt?: boolean;
 }
 
 /** A table's plan, remembered so a retried TenantDiscovered re-emits the same chunks (DESIGN §4.3). */
@@ -143,8 +149,14 @@ async function planAndPublishTable(
     });
     outcome = { source, table, expectedRecords, chunks: ranges.length };
   } catch (error) {
-    if (isRetryable(error)) throw error;
-    const failure = { code: errorCode(error), message: errorMessage(error), retryable: false };
+    if (isRetryable(error) && !deps.lastAttempt) throw error;
+    const failure = {
+      code: errorCode(error),
+      message: isRetryable(error)
+        ? `${errorMessage(error)} (still failing on the last delivery: the table is not synced in this job)`
+        : errorMessage(error),
+      retryable: isRetryable(error),
+    };
     events.push(makeEvent('TablePlanFailed', head, { source, table, error: failure }, [source, table]));
     outcome = { source, table, code: failure.code, message: failure.message };
   }

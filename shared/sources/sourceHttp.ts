@@ -185,18 +185,20 @@ export function budgetLane(tenantId: string, source: string): string {
   return `${tenantId}#${source}`;
 }
 
-/** What went wrong under undici's "fetch failed": the cause's code and message (DNS, refused, TLS, reset). */
+/**
+ * What went wrong under undici's bare "fetch failed": the cause's meaning and its own words, e.g.
+ * `connection refused (connect ECONNREFUSED 127.0.0.1:8080)` or `DNS lookup failed: no such host (getaddrinfo
+ * ENOTFOUND acme.example)`, so an operator can tell an unreachable source from a wrong host name or a TLS problem.
+ */
 export function describeNetworkError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   if (!cause) return message;
   const code = typeof cause.code === 'string' ? cause.code : undefined;
-  const detail = typeof cause.message === 'string' ? cause.message : undefined;
+  const detail = typeof cause.message === 'string' ? cause.message : code;
   const meaning = code ? NETWORK_ERROR_MEANINGS[code] : undefined;
-  const parts = [meaning, code && detail && !detail.includes(code) ? `${code}: ${detail}` : detail].filter(
-    (part): part is string => Boolean(part),
-  );
-  return parts.length > 0 ? `${message} (${parts.join('; ')})` : message;
+  if (meaning) return detail ? `${meaning} (${detail})` : meaning;
+  return detail ? `${message}: ${detail}` : message;
 }
 
 const NETWORK_ERROR_MEANINGS: Record<string, string> = {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseTenantsFile } from '../../shared/config/tenantsFile';
 import { startSimulator } from '../../simulator';
 import { credentialsOf, runJob, temporaryDirs, tenantsDocument } from './harness';
@@ -51,6 +53,57 @@ describe('tenant isolation under failure', () => {
       // One planning call per table (4 each), never retried: permanent errors are not redelivered.
       expect(simulator.requests('bad-keys').length + simulator.requests('no-permission').length).toBe(8);
       expect(run.progress.tenants.find((tenant) => tenant.tenantId === 'healthy')!.records).toBe(230);
+    } finally {
+      await simulator.stop();
+    }
+  }, 60_000);
+
+  it('given one tenant whose source refuses connections and one whose host does not resolve, when synced, then both fail naming tenant, source, table and the network cause, and the job ends', async () => {
+    const simulator = await startSimulator({
+      tenants: ['healthy'].map((id) => ({ ...credentialsOf(id), sizes: { companies: 30 } })),
+    });
+    // A port that was just free on loopback: nothing listens there.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    try {
+      const document = tenantsDocument(
+        ['healthy', 'refused', 'no-dns'].map((id) => ({ id, sizes: {} })),
+        simulator.baseUrl,
+      );
+      document.tenants[1]!.services.connectwise.baseUrl = `http://127.0.0.1:${closed}/v4_6_release/apis/3.0`;
+      // `.invalid` never resolves (RFC 6761), so no query leaves the machine.
+      document.tenants[2]!.services.connectwise.baseUrl = 'http://avesa-test.invalid/v4_6_release/apis/3.0';
+      for (const tenant of document.tenants.slice(1)) tenant.services.connectwise.tables = ['companies'];
+      const dirs = temporaryDirs();
+
+      const run = await runJob({
+        tenants: parseTenantsFile(document, {}),
+        lakeDir: dirs.lakeDir,
+        stateDir: dirs.stateDir,
+        runtime: { failedVisibilitySeconds: 0.05 },
+        client: { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 } },
+      });
+
+      expect(run.progress.tenants.map((tenant) => [tenant.tenantId, tenant.status])).toEqual([
+        ['healthy', 'succeeded'],
+        ['no-dns', 'failed'],
+        ['refused', 'failed'],
+      ]);
+      const errorOf = (tenantId: string) =>
+        run.progress.tenants.find((tenant) => tenant.tenantId === tenantId)!.tables[0]!.error;
+      expect(errorOf('refused')).toMatchObject({ code: 'TransientServerError', retryable: true });
+      expect(errorOf('refused')!.message).toMatch(
+        /^tenant refused, source connectwise, table companies: request failed: connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)/,
+      );
+      expect(errorOf('no-dns')!.message).toMatch(
+        /^tenant no-dns, source connectwise, table companies: request failed: DNS lookup failed: no such host \(.*avesa-test\.invalid/,
+      );
+      // The planner's last delivery fails the table instead of dead-lettering the message.
+      expect(run.dlq).toBe(0);
     } finally {
       await simulator.stop();
     }

@@ -3,13 +3,7 @@ import { AuthenticationError, TransientServerError } from '../../shared/errors';
 import { makeEvent } from '../../shared/events/schemas';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
 import { commitWatermark } from '../../shared/state/watermarks';
-import {
-  FakeConnectWise,
-  fakeConnectWiseReaders,
-  makeRecords,
-  range,
-  RecordingBus,
-} from '../support/fakes';
+import { FakeConnectWise, fakeConnectWiseReaders, makeRecords, range, RecordingBus } from '../support/fakes';
 
 const jobStartedAt = '2026-01-15T10:00:00.000Z';
 const discovered = (tables: Array<'companies' | 'tickets'> = ['companies', 'tickets']) =>
@@ -141,5 +135,36 @@ describe('planTenant', () => {
         .map((event) => event.type)
         .sort(),
     ).toEqual(['ChunkPlanned', 'ChunkPlanned', 'TablePlanned', 'TablePlanned']);
+  });
+
+  it('given a source that cannot be reached on the last delivery, when planned, then each table fails with the cause instead of the message going to the DLQ', async () => {
+    const source = new FakeConnectWise({});
+    const unreachable = new TransientServerError(
+      'tenant acme, source connectwise: request failed: connection refused',
+    );
+    source.count = async () => {
+      throw unreachable;
+    };
+    const { bus, deps } = given(source);
+
+    await expect(planTenant(discovered(), deps)).rejects.toThrow('connection refused');
+    const result = await planTenant(discovered(), { ...deps, lastAttempt: true });
+
+    expect(result.failed.map((failure) => [failure.table, failure.code])).toEqual([
+      ['companies', 'TransientServerError'],
+      ['tickets', 'TransientServerError'],
+    ]);
+    expect(bus.ofType('TablePlanFailed').map((event) => event.data.error)).toEqual([
+      {
+        code: 'TransientServerError',
+        message: `${unreachable.message} (still failing on the last delivery: the table is not synced in this job)`,
+        retryable: true,
+      },
+      {
+        code: 'TransientServerError',
+        message: `${unreachable.message} (still failing on the last delivery: the table is not synced in this job)`,
+        retryable: true,
+      },
+    ]);
   });
 });
