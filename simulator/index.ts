@@ -1,17 +1,35 @@
 /**
- * ConnectWise Manage (PSA) REST API simulator for tests, the demo and benchmarks.
- * See reference/source-apis.md §1.14 for the behaviour it reproduces.
+ * Simulators of the source APIs for tests, the demo and benchmarks, one folder per source on a shared HTTP core
+ * (core/): ConnectWise Manage REST (connectwise/, reference source-apis.md §1.14) and the ServiceNow Table API
+ * (servicenow/, reference sources-servicenow-salesforce-deletes.md §A).
  */
-export { startSimulator, API_PREFIX } from './server';
+export {
+  startSimulator,
+  API_PREFIX,
+  ConditionSyntaxError,
+  parseConditions,
+  compileCondition,
+  LITERAL_RULES,
+} from './connectwise';
 export type {
+  Condition,
   CwRecord,
   FaultOptions,
   LatencyOptions,
+  Literal,
   RecordedRequest,
   RequestHook,
   SimulatedTenant,
   Simulator,
   SimulatorOptions,
-} from './types';
-export { ConditionSyntaxError, parseConditions, compileCondition, LITERAL_RULES } from './conditions';
-export type { Condition, Literal } from './conditions';
+} from './connectwise';
+export { startServiceNowSimulator, SERVICENOW_TABLES } from './servicenow';
+export type {
+  ServiceNowRecord,
+  ServiceNowRecordedRequest,
+  ServiceNowRequestHook,
+  ServiceNowSimulator,
+  ServiceNowSimulatorOptions,
+  ServiceNowTableName,
+  SimulatedInstance,
+} from './servicenow';

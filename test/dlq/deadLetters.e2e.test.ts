@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalQueue } from '../../local/adapters/localQueue';
 import { main, type CliIo } from '../../local/cli/main';
-import { QUEUE_SETTINGS } from '../../shared/events/routing';
+import { QUEUE_SETTINGS, type ConsumerService } from '../../shared/events/routing';
+import type { SqsHandler } from '../../shared/runtime/sqsConsumer';
 import {
   lakeContents,
   lakeIds,
@@ -45,15 +46,31 @@ async function avesa(args: string[]) {
   return { code, io };
 }
 
-/** The chunk-planner DLQ's log, opened as the pipeline opens it (only while no pipeline holds the state). */
-function plannerDeadLetterQueue(stateDir: string): LocalQueue {
+/** The transform DLQ's log, opened as the pipeline opens it (only while no pipeline holds the state). */
+function transformDeadLetterQueue(stateDir: string): LocalQueue {
   return new LocalQueue({
-    name: 'chunk-planner-dlq',
-    maxReceiveCount: QUEUE_SETTINGS['chunk-planner'].maxReceiveCount,
+    name: 'transform-dlq',
+    maxReceiveCount: QUEUE_SETTINGS.transform.maxReceiveCount,
     visibilityTimeoutMs: 1000,
-    logPath: join(stateDir, 'queues', 'chunk-planner-dlq.log'),
+    logPath: join(stateDir, 'queues', 'transform-dlq.log'),
   });
 }
+
+/**
+ * The transform of broken's companies chunk fails on every delivery, as a bug or an outage of the lake would
+ * make it (a source that cannot be reached fails its tables instead: that is not a dead letter).
+ */
+const failBrokenCompanies = (service: ConsumerService, handler: SqsHandler): SqsHandler =>
+  service !== 'transform'
+    ? handler
+    : async (event, context) => {
+        for (const record of event.Records) {
+          const body = JSON.parse(record.body) as { tenantId: string; type: string; data: { table: string } };
+          if (body.tenantId === 'broken' && body.type === 'ChunkFetched' && body.data.table === 'companies')
+            throw new Error('simulated lake outage: PutObject answered 503 SlowDown');
+        }
+        return handler(event, context);
+      };
 
 interface ListedLetter {
   messageId: string;
@@ -77,10 +94,8 @@ interface RunSummary {
 
 describe('dead letters on the embedded runtime', () => {
   it('given a tenant whose API fails until fixed, when its message is dead-lettered, listed, fixed, replayed and resumed, then its effect is applied exactly once', async () => {
-    // Given: every request of "broken" answers 503, so planning it fails on every delivery.
-    const { simulator, tenants } = await startFleet(FLEET, {
-      faults: { rate503: 1, onlyCompanyIds: ['broken'] },
-    });
+    // Given: the transform of one of broken's chunks fails on every delivery of the first run.
+    const { simulator, tenants } = await startFleet(FLEET);
     const dirs = temporaryDirs();
     const tenantsFile = join(dirs.root, 'tenants.json');
     writeFileSync(tenantsFile, JSON.stringify(tenantsDocument(FLEET, simulator.baseUrl)));
@@ -93,6 +108,7 @@ describe('dead letters on the embedded runtime', () => {
         planner,
         client,
         runtime,
+        wrapHandler: failBrokenCompanies,
       });
       expect(first.progress.tenants.find((tenant) => tenant.tenantId === 'acme')!.status).toBe('succeeded');
       expect(first.progress.tenants.find((tenant) => tenant.tenantId === 'broken')!.status).not.toBe(
@@ -106,28 +122,27 @@ describe('dead letters on the embedded runtime', () => {
       const letters = (JSON.parse(listed.io.text()) as { messages: ListedLetter[] }).messages;
       expect(letters).toHaveLength(1);
       expect(letters[0]).toMatchObject({
-        queue: 'chunk-planner',
+        queue: 'transform',
         tenantId: 'broken',
-        type: 'TenantDiscovered',
+        type: 'ChunkFetched',
         jobId: first.jobId,
-        receiveCount: QUEUE_SETTINGS['chunk-planner'].maxReceiveCount,
+        receiveCount: QUEUE_SETTINGS.transform.maxReceiveCount,
       });
-      expect(letters[0]!.lastError).toMatch(/TransientServerError/);
+      expect(letters[0]!.lastError).toMatch(/simulated lake outage/);
       expect(letters[0]!.lastError).toMatch(/503/);
       const asText = await avesa(['dlq', 'list', '--state', dirs.stateDir]);
-      expect(asText.io.text()).toContain('chunk-planner-dlq: 1 message(s)');
-      expect(asText.io.text()).toMatch(/tenant broken +TenantDiscovered/);
+      expect(asText.io.text()).toContain('transform-dlq: 1 message(s)');
+      expect(asText.io.text()).toMatch(/tenant broken +ChunkFetched/);
       expect(asText.io.text()).toContain(`last error: ${letters[0]!.lastError}`);
 
-      const deadLetter = plannerDeadLetterQueue(dirs.stateDir);
+      const deadLetter = transformDeadLetterQueue(dirs.stateDir);
       const poisonBody = deadLetter.peekAll()[0]!.body;
       deadLetter.close();
 
       // When the cause is fixed, the message is replayed and `avesa run` resumes the job.
-      simulator.setFaults(undefined);
       const replayed = await avesa(['dlq', 'replay', '--state', dirs.stateDir]);
       expect(replayed.code).toBe(0);
-      expect(replayed.io.text()).toContain('chunk-planner-dlq → chunk-planner: 1 message(s) moved');
+      expect(replayed.io.text()).toContain('transform-dlq → transform: 1 message(s) moved');
       expect((await avesa(['dlq', 'list', '--state', dirs.stateDir])).io.text()).toMatch(/^no dead letters/);
       const resumed = await avesa(run);
 
@@ -147,7 +162,7 @@ describe('dead letters on the embedded runtime', () => {
       // When replayed again (nothing left), and when a duplicate of the handled message is replayed and resumed,
       const again = await avesa(['dlq', 'replay', '--state', dirs.stateDir]);
       expect(again.io.text()).toMatch(/^no dead letters to replay/);
-      const duplicate = plannerDeadLetterQueue(dirs.stateDir);
+      const duplicate = transformDeadLetterQueue(dirs.stateDir);
       duplicate.send(poisonBody, { groupId: 'broken' });
       duplicate.close();
       expect((await avesa(['dlq', 'replay', '--state', dirs.stateDir])).code).toBe(0);
@@ -157,7 +172,7 @@ describe('dead letters on the embedded runtime', () => {
       expect(afterDuplicate.code).toBe(0);
       const summaryAfter = JSON.parse(afterDuplicate.io.text()) as RunSummary;
       expect(summaryAfter.jobId).toBe(first.jobId);
-      expect(summaryAfter.invocations['chunk-planner']).toBe(1);
+      expect(summaryAfter.invocations.transform).toBe(1);
       expect(summaryAfter.tenants).toEqual(summary.tenants);
       expect(simulator.requests('broken')).toHaveLength(apiCallsOfBroken);
       const rowsAfter = await readLake(dirs.lakeDir);

@@ -1,28 +1,23 @@
 /**
- * The HTTP face of the simulator: one node:http server on 127.0.0.1 for all tenants, routed as ConnectWise
- * Manage routes them (reference source-apis.md §1.1–1.5, §1.9–1.11, §1.14).
+ * The ConnectWise face of the simulator: requests routed, authenticated, throttled and answered as ConnectWise
+ * Manage does it (reference source-apis.md §1.1–1.5, §1.9–1.11, §1.14), for all tenants on one server. The HTTP
+ * harness, latency and fault injection are shared with the other simulated sources (core/).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import {
   CONNECTWISE_API_VERSION,
   CONNECTWISE_ENDPOINTS,
   CONNECTWISE_TABLES,
   type ConnectWiseTable,
-} from '../sources/connectwise/endpoints';
+} from '../../sources/connectwise/endpoints';
+import { answerWithFaults, FaultInjector, requestKey, TokenBucket } from '../core/faults';
+import { startHarness, type Exchange, type HttpHarness } from '../core/harness';
+import { hashString } from '../core/prng';
+import type { Reply } from '../core/types';
 import { ConditionSyntaxError } from './conditions';
-import {
-  BAD_GATEWAY_502_BODY,
-  FaultInjector,
-  LatencyModel,
-  MALFORMED_200_BODY,
-  TIMEOUT_500_BODY,
-  TokenBucket,
-  tooManyRequestsBody,
-} from './faults';
+import { CONNECTWISE_FAULT_REPLIES } from './faults';
 import { effectivePageSize, forwardOnlyLinkHeader, navigableLinkHeader } from './paging';
-import { hashString } from './prng';
 import {
   buildFilter,
   isIdAscending,
@@ -37,7 +32,6 @@ import { TenantData } from './store';
 import type {
   CwRecord,
   FaultOptions,
-  InjectedFault,
   RecordedRequest,
   RequestHook,
   SimulatedTenant,
@@ -48,7 +42,6 @@ import type {
 /** The codebase router every client calls (reference §1.1); `/login/companyinfo` names it as the tenant's codebase. */
 export const API_PREFIX = '/v4_6_release/apis/3.0';
 const DEFAULT_REQUESTS_PER_MINUTE = 1000;
-const MAX_BODY_BYTES = 1_000_000;
 /** A generated ticket is ~3.7 KB of JSON; a page buffer starts at this per record and grows when needed. */
 const EXPECTED_RECORD_BYTES = 4096;
 
@@ -59,30 +52,10 @@ const ENTITY_NAMES: Record<ConnectWiseTable, string> = {
   time_entries: 'TimeEntry',
 };
 
-interface Reply {
-  status: number;
-  body: string | Buffer;
-  /** Entity records in the body (drives per-record latency and the request log). */
-  records: number;
-  headers?: Record<string, string>;
-  contentType?: string;
-  /** An injected fault, recorded in the request log. */
-  fault?: InjectedFault;
-  /** Destroy the connection after the headers and half of the body. */
-  reset?: boolean;
-  /** Extra delay before answering (the `slow` fault). */
-  extraDelayMs?: number;
-  /** Called once the body has been handed to the socket, so its buffer can be reused. */
-  written?: () => void;
-}
-
 interface TenantState {
   config: SimulatedTenant;
   data: TenantData;
   bucket: TokenBucket;
-  open: number;
-  maxOpen: number;
-  arrivals: number[];
 }
 
 type Route =
@@ -157,73 +130,24 @@ function integerParam(params: Map<string, string>, name: string): number | undef
   return Number(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /**
  * Identifies "the same request" for keyed fault draws: method, path and query, without `conditions`, whose
  * window ends at the job's start time and so differs from run to run.
  */
-function requestKey(method: string, url: URL): string {
-  const query = [...url.searchParams]
-    .filter(([key]) => key.toLowerCase() !== 'conditions')
-    .map(([key, value]) => `${key.toLowerCase()}=${value}`)
-    .sort();
-  return `${method} ${url.pathname.toLowerCase()}?${query.join('&')}`;
-}
-
-/** Applies a body or timing fault to a successful answer; error answers pass unchanged. */
-function corrupt(reply: Reply, fault: InjectedFault, slowMs: number): Reply {
-  if (fault === 'slow') return { ...reply, fault, extraDelayMs: slowMs };
-  if (reply.status !== 200) return reply;
-  const payload = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-  switch (fault) {
-    case 'reset':
-      return { ...reply, fault, reset: true };
-    case 'truncated':
-      return { ...reply, fault, body: payload.subarray(0, Math.floor(payload.length / 2)) };
-    case 'malformed':
-      return { ...reply, fault, body: MALFORMED_200_BODY };
-    case 'notArray':
-      return { ...reply, fault, body: '{}', records: 0 };
-    default:
-      return reply;
-  }
-}
-
-function maxInWindow(times: readonly number[], windowMs: number): number {
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[end] as number) - (times[start] as number) >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
+function connectWiseRequestKey(method: string, url: URL): string {
+  return requestKey(
+    method,
+    url.pathname,
+    [...url.searchParams].filter(([key]) => key.toLowerCase() !== 'conditions'),
+  );
 }
 
 class SimulatorServer implements Simulator {
   private readonly tenants = new Map<string, TenantState>();
-  private readonly latency: LatencyModel;
   private faults: FaultInjector | undefined;
-  private hook: RequestHook | undefined;
-  private log: RecordedRequest[] = [];
-  private readonly pending = new Set<NodeJS.Timeout>();
-  private origin = '';
+  private harness!: HttpHarness<RecordedRequest>;
 
-  constructor(
-    private readonly server: Server,
-    private readonly options: SimulatorOptions,
-  ) {
+  constructor(private readonly options: SimulatorOptions) {
     const startedAt = Date.now();
     for (const config of options.tenants) {
       const key = config.companyId.toLowerCase();
@@ -232,27 +156,41 @@ class SimulatorServer implements Simulator {
         config,
         data: new TenantData(config.companyId, config.seed ?? hashString(config.companyId), config.sizes),
         bucket: new TokenBucket(config.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, startedAt),
-        open: 0,
-        maxOpen: 0,
-        arrivals: [],
       });
     }
-    this.latency = new LatencyModel(options.latency);
     this.setFaults(options.faults);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch((cause: unknown) => {
-        console.error('simulator: request failed', cause);
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+  }
+
+  async listen(): Promise<void> {
+    this.harness = await startHarness<RecordedRequest>({
+      port: this.options.port,
+      latency: this.options.latency,
+      label: 'simulator',
+      contentType: 'application/json; charset=utf-8',
+      // Concurrency and arrivals count every request whose Basic header names a known tenant.
+      identify: (req) => this.stateOf(parseBasicAuth(req.headers.authorization))?.config.companyId,
+      headers: () => ({
+        'Cache-Control': 'no-cache',
+        Pragma: 'no-cache',
+        'api-current-version': CONNECTWISE_API_VERSION,
+        'x-cw-request-id': randomUUID(),
+        'x-server-name': 'SIMCWAPI01',
+      }),
+      answer: (exchange) => this.dispatchSafely(exchange),
+      present: ({ tenant, ...rest }) => ({ companyId: tenant, ...rest }),
     });
   }
 
-  listening(port: number): void {
-    this.origin = `http://127.0.0.1:${port}`;
+  private get origin(): string {
+    return this.harness.origin;
   }
 
   get baseUrl(): string {
     return `${this.origin}${API_PREFIX}`;
+  }
+
+  private stateOf(credentials: ReturnType<typeof parseBasicAuth>): TenantState | undefined {
+    return credentials ? this.tenants.get(credentials.companyId.toLowerCase()) : undefined;
   }
 
   private tenant(companyId: string): TenantState {
@@ -288,7 +226,7 @@ class SimulatorServer implements Simulator {
   }
 
   onRequest(hook: RequestHook | undefined): void {
-    this.hook = hook;
+    this.harness.onRequest(hook);
   }
 
   setFaults(faults: FaultOptions | undefined): void {
@@ -296,133 +234,41 @@ class SimulatorServer implements Simulator {
   }
 
   requests(companyId?: string): readonly RecordedRequest[] {
-    if (companyId === undefined) return [...this.log];
-    const key = companyId.toLowerCase();
-    return this.log.filter((request) => request.companyId?.toLowerCase() === key);
+    return this.harness.requests(companyId);
   }
 
   resetRequests(): void {
-    this.log = [];
-    for (const state of this.tenants.values()) {
-      state.arrivals = [];
-      state.maxOpen = state.open;
-    }
+    this.harness.resetRequests();
   }
 
   maxConcurrent(companyId: string): number {
-    return this.tenant(companyId).maxOpen;
+    return this.harness.maxConcurrent(this.tenant(companyId).config.companyId);
   }
 
   maxRequestsInAnyMinute(companyId: string): number {
-    return maxInWindow(this.tenant(companyId).arrivals, 60_000);
+    return this.harness.maxRequestsInAnyMinute(this.tenant(companyId).config.companyId);
   }
 
   stop(): Promise<void> {
-    for (const timer of this.pending) clearTimeout(timer);
-    this.pending.clear();
-    return new Promise((resolve, reject) => {
-      this.server.close((cause) => (cause ? reject(cause) : resolve()));
-      this.server.closeAllConnections();
-    });
+    return this.harness.stop();
   }
 
   // ----- HTTP ----------------------------------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const startedAt = Date.now();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  private dispatchSafely(exchange: Exchange): Reply {
+    try {
+      return this.dispatch(exchange);
+    } catch (cause) {
+      return cause instanceof ConditionSyntaxError
+        ? error(400, 'InvalidObject', cause.message)
+        : error(500, 'ConnectWiseApi', cause instanceof Error ? cause.message : String(cause));
+    }
+  }
+
+  private dispatch({ req, url, method, body }: Exchange): Reply {
     const credentials = parseBasicAuth(req.headers.authorization);
-    const state = credentials ? this.tenants.get(credentials.companyId.toLowerCase()) : undefined;
-    if (state) {
-      // Concurrency and arrivals count every request that names the tenant, whatever its answer.
-      state.arrivals.push(startedAt);
-      state.open++;
-      state.maxOpen = Math.max(state.maxOpen, state.open);
-      res.once('close', () => state.open--);
-    }
-    const body =
-      req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH' ? await readBody(req) : '';
-
-    let reply: Reply;
-    try {
-      reply = this.dispatch(req, url, body, credentials, state);
-    } catch (cause) {
-      reply =
-        cause instanceof ConditionSyntaxError
-          ? error(400, 'InvalidObject', cause.message)
-          : error(500, 'ConnectWiseApi', cause instanceof Error ? cause.message : String(cause));
-    }
-
-    let answered = false;
-    if (reply.fault === 'slow') {
-      // A client that gives up before the slow answer is written still met the fault: record it when it leaves.
-      res.once('close', () => {
-        if (!answered) this.record(req, url, state, reply, startedAt);
-      });
-    }
-    const send = () => {
-      this.pending.delete(timer);
-      if (res.destroyed) return;
-      answered = true;
-      const payload = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-      res.writeHead(reply.status, {
-        'Content-Type': reply.contentType ?? 'application/json; charset=utf-8',
-        'Content-Length': String(payload.length),
-        'Cache-Control': 'no-cache',
-        Pragma: 'no-cache',
-        'api-current-version': CONNECTWISE_API_VERSION,
-        'x-cw-request-id': randomUUID(),
-        'x-server-name': 'SIMCWAPI01',
-        ...reply.headers,
-      });
-      if (reply.reset) {
-        // Headers promise the whole body; the connection dies halfway (a reset mid-response).
-        res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.destroy());
-      } else {
-        res.end(payload, reply.written);
-      }
-      this.record(req, url, state, reply, startedAt);
-    };
-    // Latency is applied before answering, with a per-record cost (reference §1.11: a parameter, not a constant).
-    const timer = setTimeout(send, this.latency.delayMs(reply.records) + (reply.extraDelayMs ?? 0));
-    this.pending.add(timer);
-  }
-
-  private record(
-    req: IncomingMessage,
-    url: URL,
-    state: TenantState | undefined,
-    reply: Reply,
-    startedAt: number,
-  ): void {
-    const recorded: RecordedRequest = {
-      companyId: state?.config.companyId ?? null,
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      status: reply.status,
-      records: reply.records,
-      ...(reply.fault ? { fault: reply.fault } : {}),
-      startedAt,
-      endedAt: Date.now(),
-    };
-    this.log.push(recorded);
-    try {
-      this.hook?.(recorded);
-    } catch (cause) {
-      console.error('simulator: onRequest hook threw', cause);
-    }
-  }
-
-  private dispatch(
-    req: IncomingMessage,
-    url: URL,
-    body: string,
-    credentials: ReturnType<typeof parseBasicAuth>,
-    state: TenantState | undefined,
-  ): Reply {
+    const state = this.stateOf(credentials);
     const target = route(url.pathname);
-    const method = req.method ?? 'GET';
     if (target.kind === 'unknown')
       return error(404, 'NotFound', `The resource '${url.pathname}' was not found.`);
     if (target.kind === 'companyInfo') return this.companyInfo(target.companyId);
@@ -449,28 +295,14 @@ class SimulatorServer implements Simulator {
     }
 
     const throttled = state.bucket.take(Date.now());
-    if (!throttled.ok) return this.tooManyRequests(throttled.retryAfterSeconds);
-    const fault = this.faults?.draw(state.config.companyId, requestKey(method, url)) ?? 'none';
-    switch (fault) {
-      case '429':
-        return { ...this.tooManyRequests(this.faults?.retryAfterSeconds ?? 1), fault };
-      case '500':
-        return { status: 500, body: TIMEOUT_500_BODY, records: 0, fault };
-      case '502':
-        return {
-          status: 502,
-          body: BAD_GATEWAY_502_BODY,
-          records: 0,
-          contentType: 'text/html; charset=utf-8',
-          fault,
-        };
-      case '503':
-        return { status: 503, body: '', records: 0, fault };
-      default:
-        break;
-    }
-    const reply = this.answer(req, url, body, target, state);
-    return fault === 'none' ? reply : corrupt(reply, fault, this.faults?.slowMs ?? 0);
+    if (!throttled.ok) return CONNECTWISE_FAULT_REPLIES.tooManyRequests(throttled.retryAfterSeconds);
+    return answerWithFaults(
+      this.faults,
+      state.config.companyId,
+      connectWiseRequestKey(method, url),
+      CONNECTWISE_FAULT_REPLIES,
+      () => this.answer(req, url, body, target, state),
+    );
   }
 
   private answer(
@@ -629,15 +461,6 @@ class SimulatorServer implements Simulator {
     };
   }
 
-  private tooManyRequests(retryAfterSeconds: number): Reply {
-    return {
-      status: 429,
-      body: tooManyRequestsBody(retryAfterSeconds),
-      records: 0,
-      headers: { 'Retry-After': String(retryAfterSeconds) },
-    };
-  }
-
   /** Unauthenticated codebase discovery; JSON `null` for an unknown company (reference §1.1). */
   private companyInfo(companyId: string): Reply {
     const state = this.tenants.get(companyId.toLowerCase());
@@ -667,15 +490,7 @@ class SimulatorServer implements Simulator {
 
 /** Starts the simulator on 127.0.0.1 (port 0 = any free port). */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
-  const server = createServer();
-  const simulator = new SimulatorServer(server, options);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  simulator.listening((server.address() as AddressInfo).port);
+  const simulator = new SimulatorServer(options);
+  await simulator.listen();
   return simulator;
 }

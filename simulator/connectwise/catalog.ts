@@ -11,15 +11,19 @@
  */
 export const HREF_BASE = 'https://api-na.myconnectwise.net/v4_6_release/apis/3.0';
 
+import { deepFreeze } from '../core/records';
+
 export type Ref = Readonly<Record<string, unknown>>;
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
-}
+export {
+  COMPANY_NOUNS,
+  COMPANY_PREFIXES,
+  COMPANY_SUFFIXES,
+  FIRST_NAMES,
+  LAST_NAMES,
+  SPECIAL_COMPANY_NAMES,
+  TITLES,
+} from '../core/names';
 
 function ref(
   id: number,
@@ -238,110 +242,6 @@ export const COMMUNICATION_TYPES = {
     _info: { type_href: `${HREF_BASE}/company/communicationTypes/4` },
   }),
 } as const;
-
-/** The first companies of every tenant get these names, so unicode handling is always exercised. */
-export const SPECIAL_COMPANY_NAMES: readonly string[] = [
-  'Þekking',
-  'Zürich Dental GmbH',
-  '東京オフィス',
-  'Ørsted & Søn ApS',
-  'O\'Reilly "Quoted" Plumbing',
-  'Łódź Software Sp. z o.o.',
-  'Café São Paulo Ltda.',
-];
-
-export const COMPANY_PREFIXES: readonly string[] = [
-  'Northwind',
-  'Contoso',
-  'Fabrikam',
-  'Blue Ridge',
-  'Summit',
-  'Harbor',
-  'Evergreen',
-  'Redwood',
-  'Müller',
-  'Nordic',
-  'Pacific',
-  'Alpine',
-  'Kaizen',
-  'Aurora',
-  'Reykjavík',
-];
-
-export const COMPANY_NOUNS: readonly string[] = [
-  'Dental',
-  'Logistics',
-  'Legal',
-  'Accounting',
-  'Manufacturing',
-  'Medical',
-  'Realty',
-  'Consulting',
-  'Engineering',
-  'Foods',
-  'Architects',
-  'Clinic',
-];
-
-export const COMPANY_SUFFIXES: readonly string[] = [
-  'LLC',
-  'Inc.',
-  'GmbH',
-  'Ltd',
-  'AG',
-  'ehf.',
-  '株式会社',
-  'S.A.',
-  'Group',
-  '& Partners',
-];
-
-export const FIRST_NAMES: readonly string[] = [
-  'Arnie',
-  'Jón',
-  'Zoë',
-  'José',
-  'Søren',
-  'Siobhán',
-  'Björk',
-  'Ángel',
-  '花子',
-  'Ngọc',
-  'Fatima',
-  'Liam',
-  'Olivia',
-  'Mateo',
-  'Ingrid',
-  'Chloé',
-  'Raj',
-  'Mei',
-];
-
-export const LAST_NAMES: readonly string[] = [
-  'Bellini',
-  'Guðmundsdóttir',
-  'Müller',
-  'García',
-  'Nørgaard',
-  "O'Connor",
-  '山田',
-  'Nguyễn',
-  'Smith',
-  'Kowalski',
-  'Dubois',
-  'Rossi',
-  'Patel',
-  'Schäfer',
-];
-
-export const TITLES: readonly string[] = [
-  'Office Manager',
-  'CPA, MBA',
-  'IT Coordinator',
-  'Geschäftsführer',
-  'Owner',
-  'Practice Manager',
-];
 
 export const TICKET_SUMMARIES: readonly string[] = [
   'Printer offline on 2nd floor',

@@ -1,7 +1,7 @@
 /**
  * Pagination parameters and `Link` headers (reference source-apis.md §1.5).
  */
-import { CONNECTWISE_MAX_PAGE_SIZE } from '../sources/connectwise/endpoints';
+import { CONNECTWISE_MAX_PAGE_SIZE } from '../../sources/connectwise/endpoints';
 
 /** ConnectWise's default page size (reference §1.4). */
 export const DEFAULT_PAGE_SIZE = 25;
