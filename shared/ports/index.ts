@@ -113,7 +113,11 @@ export interface TenantListing {
  * and credentials together. The pipeline itself only reads them, through TenantRegistry and SecretStore.
  */
 export interface TenantAdmin {
-  /** Registers or replaces a tenant's settings and credentials. `created` is false when it replaced one. */
+  /**
+   * Registers a tenant, or updates a registered one: its name and enabled flag, and the settings and credentials
+   * of the sources given. Sources of the tenant not given are kept as they are (adding ServiceNow to a tenant
+   * does not drop its ConnectWise). `created` is false when the tenant was registered.
+   */
   putTenant(
     config: TenantConfig,
     credentials: Record<string, SourceCredentials>,

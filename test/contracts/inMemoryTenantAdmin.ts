@@ -41,12 +41,13 @@ export class InMemoryTenantAdmin implements TenantAdmin {
     credentials: Record<string, SourceCredentials>,
   ): Promise<{ created: boolean }> {
     assertTenantId(config.id);
-    const created = !this.tenants.has(config.id);
+    const existing = this.tenants.get(config.id);
+    const created = existing === undefined;
     for (const [source, values] of Object.entries(credentials))
       this.credentials.set(credentialsKey(config.id, source), { ...values });
     this.tenants.set(config.id, {
-      config: structuredClone(config),
-      accounts: accountsOf(credentials),
+      config: structuredClone({ ...config, services: { ...existing?.config.services, ...config.services } }),
+      accounts: { ...existing?.accounts, ...accountsOf(credentials) },
     });
     return { created };
   }

@@ -109,5 +109,41 @@ export function tenantAdminContract(name: string, makeAdmin: () => Promise<Tenan
 
       expect(await fixture.admin.listRegistered()).toEqual([]);
     });
+
+    it('given a tenant with one source, when another source of it is put, then both sources and their credentials are kept', async () => {
+      // Prepare
+      const acme = aTenantConfig({ id: 'acme' });
+      await fixture.admin.putTenant(acme, { connectwise: someCredentials('acme') });
+      const serviceNow = {
+        instanceUrl: 'https://acme.service-now.com',
+        tables: ['tickets' as const],
+        requestsPerMinute: 600,
+        maxConcurrentRequests: 2,
+        backfillFrom: null,
+      };
+
+      // Act
+      const result = await fixture.admin.putTenant(
+        { ...acme, services: { servicenow: serviceNow } },
+        { servicenow: { username: 'acme.integration', password: 'sn-SECRET-pw' } },
+      );
+
+      // Assess
+      expect(result).toEqual({ created: false });
+      const registered = await fixture.registry.getTenant('acme');
+      expect(Object.keys(registered!.services).sort()).toEqual(['connectwise', 'servicenow']);
+      expect(registered!.services.connectwise).toEqual(acme.services.connectwise);
+      expect(await fixture.secrets.sourceCredentials('acme', 'connectwise')).toEqual(someCredentials('acme'));
+      expect(await fixture.secrets.sourceCredentials('acme', 'servicenow')).toEqual({
+        username: 'acme.integration',
+        password: 'sn-SECRET-pw',
+      });
+      const [listing] = await fixture.admin.listRegistered();
+      expect(listing!.accounts).toEqual({
+        connectwise: { companyId: 'acme-company', clientId: someCredentials('acme').clientId },
+        servicenow: { username: 'acme.integration' },
+      });
+      expect(JSON.stringify(listing)).not.toContain('sn-SECRET-pw');
+    });
   });
 }

@@ -66,7 +66,12 @@ export class AwsTenantAdmin implements TenantAdmin {
     assertTenantId(config.id);
     for (const [source, values] of Object.entries(credentials))
       await this.options.secrets.putSourceCredentials(config.id, source, values);
-    return this.options.registry.putTenant(config, { accounts: accountsOf(credentials) });
+    const existing = await this.options.registry.getRegistration(config.id);
+    await this.options.registry.putTenant(
+      { ...config, services: { ...existing?.config.services, ...config.services } },
+      { accounts: { ...existing?.accounts, ...accountsOf(credentials) } },
+    );
+    return { created: existing === undefined };
   }
 
   async setEnabled(tenantId: string, enabled: boolean): Promise<boolean> {

@@ -101,6 +101,11 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
 
   /** The tenant's settings, or undefined when it is not registered. Throws InvalidTenantIdError for a non-slug id. */
   async getTenant(tenantId: string): Promise<TenantConfig | undefined> {
+    return (await this.getRegistration(tenantId))?.config;
+  }
+
+  /** Like getTenant, with the attributes operators see. */
+  async getRegistration(tenantId: string): Promise<TenantRegistration | undefined> {
     const response = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { tenantId: assertTenantId(tenantId) } }),
     );
@@ -108,7 +113,7 @@ export class DynamoDbTenantRegistry implements TenantRegistry {
     const parsed = parseItem(response.Item);
     if (!parsed.ok)
       throw new ValidationError(`Invalid tenant registry table ${this.tableName}`, parsed.problems);
-    return parsed.config;
+    return { config: parsed.config, accounts: parsed.accounts };
   }
 
   /**

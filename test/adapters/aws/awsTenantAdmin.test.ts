@@ -94,7 +94,7 @@ describe('AwsTenantAdmin', () => {
     const item = JSON.stringify(table.stored({ tenantId: 'acme' }));
     expect(item).not.toContain(credentials.privateKey);
     expect(item).not.toContain(credentials.publicKey);
-    expect(order).toEqual(['CreateSecret', 'Put']);
+    expect(order).toEqual(['CreateSecret', 'Get', 'Put']);
   });
 
   it('given a listing, then secrets are only described, never read', async () => {
