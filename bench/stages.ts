@@ -93,9 +93,7 @@ async function main(): Promise<void> {
     recordHash: hashes[index]!,
     row,
   }));
-  await step('transform: versions Parquet', () =>
-    encodeCanonicalVersions(mapping.table, versions),
-  );
+  await step('transform: versions Parquet', () => encodeCanonicalVersions(mapping.table, versions));
 
   const total = results.reduce((sum, result) => sum + result.microsPerRecord, 0);
   console.log(

@@ -1,66 +1,177 @@
-import { credentialsKey, type LoadedTenants } from '../shared/config/tenantsFile';
+import type { CanonicalTableName } from '../mappings/canonical';
+import { credentialsKey, type LoadedTenants, type SourceConfig } from '../shared/config/tenantsFile';
 import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../shared/sources/connector';
-import { CONNECTWISE_TABLES, type ConnectWiseTable } from '../sources/connectwise/endpoints';
-import type { SimulatedTenant } from '../simulator';
+import { CONNECTWISE_TABLES } from '../sources/connectwise/endpoints';
+import {
+  startServiceNowSimulator,
+  startSimulator,
+  type ServiceNowSimulator,
+  type ServiceNowTableName,
+  type Simulator,
+} from '../simulator';
 
-/** The demo fleet: three tenants of very different sizes, so fairness and progress are visible. */
-export const DEMO_TENANTS: Array<{ id: string; name: string; sizes: Record<ConnectWiseTable, number> }> = [
+/** The ServiceNow tables behind the canonical ones by default (sources/servicenow). */
+const SERVICENOW_TABLE_OF: Record<CanonicalTableName, ServiceNowTableName> = {
+  companies: 'customer_account',
+  contacts: 'customer_contact',
+  tickets: 'incident',
+  time_entries: 'task_time_worked',
+};
+
+type Sizes = Record<CanonicalTableName, number>;
+
+export interface DemoTenant {
+  id: string;
+  name: string;
+  /** Records per canonical table at each source the tenant has. */
+  sources: { connectwise?: Sizes; servicenow?: Sizes };
+}
+
+/**
+ * The demo fleet: tenants of very different sizes, so fairness and progress are visible; one on ServiceNow
+ * only and one with both sources, whose canonical views then hold rows of each.
+ */
+export const DEMO_TENANTS: DemoTenant[] = [
   {
     id: 'northwind-msp',
     name: 'Northwind MSP',
-    sizes: { companies: 600, contacts: 2400, tickets: 12_500, time_entries: 18_000 },
+    sources: { connectwise: { companies: 600, contacts: 2400, tickets: 12_500, time_entries: 18_000 } },
   },
   {
     id: 'contoso-it',
     name: 'Contoso IT',
-    sizes: { companies: 150, contacts: 700, tickets: 3_000, time_entries: 4_500 },
+    sources: {
+      connectwise: { companies: 150, contacts: 700, tickets: 3_000, time_entries: 4_500 },
+      servicenow: { companies: 40, contacts: 160, tickets: 900, time_entries: 1_200 },
+    },
   },
   {
     id: 'fabrikam-tech',
     name: 'Fabrikam Tech',
-    sizes: { companies: 25, contacts: 90, tickets: 240, time_entries: 400 },
+    sources: { connectwise: { companies: 25, contacts: 90, tickets: 240, time_entries: 400 } },
+  },
+  {
+    id: 'globex-services',
+    name: 'Globex Services',
+    sources: { servicenow: { companies: 120, contacts: 450, tickets: 4_000, time_entries: 5_000 } },
   },
 ];
 
-export function demoSimulatedTenants(): SimulatedTenant[] {
-  return DEMO_TENANTS.map((tenant) => ({
-    companyId: tenant.id,
-    publicKey: `${tenant.id}-public`,
-    privateKey: `${tenant.id}-private`,
-    clientId: '00000000-0000-4000-8000-00000000demo'.slice(0, 36),
-    sizes: tenant.sizes,
-    requestsPerMinute: 1000,
-  }));
+/** Every demo record count, per tenant, source and canonical table. */
+export function demoSizes(): Array<{
+  tenantId: string;
+  source: string;
+  table: CanonicalTableName;
+  size: number;
+}> {
+  return DEMO_TENANTS.flatMap((tenant) =>
+    Object.entries(tenant.sources).flatMap(([source, sizes]) =>
+      (Object.entries(sizes) as Array<[CanonicalTableName, number]>).map(([table, size]) => ({
+        tenantId: tenant.id,
+        source,
+        table,
+        size,
+      })),
+    ),
+  );
 }
 
-/** The tenants file the demo would have, pointing at the simulator's base URL. */
-export function demoTenants(baseUrl: string): LoadedTenants {
-  const simulated = demoSimulatedTenants();
-  return {
-    tenants: DEMO_TENANTS.map((tenant) => ({
-      id: tenant.id,
-      name: tenant.name,
-      enabled: true,
-      services: {
-        connectwise: {
-          baseUrl,
-          tables: [...CONNECTWISE_TABLES],
-          requestsPerMinute: 1000,
-          maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
-          backfillFrom: null,
-        },
-      },
-    })),
-    credentials: new Map(
-      simulated.map((tenant) => [
-        credentialsKey(tenant.companyId, 'connectwise'),
-        {
-          companyId: tenant.companyId,
-          publicKey: tenant.publicKey,
-          privateKey: tenant.privateKey,
-          clientId: tenant.clientId,
-        },
-      ]),
+const secrets = (tenantId: string) => ({
+  publicKey: `${tenantId}-public`,
+  privateKey: `${tenantId}-private`,
+  clientId: '00000000-0000-4000-8000-00000000demo'.slice(0, 36),
+  username: `${tenantId}.integration`,
+  password: `${tenantId}-password`,
+});
+
+export interface Demo {
+  tenants: LoadedTenants;
+  /** Changes about 1% of every demo table (rounded up) at its source; returns how many records changed. */
+  changeOnePercent(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts a simulator per source on free loopback ports and returns the tenants file the demo would have. */
+export async function startDemo(): Promise<Demo> {
+  const latency = { baseMs: 15, jitterMs: 25, perRecordMs: 0 };
+  const connectWise: Simulator = await startSimulator({
+    tenants: DEMO_TENANTS.flatMap((tenant) =>
+      tenant.sources.connectwise
+        ? [
+            {
+              companyId: tenant.id,
+              ...secrets(tenant.id),
+              sizes: tenant.sources.connectwise,
+              requestsPerMinute: 1000,
+            },
+          ]
+        : [],
     ),
+    latency,
+  });
+  const serviceNow: ServiceNowSimulator = await startServiceNowSimulator({
+    instances: DEMO_TENANTS.flatMap((tenant) => {
+      const sizes = tenant.sources.servicenow;
+      if (!sizes) return [];
+      const { username, password } = secrets(tenant.id);
+      const tableSizes = Object.fromEntries(
+        (Object.entries(sizes) as Array<[CanonicalTableName, number]>).map(([table, size]) => [
+          SERVICENOW_TABLE_OF[table],
+          size,
+        ]),
+      );
+      return [{ name: tenant.id, username, password, sizes: tableSizes }];
+    }),
+    latency,
+  });
+  const budget = { requestsPerMinute: 1000, maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS };
+  const credentials = new Map<string, Record<string, string>>();
+  const tenants = DEMO_TENANTS.map((tenant) => {
+    const services: Record<string, SourceConfig> = {};
+    const own = secrets(tenant.id);
+    if (tenant.sources.connectwise) {
+      services.connectwise = {
+        baseUrl: connectWise.baseUrl,
+        tables: [...CONNECTWISE_TABLES],
+        ...budget,
+        backfillFrom: null,
+      };
+      credentials.set(credentialsKey(tenant.id, 'connectwise'), {
+        companyId: tenant.id,
+        publicKey: own.publicKey,
+        privateKey: own.privateKey,
+        clientId: own.clientId,
+      });
+    }
+    if (tenant.sources.servicenow) {
+      services.servicenow = {
+        instanceUrl: serviceNow.instanceUrl,
+        tables: Object.keys(tenant.sources.servicenow) as CanonicalTableName[],
+        ...budget,
+        backfillFrom: null,
+      };
+      credentials.set(credentialsKey(tenant.id, 'servicenow'), {
+        username: own.username,
+        password: own.password,
+      });
+    }
+    return { id: tenant.id, name: tenant.name, enabled: true, services };
+  });
+  return {
+    tenants: { tenants, credentials },
+    changeOnePercent() {
+      let changed = 0;
+      for (const { tenantId, source, table, size } of demoSizes()) {
+        const count = Math.ceil(size / 100);
+        changed +=
+          source === 'servicenow'
+            ? serviceNow.mutate(tenantId, SERVICENOW_TABLE_OF[table], count).length
+            : connectWise.mutate(tenantId, table, count).length;
+      }
+      return changed;
+    },
+    async stop() {
+      await Promise.all([connectWise.stop(), serviceNow.stop()]);
+    },
   };
 }

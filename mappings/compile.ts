@@ -1,5 +1,12 @@
 import type { CanonicalTableName, CanonicalType } from './canonical';
-import { columnsOf, mappingProblems, mappingSchema, type ColumnSpec, type Mapping } from './mappingSchema';
+import {
+  columnsOf,
+  mappingProblems,
+  mappingSchema,
+  type ColumnSpec,
+  type FromSpec,
+  type Mapping,
+} from './mappingSchema';
 
 export type CanonicalValue = string | number | boolean | Date | null;
 export type CanonicalRow = Record<string, CanonicalValue>;
@@ -16,7 +23,7 @@ export interface CompiledMapping {
 class RejectedValue extends Error {}
 
 /**
- * Compiles a declarative mapping into a function (extract → transform → normalize). The mapping is
+ * Compiles a declarative mapping into a function (extract → convert → normalize). The mapping is
  * validated against the canonical definition first, so a bad mapping fails at load, not per record.
  * Unknown source fields are never read, so source schema drift cannot break the transform.
  */
@@ -60,21 +67,56 @@ export function compileMapping(document: unknown, label = 'mapping'): CompiledMa
 }
 
 function describeSource(spec: ColumnSpec): string {
-  return 'from' in spec ? `"${spec.from}"` : 'constant';
+  if (!('from' in spec)) return 'constant';
+  return typeof spec.from === 'string' ? `"${spec.from}"` : spec.from.map((path) => `"${path}"`).join(' or ');
 }
 
 type Extractor = (record: Record<string, unknown>) => unknown;
 
 function extractorFor(spec: ColumnSpec): Extractor {
   if ('const' in spec) return () => spec.const;
-  const path = spec.from.split('/');
+  const paths = (typeof spec.from === 'string' ? [spec.from] : spec.from).map((from) => from.split('/'));
   const fallback = spec.default ?? null;
-  const rule = 'pick' in spec ? spec.pick : undefined;
+  const rule = spec.pick;
+  const convert = converterFor(spec);
   return (record) => {
-    let value = valueAt(record, path);
-    if (rule) value = pick(value, rule);
-    return value === undefined || value === null ? fallback : value;
+    for (const path of paths) {
+      let value = valueAt(record, path);
+      if (rule) value = pick(value, rule);
+      if (!isAbsent(value)) return convert ? convert(value) : value;
+    }
+    return fallback;
   };
+}
+
+/**
+ * Absent: missing, null, or empty text. Sources that write every scalar as text (ServiceNow) write "no
+ * value" as `""`; read as absent for every type, it takes the column's default like a missing field.
+ */
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function converterFor(spec: FromSpec): ((value: unknown) => unknown) | undefined {
+  const { map, duration } = spec;
+  if (map) {
+    const hasOtherwise = 'otherwise' in spec;
+    return (value) => {
+      const key = typeof value === 'object' ? undefined : String(value);
+      if (key !== undefined && Object.hasOwn(map, key)) return map[key];
+      return hasOtherwise ? spec.otherwise : value;
+    };
+  }
+  if (duration === 'hours') return (value) => durationMs(value) / 3_600_000;
+  return undefined;
+}
+
+/** A duration written as an offset from the epoch (`1970-01-01 01:30:00`), in ms. */
+function durationMs(value: unknown): number {
+  const offset = typeof value === 'string' ? parseTimestamp(value) : undefined;
+  if (offset === undefined || offset.getTime() < 0)
+    throw new RejectedValue(`expected a duration as an offset from 1970-01-01, got ${JSON.stringify(value)}`);
+  return offset.getTime();
 }
 
 function valueAt(record: Record<string, unknown>, path: readonly string[]): unknown {
@@ -86,10 +128,7 @@ function valueAt(record: Record<string, unknown>, path: readonly string[]): unkn
   return current;
 }
 
-function pick(
-  value: unknown,
-  rule: { where: Record<string, string | number | boolean>; prefer?: string | undefined; value: string },
-): unknown {
+function pick(value: unknown, rule: NonNullable<FromSpec['pick']>): unknown {
   if (!Array.isArray(value)) return undefined;
   const matches = value.filter(
     (item): item is Record<string, unknown> =>
@@ -109,6 +148,28 @@ const asNumber = (value: unknown) =>
 
 /** An ISO timestamp with a zone: `Z` or `±hh:mm`. */
 const ZONED = /[zZ]|[+-]\d{2}:\d{2}$/;
+/** A zone-less date and time, `T` or space separated (ServiceNow writes `2016-01-19 04:52:04`). */
+const NAIVE_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A timestamp's instant. Sources write UTC (ConnectWise `…Z`, ServiceNow's database values), so a
+ * zone-less one is read as UTC, and a date alone as its midnight UTC. Undefined when it is not one.
+ */
+function parseTimestamp(text: string): Date | undefined {
+  const value = text.trim();
+  let iso: string;
+  // The common `…Z` skips the regexes.
+  if (value.endsWith('Z') || ZONED.test(value)) iso = value;
+  else if (DATE_ONLY.test(value)) iso = `${value}T00:00:00Z`;
+  else {
+    const naive = NAIVE_DATE_TIME.exec(value);
+    if (!naive) return undefined;
+    iso = `${naive[1]}T${naive[2]}Z`;
+  }
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
 
 /** Per canonical type: coerces a present (non-null) extracted value, or rejects it with a reason. */
 const NORMALIZERS: Record<CanonicalType, (value: unknown) => CanonicalValue> = {
@@ -132,18 +193,16 @@ const NORMALIZERS: Record<CanonicalType, (value: unknown) => CanonicalValue> = {
     return number;
   },
   boolean(value) {
-    if (typeof value !== 'boolean')
-      throw new RejectedValue(`expected true or false, got ${JSON.stringify(value)}`);
-    return value;
+    if (typeof value === 'boolean') return value;
+    // ServiceNow writes booleans as text.
+    const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+    if (text === 'true') return true;
+    if (text === 'false') return false;
+    throw new RejectedValue(`expected true or false, got ${JSON.stringify(value)}`);
   },
   timestamp(value) {
-    if (typeof value !== 'string')
-      throw new RejectedValue(`expected an ISO timestamp, got ${JSON.stringify(value)}`);
-    // ConnectWise timestamps are UTC; a naive one is read as UTC too. (The common `…Z` skips the regex.)
-    const zoned = value.endsWith('Z') || ZONED.test(value);
-    const date = new Date(zoned ? value : `${value}Z`);
-    if (Number.isNaN(date.getTime()))
-      throw new RejectedValue(`expected an ISO timestamp, got ${JSON.stringify(value)}`);
+    const date = typeof value === 'string' ? parseTimestamp(value) : undefined;
+    if (!date) throw new RejectedValue(`expected an ISO timestamp, got ${JSON.stringify(value)}`);
     return date;
   },
   json: (value) => JSON.stringify(value),

@@ -1,12 +1,13 @@
 import type { SourceConnector } from '../shared/sources/connector';
 import { connectWise } from './connectwise';
+import { serviceNow } from './servicenow';
 
 /**
  * The one list of sources. A new source is a folder under sources/ (with its mappings and simulator) and a
  * line here; nothing else in the pipeline names a source.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector has its own settings type
-export const SOURCES: readonly SourceConnector<any, any>[] = [connectWise];
+export const SOURCES: readonly SourceConnector<any, any>[] = [connectWise, serviceNow];
 
 export const SOURCE_NAMES: readonly string[] = SOURCES.map((source) => source.name);
 

@@ -2,11 +2,9 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loadTenantsFile, type LoadedTenants } from '../../shared/config/tenantsFile';
 import { errorMessage, ValidationError } from '../../shared/errors';
-import { CONNECTWISE_TABLES } from '../../sources/connectwise/endpoints';
 import type { JobProgress } from '../../services/progress/readProgress';
 import { listWatermarks } from '../../shared/state/watermarks';
-import { startSimulator, type Simulator } from '../../simulator';
-import { demoSimulatedTenants, demoTenants, DEMO_TENANTS } from '../demo';
+import { DEMO_TENANTS, startDemo, type Demo } from '../demo';
 import { LocalPipeline } from '../pipeline';
 import { dlq } from './dlq';
 import { migrateLake } from './migrateLake';
@@ -15,11 +13,12 @@ import { renderProgress, renderSummary } from './render';
 import { tenants } from './tenants';
 import { trigger } from './trigger';
 
-const USAGE = `avesa: sync ConnectWise tenants into a Parquet lake
+const USAGE = `avesa: sync tenants' ConnectWise and ServiceNow data into a Parquet lake
 
 usage:
   avesa run [--tenants FILE] [--lake DIR] [--state DIR] [--json] [--tenant ID ...]
-      Runs one sync job. Without --tenants, a demo: a built-in ConnectWise simulator with three tenants.
+      Runs one sync job. Without --tenants, a demo: built-in ConnectWise and ServiceNow simulators, four
+      tenants (one on ServiceNow, one on both sources).
       Run it again with the same --state and only what changed is fetched. An interrupted run resumes.
   avesa status [--state DIR] [--job ID] [--json]
       Jobs in the state store and their progress.
@@ -144,16 +143,13 @@ interface RunOptions {
 }
 
 async function run(options: RunOptions, io: CliIo): Promise<number> {
-  let simulator: Simulator | undefined;
+  let demo: Demo | undefined;
   let tenants: LoadedTenants;
   if (options.tenants) {
     tenants = loadTenantsFile(resolve(options.tenants), io.env);
   } else {
-    simulator = await startSimulator({
-      tenants: demoSimulatedTenants(),
-      latency: { baseMs: 15, jitterMs: 25, perRecordMs: 0 },
-    });
-    tenants = demoTenants(simulator.baseUrl);
+    demo = await startDemo();
+    tenants = demo.tenants;
   }
   const deadlineMs = options['deadline-ms'] ? Number.parseInt(options['deadline-ms'], 10) : undefined;
   if (deadlineMs !== undefined && !(deadlineMs > 0))
@@ -182,7 +178,7 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
   };
   process.once('SIGINT', interrupt);
   try {
-    if (simulator && !pipeline.hasPendingWork()) await makeDemoChanges(pipeline, simulator, io, options.json);
+    if (demo && !pipeline.hasPendingWork()) await makeDemoChanges(pipeline, demo, io, options.json);
     let jobId: string;
     const resumed = pipeline.hasPendingWork() ? pipeline.currentJobId() : undefined;
     if (resumed) {
@@ -230,7 +226,7 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
   } finally {
     process.removeListener('SIGINT', interrupt);
     pipeline.close();
-    await simulator?.stop();
+    await demo?.stop();
   }
 }
 
@@ -264,17 +260,13 @@ async function migrate(
 /** On a repeated demo run, change about 1% of every table so the incremental sync has something to fetch. */
 async function makeDemoChanges(
   pipeline: LocalPipeline,
-  simulator: Simulator,
+  demo: Demo,
   io: CliIo,
   quiet: boolean,
 ): Promise<void> {
   const previous = await listWatermarks(pipeline.state, DEMO_TENANTS[0]!.id);
   if (previous.length === 0) return;
-  let changed = 0;
-  for (const tenant of DEMO_TENANTS) {
-    for (const table of CONNECTWISE_TABLES)
-      changed += simulator.mutate(tenant.id, table, Math.ceil(tenant.sizes[table] / 100)).length;
-  }
+  const changed = demo.changeOnePercent();
   if (!quiet)
     io.out(`demo: the simulator changed ${changed} records (1%) since the last run; this run is incremental`);
 }

@@ -46,7 +46,8 @@ const sum = (values: number[]) => values.reduce((total, value) => total + value,
 
 function laneStatus(tenant: TenantProgress, tables: TenantProgress['tables'], planning: boolean): string {
   if (tables.some((table) => table.status === 'failed')) return 'FAILED';
-  if (tables.every((table) => table.status === 'synced')) return tenant.status === 'running' ? 'compacting' : 'done';
+  if (tables.every((table) => table.status === 'synced'))
+    return tenant.status === 'running' ? 'compacting' : 'done';
   return statusLabel(tenant, planning);
 }
 
@@ -60,7 +61,18 @@ function statusLabel(tenant: TenantProgress, planning: boolean): string {
 export function renderSummary(progress: JobProgress): string[] {
   const lines = [`job ${progress.jobId} (window closed at ${progress.jobStartedAt})`];
   const rows: string[][] = [
-    ['tenant', 'source', 'table', 'status', 'records', 'files', 'api calls', 'canonical', 'quarantined', 'watermark'],
+    [
+      'tenant',
+      'source',
+      'table',
+      'status',
+      'records',
+      'files',
+      'api calls',
+      'canonical',
+      'quarantined',
+      'watermark',
+    ],
   ];
   const errors: string[] = [];
   for (const tenant of progress.tenants) {

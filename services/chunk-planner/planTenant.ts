@@ -122,12 +122,10 @@ async function planAndPublishTable(
     }
     const { window, expectedRecords, ranges } = plan;
     events.push(
-      makeEvent(
-        'TablePlanned',
-        head,
-        { source, table, window, expectedRecords, chunkCount: ranges.length },
-        [source, table],
-      ),
+      makeEvent('TablePlanned', head, { source, table, window, expectedRecords, chunkCount: ranges.length }, [
+        source,
+        table,
+      ]),
     );
     ranges.forEach((keyRange, index) => {
       const chunkId = chunkIdFor(index);

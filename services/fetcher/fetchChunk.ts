@@ -97,7 +97,11 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       });
       await deps.lake.put(rawObjectKey(chunk, rows[0]!.id), body);
     }
-    written = { cursor: next, parts: written.parts + (rows.length > 0 ? 1 : 0), records: written.records + rows.length };
+    written = {
+      cursor: next,
+      parts: written.parts + (rows.length > 0 ? 1 : 0),
+      records: written.records + rows.length,
+    };
   };
   const apiCalls = () => previous.apiCallsSoFar + (reader?.apiCalls ?? 0);
   const head = () => ({ tenantId, jobId, occurredAt: deps.clock.now() });
@@ -153,7 +157,7 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
     // The margin grows to twice the slowest page seen (request, parsing and any part write), so a slow
     // source or a busy CPU still leaves room to finish the page in flight and hand the chunk back.
     let slowestPageMs = 0;
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       const pageStarted = deps.clock.now().getTime();
       if (pageStarted >= deps.deadline() - Math.max(settings.safetyMarginMs, 2 * slowestPageMs))
         return await continueLater('deadline', 0);
@@ -186,7 +190,8 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
     }
     const backoff = Math.min(settings.maxRetryDelaySeconds, 2 ** Math.min(previous.retries, 8));
     // Jitter spreads the re-queued chunks of many tenants hitting one failing source over the delay.
-    const delay = retryAfterSeconds(error) ?? Math.ceil(backoff / 2 + (deps.random ?? Math.random)() * (backoff / 2));
+    const delay =
+      retryAfterSeconds(error) ?? Math.ceil(backoff / 2 + (deps.random ?? Math.random)() * (backoff / 2));
     return await continueLater('retry', Math.min(900, Math.max(0, delay)));
   }
 

@@ -104,7 +104,8 @@ export function parseTenantsFile(
         ),
       );
     }
-    const id = typeof (candidate as { id?: unknown })?.id === 'string' ? (candidate as { id: string }).id : '';
+    const id =
+      typeof (candidate as { id?: unknown })?.id === 'string' ? (candidate as { id: string }).id : '';
     const label = describePath(document, ['tenants', index]);
     if (parsed.success) {
       if (seen.has(id)) problems.push(`${label}: the id is used more than once`);
@@ -124,7 +125,9 @@ export function parseTenantsFile(
     for (const name of names) {
       const connector = findSource(name);
       if (!connector) {
-        problems.push(`${label}: services.${name}: unknown source (the sources are ${SOURCE_NAMES.join(', ')})`);
+        problems.push(
+          `${label}: services.${name}: unknown source (the sources are ${SOURCE_NAMES.join(', ')})`,
+        );
         continue;
       }
       const part = (services as Record<string, unknown>)[name];

@@ -53,9 +53,7 @@ export const TenantDiscovered = envelopeSchema(
   'TenantDiscovered',
   z.strictObject({
     /** Every source of the tenant in this job, each with its tables. */
-    sources: z
-      .array(z.strictObject({ source: sourceSchema, tables: z.array(tableSchema).min(1) }))
-      .min(1),
+    sources: z.array(z.strictObject({ source: sourceSchema, tables: z.array(tableSchema).min(1) })).min(1),
     /** The job's start: the upper bound of every window in this job (DESIGN §4.1). */
     jobStartedAt: isoTime,
   }),

@@ -29,8 +29,20 @@ export function encodeRawParquet(rows: readonly RawRow[], context: RawFileContex
       { name: 'table_name', type: 'string', optional: false, values: repeat(context.table) },
       // Statistics on id and last_updated let DuckDB skip parts by id range or time.
       context.idType === 'integer'
-        ? { name: 'id', type: 'int64', optional: false, values: rows.map((row) => Number(row.id)), statistics: true }
-        : { name: 'id', type: 'string', optional: false, values: rows.map((row) => row.id), statistics: true },
+        ? {
+            name: 'id',
+            type: 'int64',
+            optional: false,
+            values: rows.map((row) => Number(row.id)),
+            statistics: true,
+          }
+        : {
+            name: 'id',
+            type: 'string',
+            optional: false,
+            values: rows.map((row) => row.id),
+            statistics: true,
+          },
       {
         name: 'last_updated',
         type: 'timestamp',

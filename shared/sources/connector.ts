@@ -82,9 +82,7 @@ export function sourceSettingsSchema<Shape extends z.ZodRawShape>(own: Shape) {
 }
 
 /** A base URL: http(s), trailing slashes dropped. */
-export const baseUrlSchema = z
-  .url({ protocol: /^https?$/ })
-  .transform((url) => url.replace(/\/+$/, ''));
+export const baseUrlSchema = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
 
 export interface CredentialField {
   name: string;

@@ -277,7 +277,9 @@ describe('serverless.yml (sls package --stage prod)', () => {
           (resource) => resource['Fn::Sub'],
         );
         expect(resources).toEqual(
-          SOURCE_NAMES.map((source) => expect.stringMatching(new RegExp(`:secret:avesa/prod/\\*/${source}-\\?{6}$`))),
+          SOURCE_NAMES.map((source) =>
+            expect.stringMatching(new RegExp(`:secret:avesa/prod/\\*/${source}-\\?{6}$`)),
+          ),
         );
       }
     }

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_TENANTS } from '../../local/demo';
+import { DEMO_TENANTS, demoSizes } from '../../local/demo';
 import { cliRunsOf, lakeContents, readLake, runAvesa, startSimulatorProcess, temporaryDirs } from './harness';
 
 interface Summary {
@@ -132,7 +132,7 @@ describe('the avesa CLI', () => {
     },
   );
 
-  it('given no arguments, when run twice, then the demo syncs three tenants and the second run fetches only the changed records; status shows both jobs', async () => {
+  it('given no arguments, when run twice, then the demo syncs its tenants from both sources and the second run fetches only the changed records; status shows both jobs', async () => {
     const dirs = temporaryDirs();
     const args = ['--lake', dirs.lakeDir, '--state', dirs.stateDir, '--json'];
 
@@ -143,19 +143,18 @@ describe('the avesa CLI', () => {
     expect([first.code, second.code, status.code]).toEqual([0, 0, 0]);
     const firstSummary = JSON.parse(first.stdout) as Summary;
     const secondSummary = JSON.parse(second.stdout) as Summary;
-    expect(firstSummary.tenants.map((tenant) => tenant.status)).toEqual([
-      'succeeded',
-      'succeeded',
-      'succeeded',
-    ]);
+    expect(firstSummary.tenants.map((tenant) => tenant.status)).toEqual(DEMO_TENANTS.map(() => 'succeeded'));
     const total = (summary: Summary) => summary.tenants.reduce((sum, tenant) => sum + tenant.records, 0);
-    const sizes = DEMO_TENANTS.flatMap((tenant) => Object.values(tenant.sizes));
+    const sizes = demoSizes().map((entry) => entry.size);
     expect(total(firstSummary)).toBe(sizes.reduce((sum, size) => sum + size, 0));
     // The demo changes 1% of each table (rounded up) between runs; only those are fetched again.
     expect(total(secondSummary)).toBe(sizes.reduce((sum, size) => sum + Math.ceil(size / 100), 0));
     expect((JSON.parse(status.stdout) as { jobs: unknown[] }).jobs).toHaveLength(2);
 
     // The canonical views: current rows equal the source, and each changed ticket has exactly one closed version.
+    const tickets = demoSizes()
+      .filter((entry) => entry.table === 'tickets')
+      .map((entry) => entry.size);
     const query = await runAvesa([
       'query',
       'SELECT count(*) FILTER (WHERE is_current) AS current, count(*) FILTER (WHERE NOT is_current) AS closed FROM tickets_history',
@@ -166,8 +165,8 @@ describe('the avesa CLI', () => {
     expect(query.code).toBe(0);
     expect(JSON.parse(query.stdout)).toEqual([
       {
-        current: String(DEMO_TENANTS.reduce((sum, tenant) => sum + tenant.sizes.tickets, 0)),
-        closed: String(DEMO_TENANTS.reduce((sum, tenant) => sum + Math.ceil(tenant.sizes.tickets / 100), 0)),
+        current: String(tickets.reduce((sum, size) => sum + size, 0)),
+        closed: String(tickets.reduce((sum, size) => sum + Math.ceil(size / 100), 0)),
       },
     ]);
   }, 120_000);

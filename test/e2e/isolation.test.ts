@@ -77,7 +77,8 @@ describe('tenant isolation under failure', () => {
       document.tenants[1]!.services.connectwise.baseUrl = `http://127.0.0.1:${closed}/v4_6_release/apis/3.0`;
       // `.invalid` never resolves (RFC 6761), so no query leaves the machine.
       document.tenants[2]!.services.connectwise.baseUrl = 'http://avesa-test.invalid/v4_6_release/apis/3.0';
-      for (const tenant of document.tenants.slice(1)) tenant.services.connectwise.tables = ['companies'];
+      for (const tenant of document.tenants.slice(1))
+        (tenant.services.connectwise as Record<string, unknown>).tables = ['companies'];
       const dirs = temporaryDirs();
 
       const run = await runJob({

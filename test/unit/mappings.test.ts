@@ -206,11 +206,7 @@ describe('canonical mappings', () => {
 
   it.each([
     ['a missing id', { ...TICKET, id: undefined }, 'missing required field "id" (canonical ticket_id)'],
-    [
-      'an id that is not a scalar',
-      { ...TICKET, id: { value: 69 } },
-      '"id": expected text, got {"value":69}',
-    ],
+    ['an id that is not a scalar', { ...TICKET, id: { value: 69 } }, '"id": expected text, got {"value":69}'],
     [
       'hours that are not a number',
       { ...TICKET, actualHours: 'lots' },

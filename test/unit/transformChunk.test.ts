@@ -79,7 +79,10 @@ describe('transformChunk', () => {
     const outcome = await transformChunk(event, { sourceFor, lake, bus, clock: new ManualClock() });
 
     expect(outcome).toEqual({ versions: 2, quarantined: 2 });
-    const versions = await readObjects(lake, 'acme/canonical/tickets/connectwise/versions/job-1/c00000.parquet');
+    const versions = await readObjects(
+      lake,
+      'acme/canonical/tickets/connectwise/versions/job-1/c00000.parquet',
+    );
     expect(versions.map((row) => [row.source_id, row.ticket_id, row.company_name, row.tenant_id])).toEqual([
       ['1', '1', 'Zürich Dental GmbH', 'acme'],
       ['4', '4', 'Zürich Dental GmbH', 'acme'],

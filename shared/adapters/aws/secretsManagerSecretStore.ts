@@ -117,9 +117,9 @@ export class SecretsManagerSecretStore implements SecretStore {
     if (!parsed.success)
       throw new ValidationError(
         `${connector.label} credentials of tenant "${tenantId}" are incomplete`,
-        [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(credentials)'))].map(
-          (field) => `${field}: must be a non-empty string`,
-        ),
+        [
+          ...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(credentials)')),
+        ].map((field) => `${field}: must be a non-empty string`),
       );
     const secretString = JSON.stringify(parsed.data);
     try {

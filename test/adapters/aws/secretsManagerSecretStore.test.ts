@@ -137,7 +137,9 @@ describe('SecretsManagerSecretStore', () => {
   it('given a tenant id that is not a slug, when read, then it is rejected before any call', async () => {
     const { mock, secrets } = aSecretStore({});
 
-    await expect(secrets.sourceCredentials('acme/../globex', 'connectwise')).rejects.toThrow(InvalidTenantIdError);
+    await expect(secrets.sourceCredentials('acme/../globex', 'connectwise')).rejects.toThrow(
+      InvalidTenantIdError,
+    );
     expect(mock.commandCalls(GetSecretValueCommand)).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ tenantRegistryContract('InMemoryTenantAdmin.registry', async (tenants) => {
 
 secretStoreContract('InMemoryTenantAdmin.secrets', async (credentials) => {
   const admin = new InMemoryTenantAdmin();
-  for (const [tenantId, value] of credentials) await admin.putTenant(aTenantConfig({ id: tenantId }), { connectwise: value });
+  for (const [tenantId, value] of credentials)
+    await admin.putTenant(aTenantConfig({ id: tenantId }), { connectwise: value });
   return { secrets: admin.secrets, cleanup: async () => {} };
 });
