@@ -195,8 +195,9 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
     const live = !options.json ? startLiveView(pipeline, jobId, io) : undefined;
     await pipeline.runUntilIdle();
     await live?.stop();
-    const progress = await pipeline.progress(jobId);
-    if (!progress) throw new Error(`job ${jobId} left no progress in the state store`);
+    const recorded = await pipeline.progress(jobId);
+    if (!recorded) throw new Error(`job ${jobId} left no progress in the state store`);
+    const progress = concludeIdleRun(recorded, deadLetterCounts(pipeline));
     const failed = progress.tenants.some((tenant) => tenant.status !== 'succeeded');
     if (options.json) {
       io.out(
@@ -228,6 +229,41 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
     pipeline.close();
     await demo?.stop();
   }
+}
+
+/**
+ * The job as the run ends it: the runtime is idle, so a table still planning or fetching can no longer finish
+ * in this run (its messages are dead letters, or a run was stopped): it and its tenant are failed, with a
+ * reason that says where to look, rather than shown as running.
+ */
+export function concludeIdleRun(progress: JobProgress, deadLetters: Record<string, number>): JobProgress {
+  const waiting = Object.entries(deadLetters)
+    .filter(([, count]) => count > 0)
+    .map(([queue, count]) => `${count} in ${queue}`)
+    .join(', ');
+  return {
+    ...progress,
+    tenants: progress.tenants.map((tenant) => {
+      if (tenant.status !== 'running') return tenant;
+      return {
+        ...tenant,
+        status: 'failed',
+        tables: tenant.tables.map((table) =>
+          table.status === 'synced' || table.status === 'failed'
+            ? table
+            : {
+                ...table,
+                status: 'failed',
+                error: table.error ?? {
+                  code: 'Unfinished',
+                  message: `tenant ${tenant.tenantId}, source ${table.source}, table ${table.table}: did not finish in this run (${table.status}): ${waiting ? `dead letters: ${waiting}; see avesa dlq list` : 'the run was stopped; run again to resume'}`,
+                  retryable: true,
+                },
+              },
+        ),
+      };
+    }),
+  };
 }
 
 /** `avesa migrate-lake`: a lake written before sources were plug-ins, moved to the per-source layout. */
@@ -315,6 +351,7 @@ export function jsonSummary(progress: JobProgress, extra: Record<string, unknown
       records: tenant.records,
       apiCalls: tenant.apiCalls,
       tables: tenant.tables.map((table) => ({
+        source: table.source,
         table: table.table,
         status: table.status,
         records: table.records,
