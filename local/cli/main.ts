@@ -9,7 +9,7 @@ import { LocalPipeline } from '../pipeline';
 import { dlq } from './dlq';
 import { migrateLake } from './migrateLake';
 import { queryLake } from './query';
-import { renderProgress, renderSummary } from './render';
+import { renderProgress, renderSummary, wrap } from './render';
 import { tenants } from './tenants';
 import { trigger } from './trigger';
 
@@ -65,6 +65,8 @@ export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
   isTty: boolean;
+  /** The terminal's width; output that is a table or a live view fits it (default 80). */
+  columns?: number;
   env: Record<string, string | undefined>;
 }
 
@@ -72,6 +74,9 @@ const defaultIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   isTty: Boolean(process.stdout.isTTY),
+  get columns() {
+    return process.stdout.columns;
+  },
   env: process.env,
 };
 
@@ -187,9 +192,11 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
     } else {
       jobId = (await pipeline.startJob(options.tenant)).jobId;
       if (!options.json)
-        io.out(
+        for (const line of wrap(
           `job ${jobId}: syncing ${tenants.tenants.filter((tenant) => tenant.enabled).length} tenant(s) into ${resolve(options.lake)}`,
-        );
+          io.columns,
+        ))
+          io.out(line);
     }
     const started = Date.now();
     const live = !options.json ? startLiveView(pipeline, jobId, io) : undefined;
@@ -216,12 +223,16 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
       );
     } else {
       io.out('');
-      for (const line of renderSummary(progress)) io.out(line);
+      for (const line of renderSummary(progress, io.columns)) io.out(line);
       const dlq = deadLetterCounts(pipeline);
       if (Object.values(dlq).some((count) => count > 0)) io.out(`dead-letter queues: ${JSON.stringify(dlq)}`);
-      io.out(
-        `\n${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query it: avesa query "SELECT tenant_id, count(*) FROM tickets GROUP BY ALL"${options.lake === '.avesa/lake' ? '' : ` --lake ${options.lake}`}`,
-      );
+      io.out('');
+      for (const line of wrap(
+        `${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query it: avesa query "SELECT tenant_id, count(*) FROM tickets GROUP BY ALL"${options.lake === '.avesa/lake' ? '' : ` --lake ${options.lake}`}`,
+        io.columns,
+        '  ',
+      ))
+        io.out(line);
     }
     return failed ? 1 : 0;
   } finally {
@@ -312,7 +323,7 @@ function startLiveView(pipeline: LocalPipeline, jobId: string, io: CliIo) {
   const draw = async (final: boolean) => {
     const progress = await pipeline.progress(jobId);
     if (!progress) return;
-    const lines = renderProgress(progress);
+    const lines = renderProgress(progress, io.columns);
     if (io.isTty) {
       if (drawn > 0) process.stdout.write(`\x1b[${drawn}A`);
       for (const line of lines) process.stdout.write(`\x1b[2K${line}\n`);
@@ -401,7 +412,7 @@ async function status(options: StatusOptions, io: CliIo): Promise<number> {
       io.out('');
       for (const line of renderProgress(progress)) io.out(line);
       io.out('');
-      for (const line of renderSummary(progress)) io.out(line);
+      for (const line of renderSummary(progress, io.columns)) io.out(line);
     }
     return 0;
   } finally {

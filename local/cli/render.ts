@@ -1,18 +1,29 @@
-import type { JobProgress, TenantProgress } from '../../services/progress/readProgress';
+import type { JobProgress, TableProgress, TenantProgress } from '../../services/progress/readProgress';
 
-const BAR_WIDTH = 20;
+/** A terminal without a known width (a pipe, a file) gets the classic 80 columns. */
+export const DEFAULT_WIDTH = 80;
 
 export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-function bar(done: number, total: number): string {
-  const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
-  return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
+/** Cuts text to `width` characters, marking the cut with an ellipsis. */
+function fit(text: string, width: number): string {
+  if (text.length <= width) return text;
+  return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
 }
 
-/** One line per tenant and source: chunks done/total, records, rate, state. */
-export function renderProgress(progress: JobProgress): string[] {
+function bar(done: number, total: number, width: number): string {
+  const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width));
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+}
+
+/**
+ * One line per tenant and source: chunks done/total, records, rate, state. Every line fits `width` columns
+ * (the bar shrinks first, then the label is cut), so a live view that redraws by moving the cursor up one
+ * line per line drawn never wraps and smears.
+ */
+export function renderProgress(progress: JobProgress, width = DEFAULT_WIDTH): string[] {
   const lanes = progress.tenants.flatMap((tenant) =>
     [...new Set(tenant.tables.map((table) => table.source))].map((source) => {
       const tables = tenant.tables.filter((table) => table.source === source);
@@ -26,20 +37,47 @@ export function renderProgress(progress: JobProgress): string[] {
       };
     }),
   );
-  const width = Math.max(...lanes.map((lane) => lane.label.length), 6);
-  return lanes.map((lane) => {
+  const rows = lanes.map((lane) => {
     const until = lane.tenant.completedAt ? Date.parse(lane.tenant.completedAt) : Date.now();
     const rate = lane.records / Math.max(1, (until - Date.parse(progress.jobStartedAt)) / 1000);
     const planning = lane.tables.some((table) => table.chunksTotal === null);
-    return [
-      lane.label.padEnd(width),
-      bar(lane.chunksDone, planning ? lane.chunksTotal + 1 : lane.chunksTotal),
-      `${String(lane.chunksDone).padStart(4)}/${String(lane.chunksTotal).padEnd(4)} chunks`,
-      `${formatCount(lane.records).padStart(10)} records`,
-      `${formatCount(Math.round(rate)).padStart(8)} rec/s`,
-      laneStatus(lane.tenant, lane.tables, planning),
-    ].join('  ');
+    return {
+      lane,
+      planning,
+      chunks: `${lane.chunksDone}/${lane.chunksTotal}`,
+      records: `${formatCount(lane.records)} rec`,
+      rate: `${formatCount(Math.round(rate))}/s`,
+      status: laneStatus(lane.tenant, lane.tables, planning),
+    };
   });
+  const column = (pick: (row: (typeof rows)[number]) => string) =>
+    Math.max(0, ...rows.map((row) => pick(row).length));
+  const widths = {
+    chunks: column((row) => row.chunks),
+    records: column((row) => row.records),
+    rate: column((row) => row.rate),
+    status: column((row) => row.status),
+  };
+  const fixed = widths.chunks + widths.records + widths.rate + widths.status + 5 * 2;
+  const labelWanted = Math.max(6, ...lanes.map((lane) => lane.label.length));
+  // What is left for the label and the bar; the bar gives way first (down to 8), then the label.
+  const room = Math.max(0, width - 1 - fixed);
+  const barWidth = Math.max(0, Math.min(20, room - Math.min(labelWanted, room - 8)));
+  const labelWidth = Math.max(1, room - barWidth);
+  return rows.map((row) =>
+    [
+      fit(row.lane.label, labelWidth).padEnd(labelWidth),
+      ...(barWidth > 0
+        ? [bar(row.lane.chunksDone, row.planning ? row.lane.chunksTotal + 1 : row.lane.chunksTotal, barWidth)]
+        : []),
+      row.chunks.padStart(widths.chunks),
+      row.records.padStart(widths.records),
+      row.rate.padStart(widths.rate),
+      row.status,
+    ]
+      .join('  ')
+      .slice(0, Math.max(1, width - 1)),
+  );
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
@@ -57,53 +95,124 @@ function statusLabel(tenant: TenantProgress, planning: boolean): string {
   return planning ? 'planning' : 'fetching';
 }
 
-/** The end-of-run table: per tenant and table, records, files, watermark, errors. */
-export function renderSummary(progress: JobProgress): string[] {
-  const lines = [`job ${progress.jobId} (window closed at ${progress.jobStartedAt})`];
-  const rows: string[][] = [
-    [
-      'tenant',
-      'source',
-      'table',
-      'status',
-      'records',
-      'files',
-      'api calls',
-      'canonical',
-      'quarantined',
-      'watermark',
-    ],
+interface SummaryColumn {
+  header: string;
+  value: (tenant: TenantProgress, table: TableProgress) => string;
+  numeric?: boolean;
+  /** Columns left out, in this order (lowest first), until the table fits the width. */
+  dropRank?: number;
+}
+
+const SUMMARY_COLUMNS: SummaryColumn[] = [
+  { header: 'tenant', value: (tenant) => tenant.tenantId },
+  { header: 'source', value: (_tenant, table) => table.source },
+  { header: 'table', value: (_tenant, table) => table.table },
+  { header: 'status', value: (_tenant, table) => table.status },
+  { header: 'records', value: (_tenant, table) => formatCount(table.records), numeric: true },
+  { header: 'files', value: (_tenant, table) => String(table.files), numeric: true, dropRank: 1 },
+  { header: 'api calls', value: (_tenant, table) => formatCount(table.apiCalls), numeric: true, dropRank: 2 },
+  {
+    header: 'canonical',
+    value: (_tenant, table) => (table.currentRows === null ? '-' : formatCount(table.currentRows)),
+    numeric: true,
+    dropRank: 4,
+  },
+  {
+    header: 'quarantined',
+    value: (_tenant, table) => formatCount(table.quarantined),
+    numeric: true,
+    dropRank: 3,
+  },
+  {
+    header: 'watermark',
+    value: (_tenant, table) => table.watermark ?? '-',
+    dropRank: 5,
+  },
+];
+
+/**
+ * The end-of-run table: per tenant, source and table, records, files, watermark, then the errors. It fits
+ * `width` columns: the least needed columns are left out first (files, api calls, quarantined, canonical),
+ * the watermark is then shortened to minutes, then left out; error lines are wrapped, never cut, since an
+ * error's cause is the part an operator needs.
+ */
+export function renderSummary(progress: JobProgress, width = DEFAULT_WIDTH): string[] {
+  const lines = wrap(`job ${progress.jobId} (window closed at ${progress.jobStartedAt})`, width);
+  const pairs = progress.tenants.flatMap((tenant) => tenant.tables.map((table) => ({ tenant, table })));
+  let watermarkToMinutes = false;
+  const cellsOf = (columns: SummaryColumn[]) => [
+    columns.map((column) => column.header),
+    ...pairs.map(({ tenant, table }) =>
+      columns.map((column) => {
+        const value = column.value(tenant, table);
+        return column.header === 'watermark' && watermarkToMinutes && value !== '-'
+          ? value.slice(0, 16).replace('T', ' ')
+          : value;
+      }),
+    ),
   ];
-  const errors: string[] = [];
-  for (const tenant of progress.tenants) {
-    for (const table of tenant.tables) {
-      rows.push([
-        tenant.tenantId,
-        table.source,
-        table.table,
-        table.status,
-        formatCount(table.records),
-        String(table.files),
-        formatCount(table.apiCalls),
-        table.currentRows === null ? '-' : formatCount(table.currentRows),
-        formatCount(table.quarantined),
-        table.watermark ?? '-',
-      ]);
-      if (table.error)
-        errors.push(
-          `${tenant.tenantId} / ${table.source} / ${table.table}: ${table.error.code}: ${table.error.message}`,
-        );
+  const widthOf = (rows: string[][]) =>
+    rows[0]!.reduce((total, _, index) => total + Math.max(...rows.map((row) => row[index]!.length)), 0) +
+    2 * (rows[0]!.length - 1);
+  let columns = [...SUMMARY_COLUMNS];
+  const droppable = SUMMARY_COLUMNS.filter((column) => column.dropRank !== undefined).sort(
+    (a, b) => a.dropRank! - b.dropRank!,
+  );
+  for (const column of droppable) {
+    if (widthOf(cellsOf(columns)) <= width - 1) break;
+    if (column.header === 'watermark' && !watermarkToMinutes) {
+      watermarkToMinutes = true;
+      if (widthOf(cellsOf(columns)) <= width - 1) break;
     }
+    columns = columns.filter((candidate) => candidate !== column);
   }
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const rows = cellsOf(columns);
+  const widths = rows[0]!.map((_, index) => Math.max(...rows.map((row) => row[index]!.length)));
+  // Still too wide: the tenant column (first) gives way, its ids cut with an ellipsis.
+  const others = widths.slice(1).reduce((total, value) => total + value, 0) + 2 * (widths.length - 1);
+  if (others + widths[0]! > width - 1) {
+    widths[0] = Math.max(6, width - 1 - others);
+    for (const row of rows) row[0] = fit(row[0]!, widths[0]);
+  }
   for (const row of rows)
     lines.push(
       row
-        .map((cell, column) =>
-          column >= 4 && column <= 8 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+        .map((cell, index) =>
+          columns[index]!.numeric ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!),
         )
-        .join('  '),
+        .join('  ')
+        .trimEnd()
+        .slice(0, Math.max(1, width - 1)),
     );
-  if (errors.length > 0) lines.push('', 'errors:', ...errors.map((error) => `  ${error}`));
+  const errors = pairs.flatMap(({ tenant, table }) =>
+    table.error
+      ? [`${tenant.tenantId} / ${table.source} / ${table.table}: ${table.error.code}: ${table.error.message}`]
+      : [],
+  );
+  if (errors.length > 0) {
+    lines.push('', 'errors:');
+    for (const error of errors) lines.push(...wrap(`- ${error}`, width, '  '));
+  }
+  return lines;
+}
+
+/** Wraps text at spaces to lines shorter than `width`, continuing with `indent`; a longer word is broken. */
+export function wrap(text: string, width = DEFAULT_WIDTH, indent = ''): string[] {
+  const limit = Math.max(10, width - 1);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (candidate.length <= limit) {
+      line = candidate;
+      continue;
+    }
+    line = line === '' ? word : (lines.push(line), `${indent}${word}`);
+    while (line.length > limit) {
+      lines.push(line.slice(0, limit));
+      line = `${indent}${line.slice(limit)}`;
+    }
+  }
+  if (line !== '') lines.push(line);
   return lines;
 }

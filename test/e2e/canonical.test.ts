@@ -26,7 +26,6 @@ describe('canonical model with SCD2 history, end to end', () => {
     const first = await runJob({ tenants, lakeDir: dirs.lakeDir, stateDir: dirs.stateDir, planner });
     expect(first.progress.tenants.every((tenant) => tenant.status === 'succeeded')).toBe(true);
     changed = simulator.mutate('omega', 'tickets', 12);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
     const second = await runJob({ tenants, lakeDir: dirs.lakeDir, stateDir: dirs.stateDir, planner });
     expect(second.progress.tenants.every((tenant) => tenant.status === 'succeeded')).toBe(true);
     secondJobStart = second.progress.jobStartedAt;

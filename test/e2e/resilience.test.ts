@@ -90,7 +90,6 @@ describe('resilience of a local run', () => {
       // Records changed in the very second the first job's window closed, after it read them.
       const watermark = first.progress.jobStartedAt;
       simulator.setLastUpdated('gamma', 'tickets', ids.slice(0, 5), watermark);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
       const second = await runJob({ tenants, lakeDir: dirs.lakeDir, stateDir: dirs.stateDir, planner });
 
       const rows = await readLake(dirs.lakeDir);
