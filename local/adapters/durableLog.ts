@@ -18,8 +18,16 @@ import { dirname } from 'node:path';
 export class DurableLog<Entry> {
   private fd: number | undefined;
 
-  constructor(private readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+  /**
+   * @param readOnly a reader beside the process that owns the log (`avesa status` during a run): it replays
+   *   and never appends, compacts or creates anything. A compaction by a reader would swap the file under the
+   *   owner's open append descriptor, and the owner's later writes would go to the unlinked old file.
+   */
+  constructor(
+    private readonly path: string,
+    private readonly readOnly = false,
+  ) {
+    if (!readOnly) mkdirSync(dirname(path), { recursive: true });
   }
 
   replay(): Entry[] {
@@ -37,12 +45,14 @@ export class DurableLog<Entry> {
   }
 
   append(entry: Entry): void {
+    if (this.readOnly) throw new Error(`${this.path} is open read-only`);
     this.fd ??= openSync(this.path, 'a');
     writeSync(this.fd, `${JSON.stringify(entry)}\n`);
   }
 
   /** Replaces the log with the given entries (a snapshot of the current state). */
   compact(entries: Iterable<Entry>): void {
+    if (this.readOnly) return;
     this.close();
     const lines: string[] = [];
     for (const entry of entries) lines.push(JSON.stringify(entry));

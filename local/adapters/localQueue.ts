@@ -23,6 +23,8 @@ export interface LocalQueueOptions {
   deadLetterQueue?: LocalQueue;
   /** Durable when given: every change is appended to this log. */
   logPath?: string;
+  /** Replay the log and never write it: a reader beside the process that owns the queue. */
+  readOnly?: boolean;
   now?: () => number;
 }
 
@@ -51,7 +53,7 @@ export class LocalQueue {
     this.name = options.name;
     this.now = options.now ?? Date.now;
     if (options.logPath) {
-      this.log = new DurableLog<LogEntry>(options.logPath);
+      this.log = new DurableLog<LogEntry>(options.logPath, options.readOnly);
       for (const entry of this.log.replay()) {
         if (entry.op === 'put') this.messages.set(entry.message.messageId, entry.message);
         else this.messages.delete(entry.messageId);

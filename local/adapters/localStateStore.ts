@@ -17,9 +17,10 @@ export class LocalStateStore implements StateStore {
   private readonly partitions = new Map<string, Map<string, { value: string; version: number }>>();
   private readonly log: DurableLog<PutEntry> | undefined;
 
-  constructor(path?: string) {
+  /** @param options.readOnly replay the log and never write it (a reader beside the owning process). */
+  constructor(path?: string, options: { readOnly?: boolean } = {}) {
     if (path === undefined) return;
-    this.log = new DurableLog<PutEntry>(path);
+    this.log = new DurableLog<PutEntry>(path, options.readOnly);
     for (const entry of this.log.replay())
       this.apply(entry.pk, entry.sk, JSON.stringify(entry.value), entry.version);
     this.log.compact(this.entries());

@@ -4,6 +4,7 @@ import { SqsDeadLetters, type DeadLetter } from '../../shared/adapters/aws/sqsDe
 import { ValidationError } from '../../shared/errors';
 import { CONSUMER_SERVICES, type ConsumerService } from '../../shared/events/routing';
 import { LocalPipeline } from '../pipeline';
+import { StateView } from '../stateView';
 import type { CliIo } from './main';
 
 export interface DlqOptions {
@@ -52,20 +53,27 @@ export async function dlq(
       ? listAws(deadLetters, services, options, io)
       : replayAws(deadLetters, services, options, io);
   }
-  // Opening the pipeline takes the state directory's lock (so no run moves messages meanwhile) and starts nothing.
+  if (subcommand === 'list') {
+    // Read-only: safe while `avesa run` owns the directory.
+    const view = new StateView(resolve(options.state));
+    try {
+      const letters = services.flatMap((service) =>
+        view.deadLetters(service).map((message) => ({ ...message, queue: service })),
+      );
+      printList(letters.map(toView), { where: resolve(options.state), options, io });
+      return 0;
+    } finally {
+      view.close();
+    }
+  }
+  // Replay writes: opening the pipeline takes the directory's lock (so no run moves messages meanwhile) and
+  // starts nothing.
   const pipeline = new LocalPipeline({
     tenants: { tenants: [], credentials: new Map() },
     lakeDir: resolve('.avesa/unused'),
     stateDir: resolve(options.state),
   });
   try {
-    if (subcommand === 'list') {
-      const letters = services.flatMap((service) =>
-        pipeline.deadLetterQueues[service].peekAll().map((message) => ({ ...message, queue: service })),
-      );
-      printList(letters.map(toView), { where: resolve(options.state), options, io });
-      return 0;
-    }
     const moved = services.flatMap((service) =>
       pipeline.deadLetterQueues[service]
         .redriveTo(pipeline.queues[service])

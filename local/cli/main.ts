@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import { loadTenantsFile, type LoadedTenants } from '../../shared/config/tenantsFile';
 import { errorMessage, ValidationError } from '../../shared/errors';
@@ -6,60 +6,13 @@ import type { JobProgress } from '../../services/progress/readProgress';
 import { listWatermarks } from '../../shared/state/watermarks';
 import { DEMO_TENANTS, startDemo, type Demo } from '../demo';
 import { LocalPipeline } from '../pipeline';
-import { dlq } from './dlq';
+import { StateView } from '../stateView';
+import { dlq, type DlqOptions } from './dlq';
 import { migrateLake } from './migrateLake';
 import { queryLake } from './query';
-import { renderProgress, renderSummary, wrap } from './render';
+import { DEFAULT_WIDTH, renderProgress, renderSummary, wrap } from './render';
 import { tenants } from './tenants';
 import { trigger } from './trigger';
-
-const USAGE = `avesa: sync tenants' ConnectWise and ServiceNow data into a Parquet lake
-
-usage:
-  avesa run [--tenants FILE] [--lake DIR] [--state DIR] [--json] [--tenant ID ...]
-      Runs one sync job. Without --tenants, a demo: built-in ConnectWise and ServiceNow simulators, four
-      tenants (one on ServiceNow, one on both sources).
-      Run it again with the same --state and only what changed is fetched. An interrupted run resumes.
-  avesa status [--state DIR] [--job ID] [--json]
-      Jobs in the state store and their progress.
-  avesa query "SQL" [--lake DIR] [--tenant ID] [--json | --csv]
-      SQL (DuckDB) over the canonical lake: views companies, contacts, tickets, time_entries (current
-      rows) and companies_history, contacts_history, tickets_history, time_entries_history (every
-      version, valid_from / valid_to / is_current), across tenants with a tenant_id column.
-  avesa migrate-lake [--lake DIR] [--tenants FILE] [--json]
-      Moves a lake written before sources were plug-ins (canonical and quarantine files without a source,
-      integer ids) to the per-source layout, deriving the canonical layer again from the raw one.
-  avesa dlq list [--state DIR | --stage S] [--queue Q] [--json]
-      Every message in the dead-letter queues: tenant, event, receive count, first sent, last error.
-  avesa dlq replay [--state DIR | --stage S] [--queue Q] [--json]
-      Moves dead letters back to their queues; then \`avesa run\` with the same --state processes them.
-      With --stage, starts an SQS message move task per DLQ of that deployed stage.
-
-deployed stages (AWS credentials and region from the environment):
-  avesa tenants add --stage S --tenant ID [--source S] [source flags] [--name NAME] [--tables T,T]
-                    [--requests-per-minute N] [--max-concurrent-requests N] [--backfill-from ISO]
-                    [--disabled] [--credentials-stdin] [--json]
-      Registers or updates a tenant's source: settings in DynamoDB (avesa-S-tenants), keys in Secrets
-      Manager (avesa/S/ID/SOURCE). Secrets come from the environment or, with --credentials-stdin, a JSON
-      object on stdin; never from arguments. \`avesa tenants help\` lists each source's flags and variables.
-  avesa tenants list --stage S [--json]
-      Tenants of the stage: enabled, sources, budget, and whether their secrets exist (never their values).
-  avesa tenants disable|enable --stage S --tenant ID
-      Discovery skips a disabled tenant from the next job on.
-  avesa trigger --stage S [--tenant ID ...] [--json]
-      Starts a sync now: invokes avesa-S-discovery synchronously and prints the job id and its tenants.
-
-options:
-  --tenants FILE   tenants file (JSON, see README)
-  --lake DIR       where the Parquet lake is written (default .avesa/lake)
-  --state DIR      queues, progress, watermarks and logs (default .avesa/state)
-  --json           print a machine-readable summary instead of the live view
-  --tenant ID      only these tenants (repeatable)
-  --deadline-ms N  per-invocation deadline of every handler (default: the Lambda timeouts)
-  --csv            query: print CSV
-  --queue Q        dlq: only this consumer's DLQ (chunk-planner, fetcher, transform or progress)
-  --stage S        dlq: the DLQs of a deployed stage (avesa-S-*), using AWS credentials from the environment
-`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -81,61 +34,143 @@ const defaultIo: CliIo = {
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  let code: number;
+  let code = 0;
+  const program = commandLine(io, (result) => (code = result));
   try {
-    code = await dispatch(argv, io);
+    if (argv.length === 0) {
+      io.out(program.helpInformation().trimEnd());
+      code = 2;
+    } else {
+      await program.parseAsync(argv, { from: 'user' });
+    }
   } catch (error) {
-    io.err(error instanceof ValidationError ? `error: ${error.message}` : `error: ${errorMessage(error)}`);
-    code = 2;
+    if (error instanceof CommanderError) {
+      // Commander has printed the problem (with a suggestion for a mistyped command or option) or the help.
+      code = HELP_CODES.has(error.code) ? 0 : 2;
+    } else {
+      io.err(error instanceof ValidationError ? `error: ${error.message}` : `error: ${errorMessage(error)}`);
+      code = 2;
+    }
   }
   if (io === defaultIo) process.exitCode = code;
   return code;
 }
 
-async function dispatch(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  // These parse their own options: they share none with the local commands.
-  if (command === 'tenants') return tenants(rest, io);
-  if (command === 'trigger') return trigger(rest, io);
-  const subcommand = command === 'dlq' ? rest.shift() : undefined;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: command === 'query',
-    options: {
-      tenants: { type: 'string' },
-      lake: { type: 'string', default: '.avesa/lake' },
-      state: { type: 'string', default: '.avesa/state' },
-      json: { type: 'boolean', default: false },
-      tenant: { type: 'string', multiple: true },
-      job: { type: 'string' },
-      'deadline-ms': { type: 'string' },
-      queue: { type: 'string' },
-      stage: { type: 'string' },
-      csv: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  switch (command) {
-    case 'run':
-      return run(values, io);
-    case 'status':
-      return status(values, io);
-    case 'dlq':
-      return dlq(subcommand, values, io);
-    case 'query':
-      return query(positionals, values, io);
-    case 'migrate-lake':
-      return migrate(values, io);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      io.out(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      io.err(`error: unknown command "${command}"\n${USAGE}`);
-      return 2;
+/** What commander throws (through exitOverride) for --help and --version: not errors. */
+const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+const { version } = require('../../package.json') as { version: string };
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * The `avesa` command line (commander): per-command `--help`, `--version`, suggestions for mistyped commands
+ * and options, every message through `io`. Exit codes: 0 ok, 1 a tenant failed, 2 bad input.
+ */
+function commandLine(io: CliIo, done: (code: number) => void): Command {
+  const program = new Command('avesa')
+    .description(
+      "sync tenants' ConnectWise and ServiceNow data into a Parquet lake, with canonical SCD2 history",
+    )
+    .version(version, '-V, --version')
+    .configureOutput({
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+      getOutHelpWidth: () => io.columns ?? DEFAULT_WIDTH,
+      getErrHelpWidth: () => io.columns ?? DEFAULT_WIDTH,
+    })
+    .exitOverride()
+    .showSuggestionAfterError()
+    .showHelpAfterError('(add --help for usage)');
+  const lake = ['--lake <dir>', 'where the Parquet lake lives', '.avesa/lake'] as const;
+  const state = ['--state <dir>', 'queues, progress, watermarks and logs', '.avesa/state'] as const;
+
+  program
+    .command('run')
+    .description(
+      'run one sync job; without --tenants a demo: built-in ConnectWise and ServiceNow simulators, four tenants. ' +
+        'Run it again with the same --state and only what changed is fetched; an interrupted run resumes.',
+    )
+    .option('--tenants <file>', 'tenants file (JSON, see README)')
+    .option(...lake)
+    .option(...state)
+    .option('--json', 'print a machine-readable summary instead of the live view', false)
+    .option('--tenant <id>', 'only this tenant (repeatable)', collect)
+    .option('--deadline-ms <n>', 'per-invocation deadline of every handler (default: the Lambda timeouts)')
+    .action(async (options: RunOptions) => done(await run(options, io)));
+
+  program
+    .command('status')
+    .description('jobs in the state store and the progress of the newest (read-only, safe during a run)')
+    .option(...state)
+    .option('--job <id>', 'this job instead of the newest')
+    .option('--json', 'machine-readable', false)
+    .action(async (options: StatusOptions) => done(await status(options, io)));
+
+  program
+    .command('query')
+    .description(
+      'SQL (DuckDB) over the canonical lake: views companies, contacts, tickets, time_entries (current rows) ' +
+        'and *_history (every version), across tenants and sources',
+    )
+    .argument('<sql>', 'one SQL statement, in quotes')
+    .option(...lake)
+    .option('--tenant <id>', 'only this tenant')
+    .option('--json', 'print JSON', false)
+    .option('--csv', 'print CSV', false)
+    .action(async (sql: string, options: QueryOptions) => done(await query(sql, options, io)));
+
+  program
+    .command('migrate-lake')
+    .description(
+      'move a lake written before sources were plug-ins to the per-source layout (the canonical layer is ' +
+        'mapped again from the raw one)',
+    )
+    .option(...lake)
+    .option('--tenants <file>', "tenants file, for sources whose mappings depend on a tenant's settings")
+    .option('--json', 'machine-readable', false)
+    .action(async (options: { lake: string; tenants?: string; json: boolean }) =>
+      done(await migrate(options, io)),
+    );
+
+  const deadLetters = program
+    .command('dlq')
+    .description('dead-letter queues, local (--state) or of a deployed stage (--stage)');
+  for (const [name, description] of [
+    ['list', 'every dead letter: queue, tenant, event, receive count, first sent, last error (read-only)'],
+    [
+      'replay',
+      'move dead letters back to their queues; `avesa run` with the same --state then processes them',
+    ],
+  ] as const) {
+    deadLetters
+      .command(name)
+      .description(description)
+      .option(...state)
+      .option('--stage <stage>', 'the DLQs of a deployed stage (AWS credentials from the environment)')
+      .option('--queue <service>', 'only this consumer: chunk-planner, fetcher, transform or progress')
+      .option('--json', 'machine-readable', false)
+      .action(async (options: DlqOptions) => done(await dlq(name, options, io)));
   }
+
+  // These two parse their own options (each source adds flags to `tenants add`), and answer --help themselves.
+  program
+    .command('tenants')
+    .description("a deployed stage's tenants: add | list | disable | enable (`avesa tenants help` for flags)")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[arguments...]')
+    .action(async (args: string[]) => done(await tenants(args, io)));
+  program
+    .command('trigger')
+    .description('start a sync of a deployed stage now: --stage S [--tenant ID ...] [--json]')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[arguments...]')
+    .action(async (args: string[]) => done(await trigger(args, io)));
+  return program;
 }
 
 interface RunOptions {
@@ -144,7 +179,7 @@ interface RunOptions {
   state: string;
   json: boolean;
   tenant?: string[];
-  'deadline-ms'?: string;
+  deadlineMs?: string;
 }
 
 async function run(options: RunOptions, io: CliIo): Promise<number> {
@@ -156,7 +191,7 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
     demo = await startDemo();
     tenants = demo.tenants;
   }
-  const deadlineMs = options['deadline-ms'] ? Number.parseInt(options['deadline-ms'], 10) : undefined;
+  const deadlineMs = options.deadlineMs ? Number.parseInt(options.deadlineMs, 10) : undefined;
   if (deadlineMs !== undefined && !(deadlineMs > 0))
     throw new ValidationError(`--deadline-ms must be a positive integer`);
   const pipeline = new LocalPipeline({
@@ -384,19 +419,26 @@ interface StatusOptions {
   json: boolean;
 }
 
+/** Read-only (StateView): it takes no lock and writes nothing, so it is safe while `avesa run` is running. */
 async function status(options: StatusOptions, io: CliIo): Promise<number> {
-  const pipeline = new LocalPipeline({
-    tenants: { tenants: [], credentials: new Map() },
-    lakeDir: resolve('.avesa/unused'),
-    stateDir: resolve(options.state),
-  });
+  const pipeline = new StateView(resolve(options.state));
   try {
     const jobs = await pipeline.jobs();
     const jobId = options.job ?? jobs[0]?.jobId;
     const progress = jobId ? await pipeline.progress(jobId) : undefined;
+    const running = pipeline.runningProcess();
     if (options.json) {
       io.out(
-        JSON.stringify({ jobs, pendingWork: pipeline.hasPendingWork(), progress: progress ?? null }, null, 2),
+        JSON.stringify(
+          {
+            jobs,
+            running: running !== undefined,
+            pendingWork: pipeline.hasPendingWork(),
+            progress: progress ?? null,
+          },
+          null,
+          2,
+        ),
       );
       return 0;
     }
@@ -406,11 +448,13 @@ async function status(options: StatusOptions, io: CliIo): Promise<number> {
     }
     io.out('jobs (newest first):');
     for (const job of jobs.slice(0, 10)) io.out(`  ${job.jobId}  started ${job.jobStartedAt}`);
-    if (pipeline.hasPendingWork())
+    if (running !== undefined)
+      io.out(`\na run is going on (process ${running}); this is its progress so far`);
+    else if (pipeline.hasPendingWork())
       io.out('\nthe last run was interrupted: `avesa run` with the same --state resumes it');
     if (progress) {
       io.out('');
-      for (const line of renderProgress(progress)) io.out(line);
+      for (const line of renderProgress(progress, io.columns)) io.out(line);
       io.out('');
       for (const line of renderSummary(progress, io.columns)) io.out(line);
     }
@@ -420,20 +464,20 @@ async function status(options: StatusOptions, io: CliIo): Promise<number> {
   }
 }
 
-async function query(
-  positionals: string[],
-  options: { lake: string; tenant?: string[]; json: boolean; csv: boolean },
-  io: CliIo,
-): Promise<number> {
-  if (positionals.length !== 1)
-    throw new ValidationError('avesa query takes exactly one SQL statement, in quotes');
-  if ((options.tenant?.length ?? 0) > 1) throw new ValidationError('avesa query takes at most one --tenant');
+interface QueryOptions {
+  lake: string;
+  tenant?: string;
+  json: boolean;
+  csv: boolean;
+}
+
+async function query(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
   if (options.json && options.csv) throw new ValidationError('choose one of --json and --csv');
-  const tenantId = options.tenant?.[0];
+  const tenantId = options.tenant;
   io.out(
     await queryLake({
       lakeDir: resolve(options.lake),
-      sql: positionals[0]!,
+      sql,
       format: options.json ? 'json' : options.csv ? 'csv' : 'table',
       ...(tenantId ? { tenantId } : {}),
     }),

@@ -88,7 +88,13 @@ export async function tenants(argv: string[], io: CliIo, deps: TenantsDeps = {})
         `${keyFlag.split('=')[0]} is not accepted: keys on the command line end up in shell history and process ` +
           `listings. Set them in the environment (${secretEnvVariables()}), or pipe them with --credentials-stdin`,
       );
-    if (subcommand === 'help' || subcommand === '--help' || subcommand === '-h') {
+    if (
+      subcommand === 'help' ||
+      subcommand === '--help' ||
+      subcommand === '-h' ||
+      rest.includes('--help') ||
+      rest.includes('-h')
+    ) {
       io.out(TENANTS_USAGE);
       return 0;
     }

@@ -33,6 +33,10 @@ const functionErrorSchema = z.object({
  */
 export async function trigger(argv: string[], io: CliIo, deps: TriggerDeps = {}): Promise<number> {
   let options: { stage?: string; tenant?: string[]; json: boolean };
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(TRIGGER_USAGE);
+    return 0;
+  }
   try {
     options = parseArgs({
       args: argv,
