@@ -106,6 +106,26 @@ export async function readLake(lakeDir: string): Promise<LakeRow[]> {
   }
 }
 
+/** A raw row of any source: its key as text (ConnectWise ids are numbers, ServiceNow's are sys_ids). */
+export type SourceLakeRow = Omit<LakeRow, 'id'> & { id: string };
+
+/** Every raw row of one source's lake, keys as text whatever the source's key type. */
+export async function readRawLake(lakeDir: string, source: string): Promise<SourceLakeRow[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT tenant_id, table_name, id::VARCHAR AS id, strftime(last_updated AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS last_updated,
+              payload::VARCHAR AS payload, job_id
+       FROM read_parquet('${lakeDir}/*/raw/${source}/*/*/*/*.parquet', hive_partitioning = true)`,
+    );
+    return reader.getRowObjectsJS() as unknown as SourceLakeRow[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 export async function lakeColumnTypes(lakeDir: string): Promise<Record<string, string>> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -123,7 +143,7 @@ export async function lakeColumnTypes(lakeDir: string): Promise<Record<string, s
 }
 
 /** The lake as a set of `tenant/table/id → payload`, independent of file layout and job ids. */
-export function lakeContents(rows: LakeRow[]): Map<string, string> {
+export function lakeContents(rows: Array<LakeRow | SourceLakeRow>): Map<string, string> {
   return new Map(rows.map((row) => [`${row.tenant_id}/${row.table_name}/${row.id}`, row.payload]));
 }
 

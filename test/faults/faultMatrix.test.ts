@@ -9,12 +9,18 @@ import type { LocalPipelineOptions } from '../../local/pipeline';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
 import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { listWatermarks } from '../../shared/state/watermarks';
-import type { FaultOptions, LatencyOptions, Simulator } from '../../simulator';
+import {
+  startServiceNowSimulator,
+  type FaultOptions,
+  type LatencyOptions,
+  type ServiceNowTableName,
+} from '../../simulator';
+import { parseTenantsFile } from '../../shared/config/tenantsFile';
 import type { JobProgress } from '../../services/progress/readProgress';
 import {
   lakeContents,
   readCanonical,
-  readLake,
+  readRawLake,
   runJob,
   startFleet,
   temporaryDirs,
@@ -60,12 +66,14 @@ interface Expectation {
   /** Tenants expected to fail; all others must succeed. */
   failedTenants?: string[];
   /** Extra evidence that the fault really happened and was handled as intended. */
-  then: (run: RunResult, counter: InjectionCounter) => void;
+  then: (run: RunResult, counter: InjectionCounter, reference: RunResult) => void;
 }
 
 interface Scenario {
   name: string;
   fault: string;
+  /** A fault only one source's simulator can make (ConnectWise's forward-only pageId). */
+  only?: string;
   simulator?: { faults?: FaultOptions; latency?: LatencyOptions };
   /** Every tenant's `pageSize` setting (records per list request), when not the source's 1,000. */
   pageSize?: number;
@@ -143,6 +151,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'Link header loops',
+    only: 'connectwise',
     fault: "alpha's server ignores pageId: every forward-only page is the first one (fetcher pageSize 200)",
     simulator: { faults: { ignorePageId: true, onlyCompanyIds: ['alpha'] } },
     pageSize: 200,
@@ -212,7 +221,7 @@ const SCENARIOS: Scenario[] = [
     toleratesOverruns: true,
     varies: { requests: true, injections: true },
     expect: {
-      then: (run) => {
+      then: (run, _counter, reference) => {
         sawFault('slow')(run);
         expect(run.fetcherInvocations).toBeGreaterThan(reference.fetcherInvocations);
       },
@@ -226,8 +235,82 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-async function syncFleet(scenario: Omit<Scenario, 'name' | 'fault' | 'expect'>, counter: InjectionCounter) {
-  const { simulator, tenants } = await startFleet(FLEET, scenario.simulator ?? {});
+/**
+ * A source's simulator for the fleet: the same record counts per canonical table, the same FaultOptions (the
+ * simulators share one fault core), the raw lake read back as `tenant/table/key → payload`.
+ */
+interface Backend {
+  source: string;
+  label: string;
+  start(simulator: Scenario['simulator']): Promise<{
+    tenants: Awaited<ReturnType<typeof startFleet>>['tenants'];
+    faults: () => Map<string, number>;
+    stop: () => Promise<void>;
+  }>;
+}
+
+const SERVICENOW_TABLE_OF: Record<ConnectWiseTable, ServiceNowTableName> = {
+  companies: 'customer_account',
+  contacts: 'customer_contact',
+  tickets: 'incident',
+  time_entries: 'task_time_worked',
+};
+
+const BACKENDS: Backend[] = [
+  {
+    source: 'connectwise',
+    label: 'ConnectWise',
+    async start(options) {
+      const { simulator, tenants } = await startFleet(FLEET, options ?? {});
+      return { tenants, faults: () => faultsOf(simulator.requests()), stop: () => simulator.stop() };
+    },
+  },
+  {
+    source: 'servicenow',
+    label: 'ServiceNow',
+    async start(options) {
+      const user = (id: string) => ({ username: `${id}.integration`, password: `${id}-pw` });
+      const simulator = await startServiceNowSimulator({
+        instances: FLEET.map((tenant) => ({
+          name: tenant.id,
+          ...user(tenant.id),
+          sizes: Object.fromEntries(
+            Object.entries(tenant.sizes).map(([table, size]) => [
+              SERVICENOW_TABLE_OF[table as ConnectWiseTable],
+              size,
+            ]),
+          ),
+        })),
+        // The fault core takes instance names where ConnectWise's takes company ids (`onlyCompanyIds`).
+        ...(options?.faults ? { faults: options.faults } : {}),
+        ...(options?.latency ? { latency: options.latency } : {}),
+      });
+      const tenants = parseTenantsFile(
+        {
+          tenants: FLEET.map((tenant) => ({
+            id: tenant.id,
+            services: {
+              servicenow: {
+                instanceUrl: simulator.instanceUrl,
+                ...user(tenant.id),
+                tables: Object.keys(tenant.sizes),
+              },
+            },
+          })),
+        },
+        {},
+      );
+      return { tenants, faults: () => faultsOf(simulator.requests()), stop: () => simulator.stop() };
+    },
+  },
+];
+
+async function syncFleet(
+  backend: Backend,
+  scenario: Omit<Scenario, 'name' | 'fault' | 'expect'>,
+  counter: InjectionCounter,
+) {
+  const { tenants, faults, stop } = await backend.start(scenario.simulator);
   if (scenario.pageSize !== undefined)
     for (const tenant of tenants.tenants)
       for (const settings of Object.values(tenant.services)) settings.pageSize = scenario.pageSize;
@@ -251,17 +334,17 @@ async function syncFleet(scenario: Omit<Scenario, 'name' | 'fault' | 'expect'>, 
     });
     return {
       progress: run.progress,
-      lake: lakeContents(await readLake(dirs.lakeDir)),
+      lake: lakeContents(await readRawLake(dirs.lakeDir, backend.source)),
       canonical: await readCanonical(dirs.lakeDir),
       watermarks: await watermarksAtJobStart(dirs.stateDir, run.progress),
       requests,
       fetcherInvocations: run.stats.invocations.fetcher,
       overruns: run.stats.overruns.length,
       dlq: run.dlq,
-      simulatorFaults: faultsOf(simulator),
+      simulatorFaults: faults(),
     } satisfies RunResult;
   } finally {
-    await simulator.stop();
+    await stop();
   }
 }
 
@@ -288,9 +371,9 @@ async function watermarksAtJobStart(stateDir: string, progress: JobProgress): Pr
   }
 }
 
-function faultsOf(simulator: Simulator): Map<string, number> {
+function faultsOf(requests: ReadonlyArray<{ fault?: string }>): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const request of simulator.requests())
+  for (const request of requests)
     if (request.fault) counts.set(request.fault, (counts.get(request.fault) ?? 0) + 1);
   return counts;
 }
@@ -309,9 +392,6 @@ interface MatrixRow {
   injected: string;
 }
 
-let reference: RunResult;
-const matrix: MatrixRow[] = [];
-
 function describeInjected(run: RunResult, counter: InjectionCounter, varies: boolean): string {
   const times = (count: number) => (varies ? 'some' : `${count}×`);
   const simulator = [...run.simulatorFaults]
@@ -321,19 +401,31 @@ function describeInjected(run: RunResult, counter: InjectionCounter, varies: boo
   return [...simulator, ...runtime].join(', ') || '—';
 }
 
-function writeMatrix(rows: MatrixRow[]): void {
+function writeMatrix(matrices: Map<string, MatrixRow[]>): void {
   const header =
     '| scenario | fault | tenant statuses | lake equal | watermarks equal | extra requests | faults injected |';
-  const lines = rows.map(
+  const tables = [...matrices]
+    .map(
+      ([label, rows]) => `## ${label}
+
+${header}
+|---|---|---|---|---|---|---|
+${rows
+  .map(
     (row) =>
       `| ${row.scenario} | ${row.fault} | ${row.statuses} | ${row.lakeEqual} | ${row.watermarksEqual} | ${row.extraRequests} | ${row.injected} |`,
-  );
+  )
+  .join('\n')}
+`,
+    )
+    .join('\n');
   const text = `# Fault matrix
 
 Generated by \`test/faults/faultMatrix.test.ts\` (\`npx jest test/faults\`); do not edit by hand.
 
 Every scenario syncs the same fleet (alpha: companies 100, contacts 300, tickets 2,500, time entries 1,200;
-beta: companies 40, tickets 900) under one fault and compares it with a fault-free run of the same fleet: the raw
+beta: companies 40, tickets 900), from each source's simulator in turn (ConnectWise, then ServiceNow: the
+simulators share one fault core), under one fault and compares it with a fault-free run of the same fleet: the raw
 lake (tenant/table/id → payload) and the canonical SCD2 histories (every version's key, validity interval,
 current flag and content hash) must be equal, and every table must have a watermark equal to its job's start.
 Simulator faults are drawn per request from a seeded hash of the request and how often it was asked before, so the
@@ -341,63 +433,79 @@ counts below are reproducible; "extra requests" counts every request the pipelin
 Where a tenant is expected to fail, "lake equal" and "watermarks equal" are about the other tenants, and the
 failing tenant's watermarks must be held back.
 
-${header}
-|---|---|---|---|---|---|---|
-${lines.join('\n')}
-`;
+${tables}`;
   // The suite checks; `npm run docs:fault-matrix` (AVESA_WRITE_DOCS=1) is what rewrites the document.
   if (process.env.AVESA_WRITE_DOCS === '1')
     writeFileSync(join(__dirname, '..', '..', 'docs', 'fault-matrix.md'), text);
 }
 
-describe('fault injection: every fault yields the fault-free lake and watermarks', () => {
-  beforeAll(async () => {
-    reference = await syncFleet({}, { injected: 0 });
-    expect(reference.progress.tenants.map((tenant) => tenant.status)).toEqual(['succeeded', 'succeeded']);
-    expect([...reference.watermarks.values()].every(Boolean)).toBe(true);
-  }, 60_000);
+const matrices = new Map<string, MatrixRow[]>();
+const expectedRows = BACKENDS.reduce(
+  (total, backend) =>
+    total + SCENARIOS.filter((scenario) => !scenario.only || scenario.only === backend.source).length,
+  0,
+);
 
-  afterAll(() => {
-    // Only a complete matrix is written: a failing scenario must not leave a doc claiming less than the truth.
-    if (matrix.length === SCENARIOS.length) writeMatrix(matrix);
-  });
-
-  it.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
-    'given %s, when the fleet is synced, then the outcome matches the fault-free run',
-    async (_name, scenario) => {
-      const counter: InjectionCounter = { injected: 0 };
-      const run = await syncFleet(scenario, counter);
-      const failing = scenario.expect.failedTenants ?? [];
-
-      const statuses = run.progress.tenants.map((tenant) => [tenant.tenantId, tenant.status]);
-      expect(statuses).toEqual(
-        FLEET.map((tenant) => [tenant.id, failing.includes(tenant.id) ? 'failed' : 'succeeded']),
-      );
-      const lakeEqual = filterTenants(run.lake, failing);
-      expect(lakeEqual).toEqual(filterTenants(reference.lake, failing));
-      expect(run.canonical.size).toBeGreaterThan(0);
-      expect(filterTenants(run.canonical, failing)).toEqual(filterTenants(reference.canonical, failing));
-      expect(filterTenants(run.watermarks, failing)).toEqual(filterTenants(reference.watermarks, failing));
-      if (!scenario.toleratesOverruns) expect(run.overruns).toBe(0);
-      scenario.expect.then(run, counter);
-
-      matrix.push({
-        scenario: scenario.name,
-        fault: scenario.fault,
-        statuses: statuses.map(([tenant, status]) => `${tenant} ${status}`).join(', '),
-        lakeEqual:
-          failing.length > 0 ? `yes, raw and canonical (${otherThan(failing)})` : 'yes, raw and canonical',
-        watermarksEqual:
-          failing.length > 0 ? `yes (${otherThan(failing)}); ${failing.join(', ')} held back` : 'yes',
-        extraRequests: scenario.varies?.requests
-          ? 'varies (timing)'
-          : String(run.requests - reference.requests),
-        injected: describeInjected(run, counter, scenario.varies?.injections === true),
-      });
-    },
-    60_000,
-  );
+afterAll(() => {
+  // Only a complete matrix is written: a failing scenario must not leave a doc claiming less than the truth.
+  const rows = [...matrices.values()].reduce((total, list) => total + list.length, 0);
+  if (rows === expectedRows) writeMatrix(matrices);
 });
+
+describe.each(BACKENDS.map((backend) => [backend.label, backend] as const))(
+  'fault injection at %s: every fault yields the fault-free lake and watermarks',
+  (_label, backend) => {
+    let reference: RunResult;
+    const matrix: MatrixRow[] = [];
+    matrices.set(backend.label, matrix);
+
+    beforeAll(async () => {
+      reference = await syncFleet(backend, {}, { injected: 0 });
+      expect(reference.progress.tenants.map((tenant) => tenant.status)).toEqual(['succeeded', 'succeeded']);
+      expect([...reference.watermarks.values()].every(Boolean)).toBe(true);
+    }, 60_000);
+
+    it.each(
+      SCENARIOS.filter((scenario) => !scenario.only || scenario.only === backend.source).map(
+        (scenario) => [scenario.name, scenario] as const,
+      ),
+    )(
+      'given %s, when the fleet is synced, then the outcome matches the fault-free run',
+      async (_name, scenario) => {
+        const counter: InjectionCounter = { injected: 0 };
+        const run = await syncFleet(backend, scenario, counter);
+        const failing = scenario.expect.failedTenants ?? [];
+
+        const statuses = run.progress.tenants.map((tenant) => [tenant.tenantId, tenant.status]);
+        expect(statuses).toEqual(
+          FLEET.map((tenant) => [tenant.id, failing.includes(tenant.id) ? 'failed' : 'succeeded']),
+        );
+        const lakeEqual = filterTenants(run.lake, failing);
+        expect(lakeEqual).toEqual(filterTenants(reference.lake, failing));
+        expect(run.canonical.size).toBeGreaterThan(0);
+        expect(filterTenants(run.canonical, failing)).toEqual(filterTenants(reference.canonical, failing));
+        expect(filterTenants(run.watermarks, failing)).toEqual(filterTenants(reference.watermarks, failing));
+        if (!scenario.toleratesOverruns) expect(run.overruns).toBe(0);
+        scenario.expect.then(run, counter, reference);
+
+        matrix.push({
+          scenario: scenario.name,
+          fault: scenario.fault,
+          statuses: statuses.map(([tenant, status]) => `${tenant} ${status}`).join(', '),
+          lakeEqual:
+            failing.length > 0 ? `yes, raw and canonical (${otherThan(failing)})` : 'yes, raw and canonical',
+          watermarksEqual:
+            failing.length > 0 ? `yes (${otherThan(failing)}); ${failing.join(', ')} held back` : 'yes',
+          extraRequests: scenario.varies?.requests
+            ? 'varies (timing)'
+            : String(run.requests - reference.requests),
+          injected: describeInjected(run, counter, scenario.varies?.injections === true),
+        });
+      },
+      60_000,
+    );
+  },
+);
 
 function otherThan(failing: readonly string[]): string {
   return FLEET.filter((tenant) => !failing.includes(tenant.id))
