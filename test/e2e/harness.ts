@@ -89,21 +89,9 @@ export interface LakeRow {
   job_id: string;
 }
 
-/** Every raw row of the lake, read with DuckDB the way a user would. */
+/** Every raw ConnectWise row of the lake, read with DuckDB the way a user would (ids as numbers). */
 export async function readLake(lakeDir: string): Promise<LakeRow[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const reader = await connection.runAndReadAll(
-      `SELECT tenant_id, table_name, id::DOUBLE AS id, strftime(last_updated AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS last_updated,
-              payload::VARCHAR AS payload, job_id
-       FROM read_parquet('${lakeDir}/*/raw/connectwise/*/*/*/*.parquet', hive_partitioning = true)`,
-    );
-    return reader.getRowObjectsJS() as unknown as LakeRow[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  return (await readRawLake(lakeDir, 'connectwise')).map((row) => ({ ...row, id: Number(row.id) }));
 }
 
 /** A raw row of any source: its key as text (ConnectWise ids are numbers, ServiceNow's are sys_ids). */
