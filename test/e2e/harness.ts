@@ -272,11 +272,12 @@ export interface CliRun {
 
 /**
  * Runs `avesa` as a user would: a node process of its own, so its timing is not jest's.
- * With `killAfterMs`, sends it SIGKILL after that long (if it is still running).
+ * With `killWhen`, sends it SIGKILL as soon as that condition holds (checked every 20 ms while it runs): a
+ * kill tied to the run's progress, not to the clock, lands mid-job however busy the machine is.
  */
 export async function runAvesa(
   args: string[],
-  options: { env?: Record<string, string>; killAfterMs?: number } = {},
+  options: { env?: Record<string, string>; killWhen?: () => boolean } = {},
 ): Promise<CliRun> {
   const { spawn } = await import('node:child_process');
   const root = join(__dirname, '..', '..');
@@ -290,12 +291,15 @@ export async function runAvesa(
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const { killWhen } = options;
     const timer =
-      options.killAfterMs === undefined
+      killWhen === undefined
         ? undefined
-        : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+        : setInterval(() => {
+            if (killWhen()) child.kill('SIGKILL');
+          }, 20);
     child.once('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      if (timer) clearInterval(timer);
       resolve({ code: code ?? 1, signal, stdout, stderr });
     });
   });

@@ -5,28 +5,26 @@ import { type AnyRecord, aTenant, cwGet, idsOf, lastUpdatedMs } from './helpers'
 const TICKETS = CONNECTWISE_ENDPOINTS.tickets;
 
 /**
- * A 1,000,000-ticket tenant. Time limits are several times the measured values (columns ~0.15 s, a 1,000-record
- * page ~25 ms server-side) so that only a lost binary search or a full materialisation per page fails them.
+ * A 1,000,000-ticket tenant: answers stay exact at that size. How fast it serves is measured by the benchmarks
+ * (`npm run bench`, which load it with a million tickets), not asserted here: a timed test fails on a busy
+ * machine for no fault of the code.
  */
 describe('simulator at scale', () => {
   const tenant = aTenant({ sizes: { companies: 5_000, contacts: 10_000, tickets: 1_000_000 } });
   let sim: Simulator;
   let ids: number[];
-  let generationMs: number;
   beforeAll(async () => {
-    const started = performance.now();
     sim = await startSimulator({ tenants: [tenant] });
     ids = sim.ids('acme', 'tickets');
-    generationMs = performance.now() - started;
   });
   afterAll(() => sim.stop());
 
-  it('given a million tickets, when the tenant is first used, then the table is ready in well under 3 s', () => {
+  it('given a million tickets, when the tenant is first used, then every id is there in ascending order', () => {
     expect(ids).toHaveLength(1_000_000);
-    expect(generationMs).toBeLessThan(3_000);
+    expect(ids.every((id, index) => index === 0 || id > ids[index - 1]!)).toBe(true);
   });
 
-  it('given forward-only pages of 1,000 with a lastUpdated window from the middle of the table, when fetched, then each is correct and fast', async () => {
+  it('given forward-only pages of 1,000 with a lastUpdated window from the middle of the table, when fetched, then each is correct', async () => {
     const window = 'lastUpdated >= [2024-06-01T00:00:00Z] AND lastUpdated < [2025-06-01T00:00:00Z]';
     let pageId = ids[500_000] as number;
     sim.resetRequests();
@@ -60,8 +58,6 @@ describe('simulator at scale', () => {
       }
       pageId = pageIds[999] as number;
     }
-    const serverMs = sim.requests('acme').map((request) => request.endedAt - request.startedAt);
-    expect(Math.max(...serverMs)).toBeLessThan(250);
   });
 
   it('given an id range as a chunk planner sends it, when counted and listed, then the binary-searched range is exact', async () => {

@@ -13,12 +13,18 @@ function idempotentCounter(
 ) {
   let runs = 0;
   let release: (() => void) | undefined;
+  // Settles when a held call runs, i.e. once its in-progress claim is stored (the body runs only after it).
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'eventId' });
   config.registerLambdaContext({ getRemainingTimeInMillis: () => options.remainingMs ?? 60_000 } as Context);
   const fn = makeIdempotent(
     async (_input: { eventId: string; hold?: boolean }) => {
       runs++;
-      if (_input.hold) await new Promise<void>((resolve) => (release = resolve));
+      if (_input.hold) {
+        markStarted();
+        await new Promise<void>((resolve) => (release = resolve));
+      }
       return { runs };
     },
     {
@@ -29,7 +35,7 @@ function idempotentCounter(
       config,
     },
   );
-  return { fn, runs: () => runs, release: () => release?.() };
+  return { fn, runs: () => runs, release: () => release?.(), started };
 }
 
 describe('StateStorePersistenceLayer (Powertools idempotency over the StateStore port)', () => {
@@ -43,7 +49,7 @@ describe('StateStorePersistenceLayer (Powertools idempotency over the StateStore
   it('given an event in progress, when a duplicate arrives, then it is refused as in progress', async () => {
     const counter = idempotentCounter(new LocalStateStore());
     const first = counter.fn({ eventId: 'e1', hold: true });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await counter.started;
     await expect(counter.fn({ eventId: 'e1' })).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
     counter.release();
     await first;
@@ -69,7 +75,7 @@ describe('StateStorePersistenceLayer (Powertools idempotency over the StateStore
     const store = new LocalStateStore();
     const dead = idempotentCounter(store, { liveOwner: 'local-dead' });
     void dead.fn({ eventId: 'e1', hold: true }); // never completes: the process "died"
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await dead.started;
     const live = idempotentCounter(store, { liveOwner: 'local-live' });
     await expect(live.fn({ eventId: 'e1' })).resolves.toEqual({ runs: 1 });
     expect(live.runs()).toBe(1);
@@ -79,8 +85,9 @@ describe('StateStorePersistenceLayer (Powertools idempotency over the StateStore
     const store = new LocalStateStore();
     const crashed = idempotentCounter(store, { remainingMs: 1 });
     void crashed.fn({ eventId: 'e1', hold: true });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const retry = idempotentCounter(store);
+    await crashed.started;
+    // A second later on the redelivery's clock: past the claim's 1 ms in-progress expiry, without sleeping.
+    const retry = idempotentCounter(store, { now: () => Date.now() + 1000 });
     await expect(retry.fn({ eventId: 'e1' })).resolves.toEqual({ runs: 1 });
   });
 });

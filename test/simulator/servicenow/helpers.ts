@@ -111,9 +111,9 @@ export function sysIdsOf(records: readonly unknown[]): string[] {
   return records.map((record) => (record as { sys_id: string }).sys_id);
 }
 
-/** Polls (without a fixed sleep) until `condition` holds; fails after ~2 s of polling. */
+/** Polls (without a fixed sleep) until `condition` holds; gives up after ~20 s of polling (a busy machine). */
 export async function eventually(condition: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt++) {
+  for (let attempt = 0; attempt < 4000; attempt++) {
     if (condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
