@@ -14,8 +14,8 @@ const shared = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  // hyparquet ships ES modules only; let swc turn it into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!hyparquet/)'],
+  // hyparquet and @middy/core ship ES modules only; let swc turn them into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|@middy/core)/)'],
 };
 
 const tier = (displayName, roots) => ({

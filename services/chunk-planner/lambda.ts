@@ -4,10 +4,12 @@ import { DEFAULT_PLANNER_SETTINGS } from './planTenant';
 
 const ports = awsPorts('chunk-planner');
 
-export const handler = makeHandler({
-  readerFor: ports.readerFor,
-  state: ports.state,
-  bus: ports.bus,
-  log: ports.log,
-  settings: DEFAULT_PLANNER_SETTINGS,
-});
+export const handler = ports.entryPoint(
+  makeHandler({
+    readerFor: ports.readerFor,
+    state: ports.state,
+    bus: ports.bus,
+    log: ports.log,
+    settings: DEFAULT_PLANNER_SETTINGS,
+  }),
+);

@@ -5,13 +5,15 @@ import { makeHandler } from './handler';
 
 const ports = awsPorts('fetcher');
 
-export const handler = makeHandler({
-  readerFor: ports.readerFor,
-  lake: ports.lake,
-  bus: ports.bus,
-  queue: ports.fetcherQueue(),
-  clock: systemClock,
-  log: ports.log,
-  settings: DEFAULT_FETCHER_SETTINGS,
-  idempotency: ports.state,
-});
+export const handler = ports.entryPoint(
+  makeHandler({
+    readerFor: ports.readerFor,
+    lake: ports.lake,
+    bus: ports.bus,
+    queue: ports.fetcherQueue(),
+    clock: systemClock,
+    log: ports.log,
+    settings: DEFAULT_FETCHER_SETTINGS,
+    idempotency: ports.state,
+  }),
+);

@@ -5,10 +5,12 @@ import { makeHandler } from './handler';
 
 const ports = awsPorts('progress');
 
-export const handler = makeHandler({
-  state: ports.state,
-  bus: ports.bus,
-  clock: systemClock,
-  log: ports.log,
-  metrics: new StdoutEmfMetrics('progress'),
-});
+export const handler = ports.entryPoint(
+  makeHandler({
+    state: ports.state,
+    bus: ports.bus,
+    clock: systemClock,
+    log: ports.log,
+    metrics: new StdoutEmfMetrics('progress'),
+  }),
+);

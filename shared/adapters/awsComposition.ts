@@ -1,4 +1,6 @@
-import { powertoolsLog } from '../observability/powertoolsLog';
+import type { Context } from 'aws-lambda';
+import { powertoolsLogger } from '../observability/powertoolsLog';
+import { lambdaHandler } from '../runtime/lambdaHandler';
 import { lambdaEnvironment } from '../config/lambdaEnvironment';
 import { configuredSources, sourceReaderFactory } from '../sources/readers';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../sources/sourceHttp';
@@ -26,9 +28,13 @@ export function awsPorts(serviceName: string) {
     // Idempotency, request-budget and old jobs' items expire by the table's TTL; watermarks never do.
     retention: stateRetentionPolicy({ jobStateDays: env.JOB_STATE_RETENTION_DAYS }),
   });
+  const { logger, log } = powertoolsLogger(serviceName);
   return {
     env,
-    log: powertoolsLog(serviceName),
+    log,
+    /** The function's entry point: the handler wrapped in the middy chain of the Powertools middlewares. */
+    entryPoint: <Event, Result>(handler: (event: Event, context: Context) => Promise<Result>) =>
+      lambdaHandler(handler, { serviceName, logger }),
     registry,
     bus: new EventBridgeBus({ eventBusName: env.EVENT_BUS_NAME }),
     state,
