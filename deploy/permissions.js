@@ -12,7 +12,8 @@ const { SOURCE_NAMES } = require('../sources/registry.ts');
  * - `tenants`: DynamoDB actions on the tenants table (discovery lists, the source reader factory gets one);
  * - `state`: DynamoDB actions on the state table and the partition-key patterns they may touch
  *   (`dynamodb:LeadingKeys`): idempotency#… (Powertools records, shared/runtime), budget#… (the shared
- *   request budget), plan#… (chunk plans), jobs / job#… / progress#… (progress), watermark#…;
+ *   request budget), plan#… (chunk plans), jobs / job#… / progress#… (progress), watermark#…, compaction#…
+ *   (progress: the histories whose compaction is owed);
  * - `secrets`: secretsmanager:GetSecretValue on tenants' credentials under the stage prefix, one resource per
  *   registered source (`{prefix}/{tenant}/{source}`: never another secret of the account);
  * - `lake`: S3 object actions by lake area (keys are `{tenant}/{area}/…`, shared/lake/keys.ts) and the areas
@@ -56,7 +57,7 @@ const FUNCTION_PERMISSIONS = {
     publishes: true,
     state: {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-      partitions: ['idempotency#*', 'jobs', 'job#*', 'progress#*', 'watermark#*'],
+      partitions: ['idempotency#*', 'jobs', 'job#*', 'progress#*', 'watermark#*', 'compaction#*'],
     },
   },
 };

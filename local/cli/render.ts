@@ -113,7 +113,12 @@ const SUMMARY_COLUMNS: SummaryColumn[] = [
   { header: 'api calls', value: (_tenant, table) => formatCount(table.apiCalls), numeric: true, dropRank: 2 },
   {
     header: 'canonical',
-    value: (_tenant, table) => (table.currentRows === null ? '-' : formatCount(table.currentRows)),
+    value: (_tenant, table) =>
+      table.currentRows !== null
+        ? formatCount(table.currentRows)
+        : table.status === 'synced' && table.chunksTotal === 0
+          ? 'unchanged'
+          : '-',
     numeric: true,
     dropRank: 4,
   },

@@ -16,7 +16,21 @@ export const progressKeys = {
   tableOutcome: (source: string, table: string) => `outcome#${source}#${table}`,
   tableOutcomePrefix: 'outcome#',
   jobOutcome: 'job-outcome',
+  /**
+   * Across jobs, per tenant: the (source, table) histories whose latest compaction is still owed. An unchanged
+   * table skips its compaction only when none is, so a compaction that died in an earlier job is made up.
+   */
+  pendingCompaction: {
+    pk: (tenantId: string) => `compaction#${tenantId}`,
+    sk: (source: string, table: string) => `${source}#${table}`,
+  },
 };
+
+export interface PendingCompaction {
+  pending: boolean;
+  /** The job whose compaction was asked for last. */
+  jobId: string;
+}
 
 export interface JobIndexItem {
   jobId: string;
@@ -50,9 +64,10 @@ export interface TransformedItem {
   quarantined: number;
 }
 
+/** A compacted history's figures; null when the job had no change to the table and left it as it was. */
 export interface CompactedItem {
-  rows: number;
-  currentRows: number;
+  rows: number | null;
+  currentRows: number | null;
 }
 
 export type TableOutcome =

@@ -21,6 +21,7 @@ import {
   type TenantJobOutcome,
   type TransformedItem,
   type CompactedItem,
+  type PendingCompaction,
 } from './progressState';
 
 export type ProgressInput =
@@ -116,6 +117,7 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
     case 'TableCompacted': {
       const { source, table, rows, currentRows } = event.data;
       const item: CompactedItem = { rows, currentRows };
+      await settlePendingCompaction(state, tenantId, source, table, jobId);
       if (await state.putIfAbsent(partition, keys.compacted(source, table), item)) {
         metrics.push({
           name: 'CanonicalCurrentRows',
@@ -261,6 +263,15 @@ async function announceTransformed(
   );
   if (transformed.length < chunks) return;
   const versions = transformed.reduce((sum, item) => sum + item.value.versions, 0);
+  const pendingKey = keys.pendingCompaction;
+  const pending = await deps.state.get<PendingCompaction>(pendingKey.pk(tenantId), pendingKey.sk(source, table));
+  if (chunks === 0 && !pending?.value.pending) {
+    // Nothing changed and no earlier compaction is owed: the history stays as it is, so none is asked for.
+    const unchanged: CompactedItem = { rows: null, currentRows: null };
+    await deps.state.putIfAbsent(keys.tenantProgress(jobId, tenantId), keys.compacted(source, table), unchanged);
+    return;
+  }
+  await markCompactionPending(deps.state, tenantId, source, table, jobId);
   await deps.bus.publish([
     makeEvent(
       'TableTransformed',
@@ -269,6 +280,39 @@ async function announceTransformed(
       [source, table],
     ),
   ]);
+}
+
+async function markCompactionPending(
+  state: StateStore,
+  tenantId: string,
+  source: string,
+  table: string,
+  jobId: string,
+): Promise<void> {
+  const { pk, sk } = keys.pendingCompaction;
+  for (;;) {
+    const current = await state.get<PendingCompaction>(pk(tenantId), sk(source, table));
+    if (current?.value.pending && current.value.jobId === jobId) return;
+    const next: PendingCompaction = { pending: true, jobId };
+    if (await state.putIfVersion(pk(tenantId), sk(source, table), next, current?.version ?? 0)) return;
+  }
+}
+
+/** A compaction of `jobId` landed: nothing is owed any more, unless a later job has asked for one since. */
+async function settlePendingCompaction(
+  state: StateStore,
+  tenantId: string,
+  source: string,
+  table: string,
+  jobId: string,
+): Promise<void> {
+  const { pk, sk } = keys.pendingCompaction;
+  for (;;) {
+    const current = await state.get<PendingCompaction>(pk(tenantId), sk(source, table));
+    if (!current?.value.pending || current.value.jobId !== jobId) return;
+    const next: PendingCompaction = { pending: false, jobId };
+    if (await state.putIfVersion(pk(tenantId), sk(source, table), next, current.version)) return;
+  }
 }
 
 /**
