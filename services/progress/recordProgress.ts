@@ -264,11 +264,18 @@ async function announceTransformed(
   if (transformed.length < chunks) return;
   const versions = transformed.reduce((sum, item) => sum + item.value.versions, 0);
   const pendingKey = keys.pendingCompaction;
-  const pending = await deps.state.get<PendingCompaction>(pendingKey.pk(tenantId), pendingKey.sk(source, table));
+  const pending = await deps.state.get<PendingCompaction>(
+    pendingKey.pk(tenantId),
+    pendingKey.sk(source, table),
+  );
   if (chunks === 0 && !pending?.value.pending) {
     // Nothing changed and no earlier compaction is owed: the history stays as it is, so none is asked for.
     const unchanged: CompactedItem = { rows: null, currentRows: null };
-    await deps.state.putIfAbsent(keys.tenantProgress(jobId, tenantId), keys.compacted(source, table), unchanged);
+    await deps.state.putIfAbsent(
+      keys.tenantProgress(jobId, tenantId),
+      keys.compacted(source, table),
+      unchanged,
+    );
     return;
   }
   await markCompactionPending(deps.state, tenantId, source, table, jobId);
