@@ -34,8 +34,18 @@ function tenantsFrom(spec: string, requestsPerMinute: number | undefined): Simul
   });
 }
 
+const USAGE = `usage: npx tsx simulator/main.ts [--port 8080] [--tenants demo1:2000,demo2:500] [--rpm 1000]
+                                  [--latency BASE_MS,JITTER_MS,MS_PER_RECORD]
+  Serves the ConnectWise Manage REST API on 127.0.0.1 for any client. \`name:N\` is a tenant (its companyId)
+  with N tickets, N/20 companies, N/8 contacts and 2N time entries; --rpm is each tenant's request budget
+  (429 past it); the credentials and a curl line per tenant are printed once it listens.`;
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   const rpm = option(args, 'rpm');
   const latency = option(args, 'latency')?.split(',').map(Number);
   const tenants = tenantsFrom(
