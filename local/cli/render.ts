@@ -8,7 +8,7 @@ export function formatCount(value: number): string {
 }
 
 /** Cuts text to `width` characters, marking the cut with an ellipsis. */
-function fit(text: string, width: number): string {
+function truncate(text: string, width: number): string {
   if (text.length <= width) return text;
   return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
 }
@@ -66,7 +66,7 @@ export function renderProgress(progress: JobProgress, width = DEFAULT_WIDTH): st
   const labelWidth = Math.max(1, room - barWidth);
   return rows.map((row) =>
     [
-      fit(row.lane.label, labelWidth).padEnd(labelWidth),
+      truncate(row.lane.label, labelWidth).padEnd(labelWidth),
       ...(barWidth > 0
         ? [bar(row.lane.chunksDone, row.planning ? row.lane.chunksTotal + 1 : row.lane.chunksTotal, barWidth)]
         : []),
@@ -177,7 +177,7 @@ export function renderSummary(progress: JobProgress, width = DEFAULT_WIDTH): str
   const others = widths.slice(1).reduce((total, value) => total + value, 0) + 2 * (widths.length - 1);
   if (others + widths[0]! > width - 1) {
     widths[0] = Math.max(6, width - 1 - others);
-    for (const row of rows) row[0] = fit(row[0]!, widths[0]);
+    for (const row of rows) row[0] = truncate(row[0]!, widths[0]);
   }
   for (const row of rows)
     lines.push(

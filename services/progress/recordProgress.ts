@@ -289,36 +289,46 @@ async function announceTransformed(
   ]);
 }
 
-async function markCompactionPending(
+/** A job asks for a compaction of the table: it is owed until that job's compaction lands. */
+function markCompactionPending(
   state: StateStore,
   tenantId: string,
   source: string,
   table: string,
   jobId: string,
-): Promise<void> {
-  const { pk, sk } = keys.pendingCompaction;
-  for (;;) {
-    const current = await state.get<PendingCompaction>(pk(tenantId), sk(source, table));
-    if (current?.value.pending && current.value.jobId === jobId) return;
-    const next: PendingCompaction = { pending: true, jobId };
-    if (await state.putIfVersion(pk(tenantId), sk(source, table), next, current?.version ?? 0)) return;
-  }
+) {
+  return updatePendingCompaction(state, tenantId, source, table, (current) =>
+    current?.pending && current.jobId === jobId ? undefined : { pending: true, jobId },
+  );
 }
 
 /** A compaction of `jobId` landed: nothing is owed any more, unless a later job has asked for one since. */
-async function settlePendingCompaction(
+function settlePendingCompaction(
   state: StateStore,
   tenantId: string,
   source: string,
   table: string,
   jobId: string,
+) {
+  return updatePendingCompaction(state, tenantId, source, table, (current) =>
+    current?.pending && current.jobId === jobId ? { pending: false, jobId } : undefined,
+  );
+}
+
+/** Applies `next` (undefined: leave it) with a conditional write, re-reading when another writer won. */
+async function updatePendingCompaction(
+  state: StateStore,
+  tenantId: string,
+  source: string,
+  table: string,
+  next: (current: PendingCompaction | undefined) => PendingCompaction | undefined,
 ): Promise<void> {
   const { pk, sk } = keys.pendingCompaction;
   for (;;) {
     const current = await state.get<PendingCompaction>(pk(tenantId), sk(source, table));
-    if (!current?.value.pending || current.value.jobId !== jobId) return;
-    const next: PendingCompaction = { pending: false, jobId };
-    if (await state.putIfVersion(pk(tenantId), sk(source, table), next, current.version)) return;
+    const value = next(current?.value);
+    if (value === undefined) return;
+    if (await state.putIfVersion(pk(tenantId), sk(source, table), value, current?.version ?? 0)) return;
   }
 }
 
