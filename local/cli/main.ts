@@ -262,12 +262,16 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
       const dlq = deadLetterCounts(pipeline);
       if (Object.values(dlq).some((count) => count > 0)) io.out(`dead-letter queues: ${JSON.stringify(dlq)}`);
       io.out('');
-      for (const line of wrap(
-        `${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query it: avesa query "SELECT tenant_id, count(*) FROM tickets GROUP BY ALL"${options.lake === '.avesa/lake' ? '' : ` --lake ${options.lake}`}`,
-        io.columns,
-        '  ',
-      ))
-        io.out(line);
+      io.out(
+        `${failed ? 'FAILED' : 'done'} in ${((Date.now() - started) / 1000).toFixed(1)} s; query the lake:`,
+      );
+      // A command on lines of its own, continued with a backslash, so it can be copied whole at any width.
+      const sql = '  avesa query "SELECT tenant_id, source, count(*) FROM tickets GROUP BY ALL"';
+      if (options.lake === '.avesa/lake') io.out(sql);
+      else {
+        io.out(`${sql} \\`);
+        io.out(`    --lake ${options.lake}`);
+      }
     }
     return failed ? 1 : 0;
   } finally {
