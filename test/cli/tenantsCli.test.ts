@@ -359,4 +359,71 @@ describe('avesa tenants through the CLI entry point', () => {
       secretsManager.restore();
     }
   });
+
+  describe('--source servicenow', () => {
+    const serviceNowArgs = (...extra: string[]) => [
+      'add',
+      '--stage',
+      'test',
+      '--tenant',
+      'acme',
+      '--source',
+      'servicenow',
+      '--instance-url',
+      'https://acme.service-now.com',
+      '--username',
+      'svc.avesa',
+      ...extra,
+    ];
+
+    it('given a ConnectWise tenant, when its ServiceNow is added with a password from the environment, then both sources are registered, the password is in avesa/test/acme/servicenow and never printed', async () => {
+      // Prepare
+      const stage = aStage();
+      const io = recordingIo({ ...KEYS_ENV, SERVICENOW_PASSWORD: 'sn-Secret-pw-77' });
+      await tenants(addArgs('acme'), io.io, stage.deps);
+
+      // Act
+      const code = await tenants(
+        serviceNowArgs('--table-map', '{"tickets":"sn_customerservice_case"}'),
+        io.io,
+        stage.deps,
+      );
+
+      // Assess
+      expect(code).toBe(0);
+      const registered = await stage.registry.getTenant('acme');
+      expect(Object.keys(registered!.services).sort()).toEqual(['connectwise', 'servicenow']);
+      expect(registered!.services.servicenow).toMatchObject({
+        instanceUrl: 'https://acme.service-now.com',
+        tableMap: { tickets: 'sn_customerservice_case' },
+      });
+      expect(await stage.secrets.sourceCredentials('acme', 'servicenow')).toEqual({
+        username: 'svc.avesa',
+        password: 'sn-Secret-pw-77',
+      });
+      expect(io.out.join('\n')).toContain('credentials in secret avesa/test/acme/servicenow');
+      expect(io.all()).not.toContain('sn-Secret-pw-77');
+    });
+
+    it('given no password and no OAuth secret, when added, then the error names what to set and nothing is written', async () => {
+      const stage = aStage();
+      const io = recordingIo({});
+
+      const code = await tenants(serviceNowArgs(), io.io, stage.deps);
+
+      expect(code).toBe(2);
+      expect(io.err.join('\n')).toMatch(/password is needed with username \(Basic auth\)/);
+      expect(stage.secretsManager.names()).toEqual([]);
+    });
+
+    it('given a ConnectWise flag with --source servicenow, when added, then it is refused by name', async () => {
+      const stage = aStage();
+      const io = recordingIo({ SERVICENOW_PASSWORD: 'pw' });
+
+      const code = await tenants(serviceNowArgs('--base-url', BASE_URL), io.io, stage.deps);
+
+      expect(code).toBe(2);
+      expect(io.err.join('\n')).toContain('--base-url: not a setting of source servicenow');
+    });
+  });
 });
