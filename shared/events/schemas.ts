@@ -18,6 +18,8 @@ const isoTime = z.iso.datetime();
  * (ConnectWise), fixed-alphabet text keys (ServiceNow sys_ids, Salesforce Ids) or change times.
  */
 export const keyRangeSchema = z.discriminatedUnion('kind', [
+  /** The whole window: it fits in one page, so no key bounds were asked for (one request saved twice). */
+  z.strictObject({ kind: z.literal('all') }),
   z.strictObject({ kind: z.literal('integer'), from: z.number().int(), to: z.number().int() }),
   z.strictObject({ kind: z.literal('string'), from: z.string().min(1), to: z.string().min(1) }),
   z.strictObject({ kind: z.literal('time'), from: isoTime, to: isoTime }),

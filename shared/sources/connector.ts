@@ -130,7 +130,10 @@ export interface ConnectOptions<Settings, Credentials> extends HttpOverrides {
 /** How many records a window holds and the key bounds they span: what the planner splits into chunks. */
 export interface TableSurvey {
   count: number;
-  /** The smallest and greatest key in the window; null when it is empty. */
+  /**
+   * The smallest and greatest key in the window; null when it is empty; `{ kind: 'all' }` when the window fits
+   * in one page, where asking for the bounds would cost two requests to plan a single chunk.
+   */
   bounds: KeyRange | null;
 }
 

@@ -96,6 +96,8 @@ export class ConnectWiseSourceReader implements SourceReader {
     const conditions = windowCondition(window);
     const count = await this.client.count(table, conditions);
     if (count === 0) return { count: 0, bounds: null };
+    // One page holds the window: a single chunk over all of it, without the two bound requests.
+    if (count <= this.pageSize) return { count, bounds: { kind: 'all' } };
     const [[first], [last]] = await Promise.all([
       this.client.listPage(table, { conditions, orderBy: 'id asc', pageSize: 1, fields: 'id' }),
       this.client.listPage(table, { conditions, orderBy: 'id desc', pageSize: 1, fields: 'id' }),
@@ -109,7 +111,8 @@ export class ConnectWiseSourceReader implements SourceReader {
     const ids = integerRange(range, table);
     const afterId = cursor === null ? ids.from - 1 : Number(cursor);
     const records = await this.client.listReceivedPage(table, {
-      conditions: and(windowCondition(window), idRangeCondition(ids)),
+      conditions:
+        range.kind === 'all' ? windowCondition(window) : and(windowCondition(window), idRangeCondition(ids)),
       pageSize: this.pageSize,
       afterId,
     });
@@ -140,7 +143,9 @@ function connectWiseClient(
   });
 }
 
+/** A chunk's id range; the whole window is every id above 0 (ConnectWise ids are positive). */
 function integerRange(range: KeyRange, table: string): { from: number; to: number } {
+  if (range.kind === 'all') return { from: 1, to: Number.POSITIVE_INFINITY };
   if (range.kind !== 'integer')
     throw new Error(`ConnectWise ${table}: chunks are integer id ranges, got a ${range.kind} range`);
   return range;

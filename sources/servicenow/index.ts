@@ -87,6 +87,8 @@ class ServiceNowSourceReader implements SourceReader {
     const query = windowQuery(window);
     const count = await this.client.count(ref, query);
     if (count === 0) return { count: 0, bounds: null };
+    // One page holds the window: a single chunk over all of it, without the two bound requests.
+    if (count <= this.pageSize) return { count, bounds: { kind: 'all' } };
     const [first, last] = await Promise.all([
       this.client.boundarySysId(ref, query, 'first'),
       this.client.boundarySysId(ref, query, 'last'),
@@ -108,7 +110,7 @@ class ServiceNowSourceReader implements SourceReader {
       cursor,
       records.map((record) => record.id),
       this.pageSize,
-      sysIds.to,
+      sysIds?.to ?? null,
       `tenant ${this.options.tenantId}, source ${SERVICENOW_SOURCE}, table ${table} (ServiceNow table ${ref.sourceTable})`,
     );
     return { records, next };
@@ -119,7 +121,9 @@ class ServiceNowSourceReader implements SourceReader {
   }
 }
 
-function stringRange(range: KeyRange, table: string): { from: string; to: string } {
+/** A chunk's sys_id range; null for the whole window (no bounds in the query). */
+function stringRange(range: KeyRange, table: string): { from: string; to: string } | null {
+  if (range.kind === 'all') return null;
   if (range.kind !== 'string')
     throw new Error(`ServiceNow ${table}: chunks are sys_id ranges, got a ${range.kind} range`);
   return range;

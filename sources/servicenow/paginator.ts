@@ -12,7 +12,8 @@ export function nextCursor(
   previous: string | null,
   pageIds: readonly string[],
   pageSize: number,
-  rangeEnd: string,
+  /** The chunk's greatest sys_id; null when the chunk is the whole window. */
+  rangeEnd: string | null,
   /** Names tenant, source and table in the error. */
   where: string,
 ): string | null {
@@ -24,5 +25,5 @@ export function nextCursor(
       `${where}: keyset paging did not advance: the page ended at sys_id ${last}, not after ${previous} (the instance ignores the sys_id condition or the ORDERBY)`,
     );
   }
-  return pageIds.length < pageSize || last >= rangeEnd ? null : last;
+  return pageIds.length < pageSize || (rangeEnd !== null && last >= rangeEnd) ? null : last;
 }

@@ -19,16 +19,21 @@ export function windowQuery(window: SyncWindow): string {
 }
 
 /** A chunk's sys_id range, inclusive at both ends, continuing after `after` (the previous page's last key). */
-export function sysIdRangeQuery(range: { from: string; to: string }, after: string | null): string {
-  for (const key of [range.from, range.to, after ?? ''])
+/** A chunk's sys_id range (null: the whole window) and the keyset cursor, as encoded-query conditions. */
+export function sysIdRangeQuery(range: { from: string; to: string } | null, after: string | null): string {
+  for (const key of [range?.from ?? '', range?.to ?? '', after ?? ''])
     // `^` separates conditions and cannot be escaped: a key holding one would change the query.
     if (key.includes('^')) throw new Error(`a sys_id bound cannot contain ^: ${JSON.stringify(key)}`);
-  const bounds = `sys_id>=${range.from}^sys_id<=${range.to}`;
-  return after === null ? bounds : `${bounds}^sys_id>${after}`;
+  const conditions = [
+    ...(range ? [`sys_id>=${range.from}`, `sys_id<=${range.to}`] : []),
+    ...(after === null ? [] : [`sys_id>${after}`]),
+  ];
+  return conditions.join('^');
 }
 
+/** Joins conditions with `^` (AND), leaving out empty ones (a whole-window chunk has no range condition). */
 export function and(...conditions: string[]): string {
-  return conditions.join('^');
+  return conditions.filter((condition) => condition !== '').join('^');
 }
 
 export const ORDER_BY_SYS_ID = 'ORDERBYsys_id';

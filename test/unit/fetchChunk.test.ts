@@ -84,6 +84,24 @@ describe('fetchChunk', () => {
     expect(source.calls.every((call) => call.options?.pageSize === 100)).toBe(true);
   });
 
+  it('given a whole-window chunk, when fetched, then it pages the window alone from the first id', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(5, 254)) });
+    const { lake, bus, deps } = given(source);
+    const event = planned(1, 1);
+    event.data.keyRange = { kind: 'all' };
+
+    const outcome = await fetchChunk(event, deps);
+
+    expect(outcome).toMatchObject({ kind: 'fetched', records: 250 });
+    expect(await idsInLake(lake)).toEqual(range(5, 254));
+    expect(source.calls.map((call) => call.options?.conditions)).toEqual([
+      'lastUpdated <= [2026-01-15T10:00:00Z]',
+      'lastUpdated <= [2026-01-15T10:00:00Z]',
+      'lastUpdated <= [2026-01-15T10:00:00Z]',
+    ]);
+    expect(bus.ofType('ChunkFetched')[0]!.data.apiCalls).toBe(3);
+  });
+
   it('given a chunk whose full last page reaches its range end, when fetched, then no request is spent on an empty page after it', async () => {
     const source = new FakeConnectWise({ tickets: makeRecords(range(1, 600)) });
     const { bus, deps } = given(source);

@@ -53,6 +53,16 @@ describe('planTenant', () => {
       'lastUpdated <= [2026-01-15T10:00:00Z]',
       'lastUpdated <= [2026-01-15T10:00:00Z]',
     ]);
+    // 491 companies fit one page: one chunk over the whole window, planned with the count alone.
+    expect(
+      bus
+        .ofType('ChunkPlanned')
+        .filter((event) => event.data.table === 'companies')
+        .map((event) => event.data.keyRange),
+    ).toEqual([{ kind: 'all' }]);
+    expect(source.calls.filter((call) => call.table === 'companies').map((call) => call.kind)).toEqual([
+      'count',
+    ]);
   });
 
   it('given a committed watermark, when planned, then the window starts at the watermark minus the overlap', async () => {

@@ -488,7 +488,7 @@ describe('ServiceNow connector client', () => {
         { status: 200, body: page(records).slice(0, 40) },
         { status: 200, body: page(records) },
         { status: 200, body: '{"result":{"stats":{"cou' },
-        { status: 200, body: JSON.stringify({ result: { stats: { count: '1' } } }) },
+        { status: 200, body: JSON.stringify({ result: { stats: { count: '1001' } } }) },
         { status: 200, body: page([{ sys_id: sysId(7) }]) },
         { status: 200, body: page([{ sys_id: sysId(7) }]) },
       );
@@ -502,7 +502,7 @@ describe('ServiceNow connector client', () => {
       expect(fetched.records.map((record) => new TextDecoder().decode(record.json))).toEqual([
         JSON.stringify(records[0]),
       ]);
-      expect(survey).toEqual({ count: 1, bounds: { kind: 'string', from: sysId(7), to: sysId(7) } });
+      expect(survey).toEqual({ count: 1001, bounds: { kind: 'string', from: sysId(7), to: sysId(7) } });
       expect(server.requests.map((request) => sent(request).path)).toEqual([
         '/api/now/v2/table/incident',
         '/api/now/v2/table/incident',
@@ -516,7 +516,7 @@ describe('ServiceNow connector client', () => {
 
   describe('survey', () => {
     it('given a window, when surveyed, then it counts with the Aggregate API and asks both sys_id bounds together, in UTC literals', async () => {
-      server.reply({ status: 200, body: JSON.stringify({ result: { stats: { count: '560' } } }) });
+      server.reply({ status: 200, body: JSON.stringify({ result: { stats: { count: '5600' } } }) });
       server.fallback = (request) => ({
         status: 200,
         body: page([
@@ -528,7 +528,7 @@ describe('ServiceNow connector client', () => {
 
       const survey = await reader().survey('tickets', WINDOW);
 
-      expect(survey).toEqual({ count: 560, bounds: { kind: 'string', from: sysId(3), to: sysId(999) } });
+      expect(survey).toEqual({ count: 5600, bounds: { kind: 'string', from: sysId(3), to: sysId(999) } });
       const window = 'sys_updated_on>2026-03-01 10:15:30^sys_updated_on<=2026-03-02 08:00:00';
       expect(server.requests.map(sent)).toEqual([
         { path: '/api/now/v2/stats/incident', query: { sysparm_count: 'true', sysparm_query: window } },
@@ -571,9 +571,18 @@ describe('ServiceNow connector client', () => {
     });
 
     it('given records deleted between the count and the bounds, when surveyed, then the window is empty', async () => {
-      server.reply({ status: 200, body: JSON.stringify({ result: { stats: { count: '2' } } }) });
+      server.reply({ status: 200, body: JSON.stringify({ result: { stats: { count: '2000' } } }) });
 
       await expect(reader().survey('companies', WINDOW)).resolves.toEqual({ count: 0, bounds: null });
+    });
+
+    it('given a window that fits in one page, when surveyed, then only the count is asked and one chunk covers the window', async () => {
+      server.reply({ status: 200, body: JSON.stringify({ result: { stats: { count: '560' } } }) });
+
+      const survey = await reader().survey('tickets', WINDOW);
+
+      expect(survey).toEqual({ count: 560, bounds: { kind: 'all' } });
+      expect(server.requests.map((request) => sent(request).path)).toEqual(['/api/now/v2/stats/incident']);
     });
   });
 
@@ -605,6 +614,22 @@ describe('ServiceNow connector client', () => {
           sysparm_no_count: 'true',
         },
       });
+    });
+
+    it('given a whole-window chunk, when a page is fetched, then the query has the window and the cursor only', async () => {
+      server.reply({ status: 200, body: page(records(11, 2)) });
+
+      const result = await reader().fetchPage({
+        table: 'tickets',
+        window: WINDOW,
+        range: { kind: 'all' },
+        cursor: sysId(10),
+      });
+
+      expect(result.next).toBeNull();
+      expect(sent(server.requests[0]!).query.sysparm_query).toBe(
+        `sys_updated_on>2026-03-01 10:15:30^sys_updated_on<=2026-03-02 08:00:00^sys_id>${sysId(10)}^ORDERBYsys_id`,
+      );
     });
 
     it('given a full page inside the chunk, when fetched, then next is its last sys_id', async () => {
