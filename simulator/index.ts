@@ -33,3 +33,14 @@ export type {
   ServiceNowTableName,
   SimulatedInstance,
 } from './servicenow';
+export { startSalesforceSimulator } from './salesforce';
+export type {
+  SalesforceApiUsage,
+  SalesforceObjectName,
+  SalesforceRecord,
+  SalesforceRecordedRequest,
+  SalesforceRequestHook,
+  SalesforceSimulator,
+  SalesforceSimulatorOptions,
+  SimulatedOrg,
+} from './salesforce';

@@ -41,6 +41,7 @@ describe('simulator module paths', () => {
         'SERVICENOW_TABLES',
         'compileCondition',
         'parseConditions',
+        'startSalesforceSimulator',
         'startServiceNowSimulator',
         'startSimulator',
       ].sort(),
