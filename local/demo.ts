@@ -2,6 +2,7 @@ import type { CanonicalTableName } from '../mappings/canonical';
 import { credentialsKey, type LoadedTenants, type SourceConfig } from '../shared/config/tenantsFile';
 import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../shared/sources/connector';
 import { CONNECTWISE_TABLES } from '../sources/connectwise/endpoints';
+import { SERVICENOW_DEFAULT_TABLES } from '../sources/servicenow/tables';
 import {
   startServiceNowSimulator,
   startSimulator,
@@ -10,13 +11,8 @@ import {
   type Simulator,
 } from '../simulator';
 
-/** The ServiceNow tables behind the canonical ones by default (sources/servicenow). */
-const SERVICENOW_TABLE_OF: Record<CanonicalTableName, ServiceNowTableName> = {
-  companies: 'customer_account',
-  contacts: 'customer_contact',
-  tickets: 'incident',
-  time_entries: 'task_time_worked',
-};
+/** The ServiceNow tables behind the canonical ones by default: the connector's own catalogue. */
+const SERVICENOW_TABLE_OF = SERVICENOW_DEFAULT_TABLES as Record<CanonicalTableName, ServiceNowTableName>;
 
 type Sizes = Record<CanonicalTableName, number>;
 

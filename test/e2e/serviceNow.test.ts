@@ -1,6 +1,6 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { queryLake } from '../../local/cli/query';
 import { parseTenantsFile } from '../../shared/config/tenantsFile';
+import { SERVICENOW_DEFAULT_TABLES } from '../../sources/servicenow/tables';
 import { listWatermarks } from '../../shared/state/watermarks';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
 import {
@@ -10,7 +10,14 @@ import {
   type ServiceNowTableName,
   type Simulator,
 } from '../../simulator';
-import { credentialsOf, readCanonical, runJob, temporaryDirs } from './harness';
+import {
+  credentialsOf,
+  readCanonical,
+  readRawLake,
+  runJob,
+  temporaryDirs,
+  type SourceLakeRow,
+} from './harness';
 import { join } from 'node:path';
 
 /** A tenant of this suite: ServiceNow table sizes, and ConnectWise ones when it has both sources. */
@@ -24,12 +31,10 @@ interface Tenant {
   pageSize?: number;
 }
 
-const TABLE_OF: Record<ServiceNowTableName, string> = {
-  customer_account: 'companies',
-  customer_contact: 'contacts',
-  incident: 'tickets',
-  task_time_worked: 'time_entries',
-} as Record<ServiceNowTableName, string>;
+/** ServiceNow table → canonical table, the connector's default catalogue read backwards. */
+const TABLE_OF = Object.fromEntries(
+  Object.entries(SERVICENOW_DEFAULT_TABLES).map(([table, snTable]) => [snTable, table]),
+) as Record<ServiceNowTableName, string>;
 
 const snUser = (id: string) => ({ username: `${id}.integration`, password: `${id}-Secret-pw` });
 const fastRetries = { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 40 } };
@@ -86,38 +91,20 @@ async function startSources(fleet: Tenant[], faults?: FaultOptions) {
   };
 }
 
-interface RawRow {
-  tenant_id: string;
-  source: string;
-  table_name: string;
-  id: string;
-  payload: string;
-  job_id: string;
-}
+type RawRow = SourceLakeRow & { source: string };
 
 /** Every raw row of every source, read with DuckDB as a user would (ids as text across sources). */
 async function readRaw(lakeDir: string): Promise<RawRow[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const rows: RawRow[] = [];
-    for (const source of ['connectwise', 'servicenow']) {
-      try {
-        const reader = await connection.runAndReadAll(
-          `SELECT tenant_id, '${source}' AS source, table_name, id::VARCHAR AS id, payload::VARCHAR AS payload, job_id
-           FROM read_parquet('${lakeDir}/*/raw/${source}/*/*/*/*.parquet', hive_partitioning = true)`,
-        );
-        rows.push(...(reader.getRowObjectsJS() as unknown as RawRow[]));
-      } catch (error) {
-        // A fleet without this source has no files of it.
-        if (!/No files found/.test(String(error))) throw error;
-      }
+  const rows: RawRow[] = [];
+  for (const source of ['connectwise', 'servicenow']) {
+    try {
+      rows.push(...(await readRawLake(lakeDir, source)).map((row) => ({ ...row, source })));
+    } catch (error) {
+      // A fleet without this source has no files of it.
+      if (!/No files found/.test(String(error))) throw error;
     }
-    return rows;
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
   }
+  return rows;
 }
 
 const idsOf = (rows: RawRow[], tenantId: string, source: string, table: string) =>

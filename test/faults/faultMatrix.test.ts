@@ -16,6 +16,7 @@ import {
   type ServiceNowTableName,
 } from '../../simulator';
 import { parseTenantsFile } from '../../shared/config/tenantsFile';
+import { SERVICENOW_DEFAULT_TABLES } from '../../sources/servicenow/tables';
 import type { JobProgress } from '../../services/progress/readProgress';
 import {
   lakeContents,
@@ -249,12 +250,8 @@ interface Backend {
   }>;
 }
 
-const SERVICENOW_TABLE_OF: Record<ConnectWiseTable, ServiceNowTableName> = {
-  companies: 'customer_account',
-  contacts: 'customer_contact',
-  tickets: 'incident',
-  time_entries: 'task_time_worked',
-};
+/** The connector's default ServiceNow table behind each canonical table. */
+const SERVICENOW_TABLE_OF = SERVICENOW_DEFAULT_TABLES as Record<ConnectWiseTable, ServiceNowTableName>;
 
 const BACKENDS: Backend[] = [
   {
