@@ -1,52 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import {
-  CANONICAL_TABLE_NAMES,
-  CANONICAL_TABLES,
-  HISTORY_COLUMNS,
-  IDENTITY_COLUMNS,
-} from '../../mappings/canonical';
-import { assertTenantId } from '../../shared/config/tenantId';
-import { DUCKDB_TYPES } from '../../shared/lake/canonicalParquet';
+import { createCanonicalViews } from '../../shared/lake/canonicalViews';
 
 export type QueryFormat = 'table' | 'json' | 'csv';
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
-/** The history files of one canonical table across tenants (or one tenant), one per source. */
-function historyFiles(lakeDir: string, table: string, tenantId?: string): string[] {
-  if (!existsSync(lakeDir)) return [];
-  const tenants = tenantId ? [tenantId] : readdirSync(lakeDir);
-  return tenants.flatMap((tenant) => {
-    const tableDir = join(lakeDir, tenant, 'canonical', table);
-    if (!existsSync(tableDir)) return [];
-    return readdirSync(tableDir)
-      .map((source) => join(tableDir, source, 'history.parquet'))
-      .filter((path) => existsSync(path));
-  });
-}
-
-/**
- * Creates the views of DESIGN/issue 3 on a DuckDB connection: `{table}_history` (every version) and
- * `{table}` (current rows) for each canonical table, across tenants with `tenant_id` as a column.
- * A table with no data yet is an empty view with the canonical columns, so queries never fail on it.
- */
-export function viewStatements(lakeDir: string, tenantId?: string): string[] {
-  if (tenantId) assertTenantId(tenantId);
-  return CANONICAL_TABLE_NAMES.flatMap((table) => {
-    const files = historyFiles(lakeDir, table, tenantId);
-    const columns = [...IDENTITY_COLUMNS, ...CANONICAL_TABLES[table].columns, ...HISTORY_COLUMNS];
-    const source =
-      files.length > 0
-        ? `SELECT * FROM read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`
-        : `SELECT ${columns.map((column) => `CAST(NULL AS ${DUCKDB_TYPES[column.type]}) AS ${column.name}`).join(', ')} WHERE false`;
-    return [
-      `CREATE VIEW ${table}_history AS ${source}`,
-      `CREATE VIEW ${table} AS SELECT * FROM ${table}_history WHERE is_current`,
-    ];
-  });
-}
 
 /** Runs one SQL statement over the lake's canonical views and formats the result. */
 export async function queryLake(options: {
@@ -58,8 +13,7 @@ export async function queryLake(options: {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    for (const statement of viewStatements(options.lakeDir, options.tenantId))
-      await connection.run(statement);
+    await createCanonicalViews(connection, options.lakeDir, options.tenantId);
     const reader = await connection.runAndReadAll(options.sql);
     const columns = reader.columnNames();
     const rows = reader.getRowObjectsJson() as Array<Record<string, unknown>>;
