@@ -29,7 +29,7 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     tier('unit', ['unit', 'transform', 'bench']),
-    tier('integration', ['adapters', 'simulator', 'cli', 'dlq', 'secrets']),
+    tier('integration', ['adapters', 'simulator', 'cli', 'dlq', 'secrets', 'api']),
     tier('e2e', ['e2e', 'faults', 'resume']),
     tier('deploy', ['deploy']),
   ],
