@@ -231,3 +231,43 @@ export const errorResponseSchema = z.object({
   /** For a 400: the parameters that are wrong, each with why. */
   issues: z.array(z.object({ parameter: z.string(), message: z.string() })).optional(),
 });
+
+const tableStatus = z.enum(['planning', 'fetching', 'synced', 'failed']);
+
+/** GET /api/pipeline (admin): whether the tenant's data is fresh, per source and table, and its recent jobs. */
+export const pipelineResponseSchema = z.object({
+  tenantId: z.string(),
+  tables: z.array(
+    z.object({
+      source: z.string(),
+      table: z.string(),
+      /** In the newest job that synced the table (or tried to). */
+      status: tableStatus,
+      jobId: z.string(),
+      jobStartedAt: isoDateTime,
+      records: z
+        .number()
+        .int()
+        .describe('records fetched by that job (an incremental job fetches the changes)'),
+      currentRows: z.number().int().nullable().describe('current canonical rows after its compaction'),
+      quarantined: z.number().int(),
+      /** The synced-up-to instant the next job starts from, and when it was committed. */
+      watermark: isoDateTime.nullable(),
+      watermarkCommittedAt: isoDateTime.nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+  ),
+  jobs: z.array(
+    z.object({
+      jobId: z.string(),
+      startedAt: isoDateTime,
+      completedAt: isoDateTime.nullable(),
+      status: z.enum(['running', 'succeeded', 'failed']),
+      records: z.number().int(),
+      failedTables: z.number().int(),
+    }),
+  ),
+  /** Messages of this tenant in the dead-letter queues; null where they cannot be counted (SQS). */
+  deadLetters: z.number().int().nullable(),
+});
+export type PipelineResponse = z.infer<typeof pipelineResponseSchema>;

@@ -4,6 +4,7 @@ import { listJobs, readJobProgress, type JobProgress } from '../services/progres
 import { CONSUMER_SERVICES, QUEUE_SETTINGS, type ConsumerService } from '../shared/events/routing';
 import { LocalQueue, type QueueMessage } from './adapters/localQueue';
 import { LocalStateStore } from './adapters/localStateStore';
+import type { StateStore } from '../shared/ports';
 
 /**
  * A read-only view of a state directory: what `avesa status` and `avesa dlq list` read. It takes no lock and
@@ -62,6 +63,27 @@ export class StateView {
 
   deadLetters(service: ConsumerService): QueueMessage[] {
     return this.deadLetterQueues[service].peekAll();
+  }
+
+  /** The state store, read-only (the pipeline page's read model reads it). */
+  get store(): StateStore {
+    return this.state;
+  }
+
+  /** Dead letters of one tenant across every consumer's DLQ (a message that does not parse counts for none). */
+  tenantDeadLetters(tenantId: string): number {
+    return CONSUMER_SERVICES.reduce(
+      (count, service) =>
+        count +
+        this.deadLetters(service).filter((message) => {
+          try {
+            return (JSON.parse(message.body) as { tenantId?: unknown }).tenantId === tenantId;
+          } catch {
+            return false;
+          }
+        }).length,
+      0,
+    );
   }
 
   close(): void {

@@ -59,25 +59,41 @@ export async function readJobProgress(state: StateStore, jobId: string): Promise
   const tenants = await state.query<TenantInJob>(keys.jobTenants(jobId));
   if (tenants.length === 0) return undefined;
   const result: JobProgress = { jobId, jobStartedAt: tenants[0]!.value.jobStartedAt, tenants: [] };
-  for (const { value: tenant } of tenants) {
-    const items = await state.query<unknown>(keys.tenantProgress(jobId, tenant.tenantId));
-    const bySk = new Map(items.map((item) => [item.sk, item.value]));
-    const tables = sourcesOf(tenant).flatMap(({ source, tables: names }) =>
-      names.map((table) => tableProgress(source, table, items, bySk)),
-    );
-    const outcome = bySk.get(keys.jobOutcome) as TenantJobOutcome | undefined;
-    result.tenants.push({
-      tenantId: tenant.tenantId,
-      status: outcome ? outcome.status : 'running',
-      tables,
-      records: sum(tables.map((table) => table.records)),
-      chunksDone: sum(tables.map((table) => table.chunksDone)),
-      chunksTotal: sum(tables.map((table) => table.chunksTotal ?? 0)),
-      apiCalls: sum(tables.map((table) => table.apiCalls)),
-      completedAt: outcome?.completedAt ?? null,
-    });
-  }
+  for (const { value: tenant } of tenants) result.tenants.push(await tenantProgress(state, jobId, tenant));
   return result;
+}
+
+/** One tenant's progress in a job, or undefined when the tenant was not part of it (the pipeline page). */
+export async function readTenantJobProgress(
+  state: StateStore,
+  jobId: string,
+  tenantId: string,
+): Promise<TenantProgress | undefined> {
+  const tenant = (await state.get<TenantInJob>(keys.jobTenants(jobId), keys.tenantInJob(tenantId)))?.value;
+  return tenant ? tenantProgress(state, jobId, tenant) : undefined;
+}
+
+async function tenantProgress(
+  state: StateStore,
+  jobId: string,
+  tenant: TenantInJob,
+): Promise<TenantProgress> {
+  const items = await state.query<unknown>(keys.tenantProgress(jobId, tenant.tenantId));
+  const bySk = new Map(items.map((item) => [item.sk, item.value]));
+  const tables = sourcesOf(tenant).flatMap(({ source, tables: names }) =>
+    names.map((table) => tableProgress(source, table, items, bySk)),
+  );
+  const outcome = bySk.get(keys.jobOutcome) as TenantJobOutcome | undefined;
+  return {
+    tenantId: tenant.tenantId,
+    status: outcome ? outcome.status : 'running',
+    tables,
+    records: sum(tables.map((table) => table.records)),
+    chunksDone: sum(tables.map((table) => table.chunksDone)),
+    chunksTotal: sum(tables.map((table) => table.chunksTotal ?? 0)),
+    apiCalls: sum(tables.map((table) => table.apiCalls)),
+    completedAt: outcome?.completedAt ?? null,
+  };
 }
 
 /**

@@ -25,9 +25,12 @@ export async function readWatermark(
 export async function listWatermarks(
   state: StateStore,
   tenantId: string,
-): Promise<Array<Watermark & { table: string }>> {
+): Promise<Array<Watermark & { source: string; table: string }>> {
   const items = await state.query<Watermark>(pk(tenantId));
-  return items.map((item) => ({ ...item.value, table: item.sk.split('#')[1] ?? item.sk }));
+  return items.map((item) => {
+    const [source = '', table = item.sk] = item.sk.split('#');
+    return { ...item.value, source, table };
+  });
 }
 
 /**
