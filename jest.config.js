@@ -14,8 +14,9 @@ const shared = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  // hyparquet and @middy/core ship ES modules only; let swc turn them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|@middy/core)/)'],
+  // hyparquet, @middy/core and cookie ship ES modules only, and @fastify/cookie loads cookie with import();
+  // let swc turn them into CommonJS for jest (which cannot run import() without --experimental-vm-modules).
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|@middy/core|cookie|@fastify/cookie)/)'],
 };
 
 const tier = (displayName, roots) => ({
