@@ -10,6 +10,8 @@ import { StateView } from '../stateView';
 import { dlq, type DlqOptions } from './dlq';
 import { migrateLake } from './migrateLake';
 import { queryLake } from './query';
+import { serveUntilStopped, type ServeOptions } from './serve';
+import { registerUsersCommand } from './users';
 import { DEFAULT_WIDTH, renderProgress, renderSummary, wrap } from './render';
 import { tenants } from './tenants';
 import { trigger } from './trigger';
@@ -98,6 +100,21 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
     .option('--tenant <id>', 'only this tenant (repeatable)', collect)
     .option('--deadline-ms <n>', 'per-invocation deadline of every handler (default: the Lambda timeouts)')
     .action(async (options: RunOptions) => done(await run(options, io)));
+
+  program
+    .command('serve')
+    .description(
+      'serve the analytics API and the dashboard over the lake (DuckDB) until Ctrl-C; users: avesa users add',
+    )
+    .option(...lake)
+    .option(...state)
+    .option('--port <n>', 'TCP port (0: any free one)', '3000')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--web <dir>', 'the built dashboard to serve (default: web/dist, built by npm run build:web)')
+    .option('--tenant-rate-limit <n>', 'requests per minute per tenant to /api (default 6000)')
+    .action(async (options: ServeOptions) => done(await serveUntilStopped(options, io)));
+
+  registerUsersCommand(program, io, done);
 
   program
     .command('status')
