@@ -271,3 +271,6 @@ export const pipelineResponseSchema = z.object({
   deadLetters: z.number().int().nullable(),
 });
 export type PipelineResponse = z.infer<typeof pipelineResponseSchema>;
+
+/** GET /api/tenant: the caller's tenant, for the dashboard's header. */
+export const tenantResponseSchema = z.object({ id: z.string(), name: z.string() });

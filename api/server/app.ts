@@ -24,6 +24,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { entityRoutes } from './routes/entities';
 import { healthRoutes } from './routes/health';
 import { pipelineRoutes } from './routes/pipeline';
+import { tenantRoutes, type TenantNames } from './routes/tenant';
 import { tenantScope } from './tenantScope';
 import { webRoutes } from './web';
 
@@ -52,6 +53,8 @@ export const DEFAULT_API_OPTIONS: ApiOptions = {
 export interface ApiDependencies {
   engine: AnalyticsEngine;
   pipeline: PipelineStatusSource;
+  /** Tenants' names for the dashboard's header; the id stands in without one. */
+  tenants?: TenantNames;
   auth: AuthPluginOptions;
   log: Log;
   now?: () => Date;
@@ -122,6 +125,9 @@ export async function buildApi(dependencies: ApiDependencies): Promise<FastifyIn
       await api.register(entityRoutes);
       await api.register(analyticsRoutes, { now });
       await api.register(pipelineRoutes, { pipeline: dependencies.pipeline });
+      await api.register(tenantRoutes, {
+        tenants: dependencies.tenants ?? { nameOf: async () => undefined },
+      });
     },
     { prefix: '/api' },
   );

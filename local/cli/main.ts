@@ -12,6 +12,7 @@ import { migrateLake } from './migrateLake';
 import { queryLake } from './query';
 import { serveUntilStopped, type ServeOptions } from './serve';
 import { registerUsersCommand } from './users';
+import { ensureDemoUsers } from '../demoUsers';
 import { DEFAULT_WIDTH, renderProgress, renderSummary, wrap } from './render';
 import { tenants } from './tenants';
 import { trigger } from './trigger';
@@ -99,7 +100,17 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
     .option('--json', 'print a machine-readable summary instead of the live view', false)
     .option('--tenant <id>', 'only this tenant (repeatable)', collect)
     .option('--deadline-ms <n>', 'per-invocation deadline of every handler (default: the Lambda timeouts)')
-    .action(async (options: RunOptions) => done(await run(options, io)));
+    .option(
+      '--serve',
+      'then serve the API and dashboard over the lake (the demo also creates its users)',
+      false,
+    )
+    .option('--port <n>', 'with --serve: TCP port', '3000')
+    .option('--host <address>', 'with --serve: address to listen on', '127.0.0.1')
+    .action(async (options: RunOptions) => {
+      const code = await run(options, io);
+      done(options.serve ? await serveAfterRun(options, io, code) : code);
+    });
 
   program
     .command('serve')
@@ -112,6 +123,7 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--web <dir>', 'the built dashboard to serve (default: web/dist, built by npm run build:web)')
     .option('--tenant-rate-limit <n>', 'requests per minute per tenant to /api (default 6000)')
+    .option('--tenants <file>', "tenants file: the tenants' names for the dashboard")
     .action(async (options: ServeOptions) => done(await serveUntilStopped(options, io)));
 
   registerUsersCommand(program, io, done);
@@ -191,6 +203,9 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
 }
 
 interface RunOptions {
+  serve: boolean;
+  port: string;
+  host: string;
   tenants?: string;
   lake: string;
   state: string;
@@ -296,6 +311,31 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
     pipeline.close();
     await demo?.stop();
   }
+}
+
+/** `avesa run --serve` (`npm start`): the demo's users are made and printed, then the API serves the lake. */
+async function serveAfterRun(options: RunOptions, io: CliIo, runCode: number): Promise<number> {
+  const serveOptions: ServeOptions = {
+    lake: options.lake,
+    state: options.state,
+    port: options.port,
+    host: options.host,
+    ...(options.tenants ? { tenants: options.tenants } : {}),
+  };
+  const logins = options.tenants ? [] : await ensureDemoUsers(resolve(options.state));
+  const stopped = serveUntilStopped(serveOptions, io, (url) => {
+    io.out('');
+    io.out(`dashboard and API: ${url}  (Ctrl-C to stop)`);
+    if (logins.length > 0) {
+      io.out('demo logins (tenant, email, password):');
+      for (const login of logins)
+        io.out(`  ${login.tenantId.padEnd(15)} ${login.email.padEnd(30)} ${login.password}  (${login.role})`);
+    } else {
+      io.out('add users with: avesa users add --tenant T --email E --role admin --state ' + options.state);
+    }
+  });
+  const served = await stopped;
+  return runCode !== 0 ? runCode : served;
 }
 
 /**

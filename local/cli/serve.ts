@@ -2,12 +2,15 @@
  * `avesa serve`: the analytics API and the dashboard on the embedded default — DuckDB over the lake directory,
  * users and sessions in the state directory — until Ctrl-C.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openLocalAuthStores } from '../../api/auth/localStores';
+import type { FastifyInstance } from 'fastify';
 import { buildApi, type ApiOptions } from '../../api/server/app';
 import { DuckDbAnalyticsEngine } from '../../shared/adapters/analytics/duckDbEngine';
-import { ValidationError } from '../../shared/errors';
+import type { TenantNames } from '../../api/server/routes/tenant';
+import { errorMessage, ValidationError } from '../../shared/errors';
+import { DEMO_TENANTS } from '../demo';
 import { FileLog } from '../adapters/fileLog';
 import { LocalPipelineStatus } from '../adapters/localPipelineStatus';
 import type { CliIo } from './main';
@@ -19,6 +22,28 @@ export interface ServeOptions {
   host: string;
   web?: string;
   tenantRateLimit?: string;
+  /** A tenants file, read only for the tenants' names. */
+  tenants?: string;
+}
+
+/**
+ * Tenants' names from a tenants file (only `id` and `name` are read: no credentials are resolved) and the demo's.
+ */
+export function tenantNames(tenantsFile?: string): TenantNames {
+  const names = new Map(DEMO_TENANTS.map((tenant) => [tenant.id, tenant.name]));
+  if (tenantsFile) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(resolve(tenantsFile), 'utf8'));
+    } catch (error) {
+      throw new ValidationError(`--tenants ${tenantsFile}: ${errorMessage(error)}`);
+    }
+    const tenants = (parsed as { tenants?: Array<{ id?: unknown; name?: unknown }> }).tenants;
+    if (!Array.isArray(tenants)) throw new ValidationError(`--tenants ${tenantsFile}: no "tenants" array`);
+    for (const tenant of tenants)
+      if (typeof tenant.id === 'string' && typeof tenant.name === 'string') names.set(tenant.id, tenant.name);
+  }
+  return { nameOf: async (tenantId) => names.get(tenantId) };
 }
 
 /** The dashboard's build, when `npm run build:web` has made one. */
@@ -57,35 +82,49 @@ export async function startServer(
   if (options.web && !existsSync(join(webDirectory, 'index.html')))
     throw new ValidationError(`--web ${options.web}: no index.html there (build it with npm run build:web)`);
   const log = new FileLog(join(stateDir, 'logs', 'api.jsonl'));
+  const tenants = tenantNames(options.tenants);
   const engine = new DuckDbAnalyticsEngine({ lakeDir });
   const auth = openLocalAuthStores(stateDir, { log, env: io.env });
-  const app = await buildApi({
-    engine,
-    pipeline: new LocalPipelineStatus(stateDir),
-    auth: { users: auth.users, sessions: auth.sessions, log },
-    log,
-    options: {
-      webDirectory,
-      ...(tenantRequestsPerMinute ? { tenantRequestsPerMinute } : {}),
-      ...overrides,
-    },
-  });
-  const address = await app.listen({ port, host: options.host });
-  const url = address.replace('[::1]', 'localhost');
-  return {
-    url,
-    close: async () => {
-      await app.close();
-      await engine.close();
-      auth.close();
-    },
+  const close = async (app?: FastifyInstance) => {
+    await app?.close();
+    await engine.close();
+    auth.close();
   };
+  let app: FastifyInstance | undefined;
+  try {
+    app = await buildApi({
+      engine,
+      pipeline: new LocalPipelineStatus(stateDir),
+      tenants,
+      auth: { users: auth.users, sessions: auth.sessions, log },
+      log,
+      options: {
+        webDirectory,
+        ...(tenantRequestsPerMinute ? { tenantRequestsPerMinute } : {}),
+        ...overrides,
+      },
+    });
+    const address = await app.listen({ port, host: options.host });
+    const running = app;
+    return { url: address.replace('[::1]', 'localhost'), close: () => close(running) };
+  } catch (error) {
+    // Another server on this state directory, a port in use: release what was opened, say what went wrong.
+    await close(app);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new ValidationError(`port ${port} on ${options.host} is in use (choose another with --port)`);
+    throw error;
+  }
 }
 
 /** Serves until SIGINT or SIGTERM, then closes cleanly. */
-export async function serveUntilStopped(options: ServeOptions, io: CliIo): Promise<number> {
+export async function serveUntilStopped(
+  options: ServeOptions,
+  io: CliIo,
+  onListening?: (url: string) => void,
+): Promise<number> {
   const server = await startServer(options, io);
   io.out(`listening on ${server.url}`);
+  onListening?.(server.url);
   await new Promise<void>((done) => {
     const stop = () => {
       process.removeListener('SIGINT', stop);
