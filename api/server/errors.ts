@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { Log } from '../../shared/ports';
+import { StoreUnavailableError } from '../store/unavailableEngine';
 
 /** What a 400 says about each wrong parameter: its name (`limit`, `body.email`) and why. */
 export interface ParameterIssue {
@@ -36,6 +37,10 @@ export function errorHandler(log: Log) {
       return reply.code(500).send({ error: 'internal', message: 'internal error' });
     }
     const status = error.statusCode ?? 500;
+    if (error instanceof StoreUnavailableError) {
+      log.warn('analytics store unavailable', { requestId: request.id, reason: error.message });
+      return reply.code(503).send({ error: error.code, message: error.message });
+    }
     if (status >= 500) {
       log.error('request failed', { requestId: request.id, url: request.url, error: error.message });
       return reply.code(status).send({ error: 'internal', message: 'internal error' });

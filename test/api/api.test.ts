@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeContractLake, type ContractLake } from './contractLake';
 import { anApiOver, getJson, type ApiWorld } from '../support/apiWorld';
+import { unavailableEngine } from '../../api/store/unavailableEngine';
 
 type Page = { data: Array<Record<string, unknown>>; total: number; limit: number; offset: number };
 
@@ -265,6 +266,24 @@ describe('the analytics API', () => {
       ).toBe(200);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('an API without its analytics store', () => {
+  it('signs in and answers /health, and every data request is a 503 saying what is missing', async () => {
+    const reason = 'this stage has no analytics store: deploy with clickhouseUrl';
+    const bare = await anApiOver(lake.lakeDir, users, { engine: unavailableEngine(reason) });
+    try {
+      expect((await getJson(bare.app, '/health', {})).status).toBe(200);
+      const headers = await bare.bearer(TENANT, 'ada@alpha.test');
+      const tickets = await getJson<{ error: string; message: string }>(bare.app, '/api/tickets', headers);
+      expect(tickets.status).toBe(503);
+      expect(tickets.body).toEqual({ error: 'store_unavailable', message: reason });
+      const health = await getJson<{ status: string }>(bare.app, '/health/detailed', headers);
+      expect(health.body.status).toBe('degraded');
+    } finally {
+      await bare.close();
     }
   });
 });

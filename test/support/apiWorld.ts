@@ -3,6 +3,7 @@ import type { PipelineResponse } from '../../api/contract';
 import type { Role } from '../../api/contract';
 import type { PipelineStatusSource } from '../../api/pipeline';
 import { buildApi, type ApiOptions } from '../../api/server/app';
+import type { AnalyticsEngine } from '../../api/store/port';
 import { DuckDbAnalyticsEngine } from '../../shared/adapters/analytics/duckDbEngine';
 import { silentLog } from '../../shared/ports';
 import { anAuthWorld, PASSWORD } from './authFixtures';
@@ -30,12 +31,12 @@ export interface ApiWorldUser {
 export async function anApiOver(
   lakeDir: string,
   users: ApiWorldUser[],
-  options: { now?: Date; api?: Partial<ApiOptions> } = {},
+  options: { now?: Date; api?: Partial<ApiOptions>; engine?: AnalyticsEngine } = {},
 ) {
   // Tokens are checked against the real clock by @fastify/jwt: sessions are issued "now".
   const world = anAuthWorld({ clock: new ManualClock(Date.now()) });
   for (const user of users) await world.users.add({ ...user, password: PASSWORD });
-  const engine = new DuckDbAnalyticsEngine({ lakeDir, versionCheckMs: 0 });
+  const engine = options.engine ?? new DuckDbAnalyticsEngine({ lakeDir, versionCheckMs: 0 });
   const pipeline = new FixedPipelineStatus();
   const now = options.now ?? new Date('2025-04-01T00:00:00.000Z');
   const app = await buildApi({
