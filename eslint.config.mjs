@@ -20,4 +20,27 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  // DESIGN §12: route code gets a tenant-scoped store, never a database handle. Only the engines under
+  // shared/adapters/analytics/ hold a database; the API reaches them through api/store/port.ts. The API's AWS
+  // entry point (api/lambda.ts) composes an engine, so it alone may import one, but still no database client.
+  ...[
+    { ignores: [], adapters: [] },
+    { ignores: ['api/lambda.ts'], adapters: ['**/shared/adapters/analytics/*'] },
+  ].map(({ ignores, adapters }) => ({
+    files: ['api/**/*.ts'],
+    ignores,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@duckdb/*', '@clickhouse/*', 'chdb', 'chdb/*', ...adapters],
+              message: 'api/ holds no database: use the AnalyticsEngine port (api/store/port.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  })),
 );
