@@ -17,7 +17,10 @@ const { SOURCE_NAMES } = require('../sources/registry.ts');
  * - `secrets`: secretsmanager:GetSecretValue on tenants' credentials under the stage prefix, one resource per
  *   registered source (`{prefix}/{tenant}/{source}`: never another secret of the account);
  * - `lake`: S3 object actions by lake area (keys are `{tenant}/{area}/…`, shared/lake/keys.ts) and the areas
- *   it may list.
+ *   it may list;
+ * - `clickHouseSecret`: secretsmanager:GetSecretValue on the stage's ClickHouse secret (`{prefix}/clickhouse`)
+ *   only. The analytics loader needs nothing else: ClickHouse reads the lake from S3 itself, with credentials
+ *   of its own (a named collection), so the function has no lake access at all.
  * A consumer also reads its own queue (the event source mapping polls with the function's role) and every
  * function writes its own log group; both are added to every role, not listed here.
  */
@@ -59,6 +62,10 @@ const FUNCTION_PERMISSIONS = {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       partitions: ['idempotency#*', 'jobs', 'job#*', 'progress#*', 'watermark#*', 'compaction#*'],
     },
+  },
+  // Publishes nothing and keeps no idempotency records: a load is idempotent by itself.
+  'analytics-loader': {
+    clickHouseSecret: true,
   },
 };
 
@@ -142,6 +149,16 @@ function statementsFor(fn, { prefix, secretsPrefix }) {
         sub(
           `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretsPrefix}/*/${source}-??????`,
         ),
+      ),
+    });
+  }
+  if (permissions.clickHouseSecret) {
+    statements.push({
+      Sid: 'ClickHouseSecret',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: sub(
+        `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretsPrefix}/clickhouse-??????`,
       ),
     });
   }

@@ -8,6 +8,8 @@ import { makeHandler as makeFetcherHandler } from '../services/fetcher/handler';
 import { DEFAULT_FETCHER_SETTINGS, type FetcherSettings } from '../services/fetcher/fetchChunk';
 import { makeHandler as makeProgressHandler } from '../services/progress/handler';
 import { makeHandler as makeTransformHandler } from '../services/transform/handler';
+import { makeHandler as makeAnalyticsLoaderHandler } from '../services/analytics-loader/handler';
+import type { LocalClickHouse } from './clickHouse';
 import { listJobs, readJobProgress, type JobProgress } from '../services/progress/readProgress';
 import type { LoadedTenants } from '../shared/config/tenantsFile';
 import { configuredSources, sourceReaderFactory } from '../shared/sources/readers';
@@ -44,6 +46,12 @@ export interface LocalPipelineOptions {
    */
   wrapHandler?: (service: ConsumerService, handler: SqsHandler) => SqsHandler;
   wrapBus?: (bus: EventBus) => EventBus;
+  /**
+   * A ClickHouse to load every compacted history into (local/clickHouse.ts reads one from AVESA_CLICKHOUSE_URL).
+   * Without one there is no analytics loader: TableCompacted is not routed to its queue at all, since messages
+   * no one consumes would keep the runtime from going idle.
+   */
+  clickHouse?: LocalClickHouse;
 }
 
 export interface RuntimeOverrides {
@@ -56,7 +64,7 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   invocationTimeoutMs: Object.fromEntries(
     CONSUMER_SERVICES.map((service) => [service, QUEUE_SETTINGS[service].timeoutSeconds * 1000]),
   ) as Record<ConsumerService, number>,
-  concurrency: { 'chunk-planner': 4, fetcher: 8, transform: 2, progress: 1 },
+  concurrency: { 'chunk-planner': 4, fetcher: 8, transform: 2, progress: 1, 'analytics-loader': 1 },
   failedVisibilitySeconds: 1,
 };
 
@@ -72,6 +80,8 @@ export class LocalPipeline {
   readonly deadLetterQueues: Record<ConsumerService, LocalQueue>;
   readonly runtime: LocalRuntime;
   readonly log: Log;
+  /** The consumers this pipeline runs (the analytics loader only with a ClickHouse). */
+  readonly consumers: readonly ConsumerService[];
   private readonly discover: ReturnType<typeof makeDiscoveryHandler>;
   private readonly lockPath: string;
 
@@ -107,7 +117,11 @@ export class LocalPipeline {
     this.queues = Object.fromEntries(
       CONSUMER_SERVICES.map((service) => [service, queue(service, service, this.deadLetterQueues[service])]),
     ) as Record<ConsumerService, LocalQueue>;
-    this.bus = new LocalEventBus(this.queues);
+    // Every consumer but the analytics loader, which runs only with a ClickHouse to load into.
+    this.consumers = CONSUMER_SERVICES.filter(
+      (service) => service !== 'analytics-loader' || options.clickHouse !== undefined,
+    );
+    this.bus = new LocalEventBus(this.queues, this.consumers);
     const bus = options.wrapBus?.(this.bus) ?? this.bus;
     const wrap = (service: ConsumerService, handler: SqsHandler) =>
       options.wrapHandler?.(service, handler) ?? handler;
@@ -173,15 +187,31 @@ export class LocalPipeline {
             metrics,
           }),
         ),
+        ...(options.clickHouse
+          ? {
+              'analytics-loader': wrap(
+                'analytics-loader',
+                makeAnalyticsLoaderHandler({
+                  clickHouse: options.clickHouse.client,
+                  lake: options.clickHouse.lake ?? { kind: 'file', directory: options.lakeDir },
+                  ...(options.clickHouse.database ? { database: options.clickHouse.database } : {}),
+                  log: this.log,
+                }),
+              ),
+            }
+          : {}),
       },
       runtimeSettings,
       this.log,
     );
   }
 
-  /** Whether a previous run left work in the queues (it was interrupted): resume it before starting anew. */
+  /**
+   * Whether a previous run left work in the queues this pipeline consumes (it was interrupted): resume it before
+   * starting anew. Loads left by a run with a ClickHouse wait for the next run with one.
+   */
   hasPendingWork(): boolean {
-    return CONSUMER_SERVICES.some((service) => this.queues[service].nextVisibleAt() !== undefined);
+    return this.consumers.some((service) => this.queues[service].nextVisibleAt() !== undefined);
   }
 
   /** Starts a job (discovery), as the EventBridge schedule does in AWS. */

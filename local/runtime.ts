@@ -34,18 +34,23 @@ export class LocalRuntime {
   private busy = 0;
   private stopped = false;
 
+  /** The consumers with a handler; the others' queues are never read (the bus routes nothing to them). */
+  private readonly served: readonly ConsumerService[];
+
   constructor(
     private readonly queues: Record<ConsumerService, LocalQueue>,
-    private readonly handlers: Record<ConsumerService, SqsHandler>,
+    private readonly handlers: Partial<Record<ConsumerService, SqsHandler>>,
     private readonly settings: RuntimeSettings,
     private readonly log: Log,
-  ) {}
+  ) {
+    this.served = CONSUMER_SERVICES.filter((service) => handlers[service] !== undefined);
+  }
 
   /** Processes messages until every queue is empty and nothing is in flight or delayed. */
   async runUntilIdle(): Promise<void> {
     this.stopped = false;
     const workers: Promise<void>[] = [];
-    for (const service of CONSUMER_SERVICES) {
+    for (const service of this.served) {
       for (let worker = 0; worker < this.settings.concurrency[service]; worker++)
         workers.push(this.work(service));
     }
@@ -58,8 +63,7 @@ export class LocalRuntime {
 
   isIdle(): boolean {
     return (
-      this.busy === 0 &&
-      CONSUMER_SERVICES.every((service) => this.queues[service].nextVisibleAt() === undefined)
+      this.busy === 0 && this.served.every((service) => this.queues[service].nextVisibleAt() === undefined)
     );
   }
 
@@ -112,7 +116,7 @@ export class LocalRuntime {
     // Failed records by messageId, with why: the error is kept on the message, so a DLQ shows it.
     let failed: Map<string, string>;
     try {
-      const response = await this.handlers[service](event, context);
+      const response = await this.handlers[service]!(event, context);
       failed = new Map(
         response.batchItemFailures.map((failure) => [
           failure.itemIdentifier,

@@ -1,17 +1,33 @@
-import { consumersOf, QUEUE_SETTINGS, type ConsumerService } from '../../shared/events/routing';
+import {
+  CONSUMER_SERVICES,
+  consumersOf,
+  QUEUE_SETTINGS,
+  type ConsumerService,
+} from '../../shared/events/routing';
 import type { AnyEvent } from '../../shared/events/schemas';
 import type { EventBus, WorkQueue } from '../../shared/ports';
 import type { LocalQueue } from './localQueue';
 
-/** The embedded EventBridge: routes each event to its consumers' queues with the shared routing table. */
+/**
+ * The embedded EventBridge: routes each event to its consumers' queues with the shared routing table. Consumers
+ * left out of `consumers` (the analytics loader when no ClickHouse is configured) receive nothing: a queue no
+ * one reads would keep the runtime from ever going idle.
+ */
 export class LocalEventBus implements EventBus {
   private readonly observers: Array<(event: AnyEvent) => void> = [];
+  private readonly consumers: ReadonlySet<ConsumerService>;
 
-  constructor(private readonly queues: Record<ConsumerService, LocalQueue>) {}
+  constructor(
+    private readonly queues: Record<ConsumerService, LocalQueue>,
+    consumers: readonly ConsumerService[] = CONSUMER_SERVICES,
+  ) {
+    this.consumers = new Set(consumers);
+  }
 
   async publish(events: readonly AnyEvent[]): Promise<void> {
     for (const event of events) {
-      for (const consumer of consumersOf(event.type)) sendTo(this.queues[consumer], consumer, event);
+      for (const consumer of consumersOf(event.type))
+        if (this.consumers.has(consumer)) sendTo(this.queues[consumer], consumer, event);
       for (const observe of this.observers) observe(event);
     }
   }

@@ -16,6 +16,19 @@ import {
 } from './aws';
 
 /**
+ * What every Lambda entry point has, and a function outside the pipeline's ports (the analytics loader) takes
+ * alone: its logger and its entry point, the handler wrapped in the middy chain of the Powertools middlewares.
+ */
+export function awsFunction(serviceName: string) {
+  const { logger, log } = powertoolsLogger(serviceName);
+  return {
+    log,
+    entryPoint: <Event, Result>(handler: (event: Event, context: Context) => Promise<Result>) =>
+      lambdaHandler(handler, { serviceName, logger }),
+  };
+}
+
+/**
  * The production composition root shared by the Lambda entry points: AWS adapters built once per cold start.
  * Each function takes only what it uses.
  */
@@ -28,13 +41,12 @@ export function awsPorts(serviceName: string) {
     // Idempotency, request-budget and old jobs' items expire by the table's TTL; watermarks never do.
     retention: stateRetentionPolicy({ jobStateDays: env.JOB_STATE_RETENTION_DAYS }),
   });
-  const { logger, log } = powertoolsLogger(serviceName);
+  const { log, entryPoint } = awsFunction(serviceName);
   return {
     env,
     log,
     /** The function's entry point: the handler wrapped in the middy chain of the Powertools middlewares. */
-    entryPoint: <Event, Result>(handler: (event: Event, context: Context) => Promise<Result>) =>
-      lambdaHandler(handler, { serviceName, logger }),
+    entryPoint,
     registry,
     bus: new EventBridgeBus({ eventBusName: env.EVENT_BUS_NAME }),
     state,

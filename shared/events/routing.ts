@@ -1,7 +1,17 @@
 import type { EventType } from './schemas';
 
-/** The services that consume events, each through its own queue (with a DLQ). Discovery is started by a schedule. */
-export const CONSUMER_SERVICES = ['chunk-planner', 'fetcher', 'transform', 'progress'] as const;
+/**
+ * The services that consume events, each through its own queue (with a DLQ). Discovery is started by a schedule.
+ * The analytics loader is the one consumer outside the pipeline: it copies each compacted history into
+ * ClickHouse, and the local runtime runs it only when a ClickHouse is configured (local/pipeline.ts).
+ */
+export const CONSUMER_SERVICES = [
+  'chunk-planner',
+  'fetcher',
+  'transform',
+  'progress',
+  'analytics-loader',
+] as const;
 export type ConsumerService = (typeof CONSUMER_SERVICES)[number];
 
 /**
@@ -17,7 +27,7 @@ export const EVENT_ROUTES: Record<EventType, readonly ConsumerService[]> = {
   ChunkFailed: ['progress'],
   ChunkTransformed: ['progress'],
   TableTransformed: ['transform'],
-  TableCompacted: ['progress'],
+  TableCompacted: ['progress', 'analytics-loader'],
   TableSynced: [],
   TableFailed: [],
   JobCompleted: [],
@@ -47,6 +57,15 @@ export const QUEUE_SETTINGS: Record<ConsumerService, QueueSettings> = {
   fetcher: { batchSize: 1, maxConcurrency: 16, maxReceiveCount: 5, timeoutSeconds: 300, fairByTenant: true },
   transform: { batchSize: 1, maxConcurrency: 8, maxReceiveCount: 5, timeoutSeconds: 300, fairByTenant: true },
   progress: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 8, timeoutSeconds: 60, fairByTenant: false },
+  // ClickHouse does the work (it reads the file from S3 itself); a few loads at once are plenty, and a tenant
+  // compacting many tables does not hold back the others.
+  'analytics-loader': {
+    batchSize: 1,
+    maxConcurrency: 2,
+    maxReceiveCount: 5,
+    timeoutSeconds: 120,
+    fairByTenant: true,
+  },
 };
 
 export function consumersOf(type: EventType): readonly ConsumerService[] {

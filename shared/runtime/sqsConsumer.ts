@@ -20,8 +20,12 @@ export interface ConsumerOptions<Type extends EventType> {
   accepts: readonly Type[];
   log: Log;
   handle(event: Extract<AnyEvent, { type: Type }>, context: RecordContext): Promise<void>;
-  /** Where handled event ids are remembered, so duplicates are acknowledged without running twice. */
-  idempotencyStore: StateStore;
+  /**
+   * Where handled event ids are remembered, so duplicates are acknowledged without running twice. Left out only
+   * by a consumer whose work is idempotent by itself and keeps no state (the analytics loader loads the file as
+   * it is now, whichever delivery it is): then every delivery runs.
+   */
+  idempotencyStore?: StateStore;
   idempotencyOptions?: StateStorePersistenceOptions;
   /** Do not start another record with less time than this left; it comes back after the visibility timeout. */
   minimumRemainingMs?: number;
@@ -55,22 +59,25 @@ export function sqsConsumer<Type extends EventType>(options: ConsumerOptions<Typ
     eventKeyJmesPath: '[consumer, eventId]',
     expiresAfterSeconds: 14 * 24 * 3600,
   });
+  const run = async (input: {
+    consumer: string;
+    eventId: string;
+    work: { event: AnyEvent; context: RecordContext; ran: boolean };
+  }) => {
+    input.work.ran = true;
+    await options.handle(input.work.event as Extract<AnyEvent, { type: Type }>, input.work.context);
+    return { handled: true };
+  };
   // The key is only (consumer, eventId); the work travels beside it, as invocations may run concurrently.
-  const handleOnce = makeIdempotent(
-    async (input: {
-      consumer: string;
-      eventId: string;
-      work: { event: AnyEvent; context: RecordContext; ran: boolean };
-    }) => {
-      input.work.ran = true;
-      await options.handle(input.work.event as Extract<AnyEvent, { type: Type }>, input.work.context);
-      return { handled: true };
-    },
-    {
-      persistenceStore: new StateStorePersistenceLayer(options.idempotencyStore, options.idempotencyOptions),
-      config: idempotency,
-    },
-  );
+  const handleOnce = options.idempotencyStore
+    ? makeIdempotent(run, {
+        persistenceStore: new StateStorePersistenceLayer(
+          options.idempotencyStore,
+          options.idempotencyOptions,
+        ),
+        config: idempotency,
+      })
+    : run;
   return async (event: SQSEvent, lambda: Context): Promise<SQSBatchResponse> => {
     // In-progress claims lapse at this invocation's deadline, so a crashed holder never blocks for long.
     idempotency.registerLambdaContext(lambda);

@@ -143,6 +143,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
     console.log(`Bundle sizes (sls package --stage prod):\n${formatSizes(sizes)}`);
     const functions = sizes.filter((size) => size.name !== 'duckdb');
     expect(functions.map((size) => size.name).sort()).toEqual([
+      'analytics-loader',
       'chunk-planner',
       'discovery',
       'fetcher',
@@ -212,6 +213,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
   it('then every function has a role of its own, and no shared execution role exists', () => {
     const roles = rolesByFunction();
     expect([...roles.keys()].sort()).toEqual([
+      'analytics-loader',
       'chunk-planner',
       'discovery',
       'fetcher',
@@ -268,7 +270,8 @@ describe('serverless.yml (sls package --stage prod)', () => {
 
   it('then only the functions that call a source read tenant secrets, one resource per registered source under the stage prefix', () => {
     const readers = [...rolesByFunction()].filter(
-      ([, { statements }]) => allowing(statements, 'secretsmanager:GetSecretValue').length > 0,
+      ([fn, { statements }]) =>
+        fn !== 'analytics-loader' && allowing(statements, 'secretsmanager:GetSecretValue').length > 0,
     );
     expect(readers.map(([fn]) => fn).sort()).toEqual(['chunk-planner', 'fetcher']);
     for (const [, { statements }] of readers) {
@@ -285,6 +288,40 @@ describe('serverless.yml (sls package --stage prod)', () => {
     }
   });
 
+  it('then the analytics loader reads only its queue, its log group and the stage ClickHouse secret, and gets its ClickHouse settings from the stage params', () => {
+    const { statements } = rolesByFunction().get('analytics-loader')!;
+    expect(statements.map((statement) => statement.Sid).sort()).toEqual([
+      'ClickHouseSecret',
+      'OwnLogGroup',
+      'OwnQueueEventSource',
+    ]);
+    const [secret] = allowing(statements, 'secretsmanager:GetSecretValue');
+    expect(secret!.Action).toEqual(['secretsmanager:GetSecretValue']);
+    expect((secret!.Resource as { 'Fn::Sub': string })['Fn::Sub']).toMatch(
+      /:secret:avesa\/prod\/clickhouse-\?{6}$/,
+    );
+    const loader = ofType('AWS::Lambda::Function').find(
+      ([, fn]) => fn.Properties.FunctionName === 'avesa-prod-analytics-loader',
+    )![1];
+    expect(loader.Properties.Environment.Variables).toMatchObject({
+      CLICKHOUSE_URL: '',
+      CLICKHOUSE_USER: 'avesa_loader',
+      CLICKHOUSE_DATABASE: 'avesa',
+      CLICKHOUSE_LAKE_COLLECTION: '',
+      CLICKHOUSE_SECRET_ID: 'avesa/prod/clickhouse',
+    });
+    expect(EVENT_ROUTES.TableCompacted).toContain('analytics-loader');
+  });
+
+  it('then no bundle holds chdb (the in-process ClickHouse of the tests)', () => {
+    const loaderZip = readFileSync(join(packageDir, 'analytics-loader.zip'));
+    expect(loaderZip.length).toBeGreaterThan(0);
+    expect(loaderZip.includes('chdb')).toBe(false);
+    expect(bundleSizes(packageDir).find((size) => size.name === 'analytics-loader')!.unzipped).toBeLessThan(
+      2 * 1024 * 1024,
+    );
+  });
+
   it('then lake access is by area: the fetcher writes raw parts only, the transform reads raw and writes canonical and quarantine', () => {
     const roles = rolesByFunction();
     const areas = (fn: string, action: string) =>
@@ -299,7 +336,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
     // Writers tag every object with its area (the raw lifecycle rule selects by tag), which needs PutObjectTagging.
     expect(areas('fetcher', 's3:PutObjectTagging')).toEqual(['/*/raw/*']);
     expect(areas('transform', 's3:PutObjectTagging')).toEqual(['/*/canonical/*', '/*/quarantine/*']);
-    for (const fn of ['discovery', 'chunk-planner', 'progress']) {
+    for (const fn of ['discovery', 'chunk-planner', 'progress', 'analytics-loader']) {
       for (const action of ['s3:GetObject', 's3:PutObject', 's3:ListBucket'])
         expect(allowing(roles.get(fn)!.statements, action)).toEqual([]);
     }

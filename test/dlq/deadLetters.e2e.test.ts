@@ -151,7 +151,13 @@ describe('dead letters on the embedded runtime', () => {
       const summary = JSON.parse(resumed.io.text()) as RunSummary;
       expect(summary.jobId).toBe(first.jobId);
       expect(summary.status).toBe('succeeded');
-      expect(summary.dlq).toEqual({ 'chunk-planner': 0, fetcher: 0, transform: 0, progress: 0 });
+      expect(summary.dlq).toEqual({
+        'chunk-planner': 0,
+        fetcher: 0,
+        transform: 0,
+        progress: 0,
+        'analytics-loader': 0,
+      });
       const brokenRecords = 40 + 350;
       expect(summary.tenants.find((tenant) => tenant.tenantId === 'broken')!.records).toBe(brokenRecords);
       const rows = await readLake(dirs.lakeDir);

@@ -38,8 +38,14 @@ async function runAsFetcher(source: LocalQueue, handler: SqsHandler) {
     queues,
     { 'chunk-planner': idle, fetcher: handler, transform: idle, progress: idle },
     {
-      invocationTimeoutMs: { 'chunk-planner': 5000, fetcher: 5000, transform: 5000, progress: 5000 },
-      concurrency: { 'chunk-planner': 1, fetcher: 1, transform: 1, progress: 1 },
+      invocationTimeoutMs: {
+        'chunk-planner': 5000,
+        fetcher: 5000,
+        transform: 5000,
+        progress: 5000,
+        'analytics-loader': 5000,
+      },
+      concurrency: { 'chunk-planner': 1, fetcher: 1, transform: 1, progress: 1, 'analytics-loader': 1 },
       failedVisibilitySeconds: 0,
     },
     silentLog,

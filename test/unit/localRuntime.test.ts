@@ -31,8 +31,14 @@ function setup(
     queues,
     { 'chunk-planner': idle, fetcher: idle, transform: idle, progress: idle, ...handlers },
     {
-      invocationTimeoutMs: { 'chunk-planner': 1000, fetcher: 1000, transform: 1000, progress: 1000 },
-      concurrency: { 'chunk-planner': 1, fetcher: 2, transform: 1, progress: 1 },
+      invocationTimeoutMs: {
+        'chunk-planner': 1000,
+        fetcher: 1000,
+        transform: 1000,
+        progress: 1000,
+        'analytics-loader': 1000,
+      },
+      concurrency: { 'chunk-planner': 1, fetcher: 2, transform: 1, progress: 1, 'analytics-loader': 1 },
       failedVisibilitySeconds: 0,
       ...settings,
     },
@@ -82,7 +88,15 @@ describe('LocalRuntime', () => {
           return { batchItemFailures: [] };
         },
       },
-      { invocationTimeoutMs: { 'chunk-planner': 1000, fetcher: 50, transform: 1000, progress: 1000 } },
+      {
+        invocationTimeoutMs: {
+          'chunk-planner': 1000,
+          fetcher: 50,
+          transform: 1000,
+          progress: 1000,
+          'analytics-loader': 1000,
+        },
+      },
     );
     queues.fetcher.send('slow');
 

@@ -51,6 +51,28 @@ function consumer(handle: (event: AnyEvent) => Promise<void>) {
 }
 
 describe('sqsConsumer', () => {
+  it('given no idempotency store (a use case idempotent by itself), when one event is delivered twice, then it runs twice', async () => {
+    // Prepare
+    const handled: string[] = [];
+    const handler = sqsConsumer({
+      service: 'analytics-loader',
+      accepts: ['TablePlanFailed'],
+      log: new RecordingLog(),
+      handle: async (event) => {
+        handled.push(event.eventId);
+      },
+    });
+    const event = JSON.stringify(tableSynced('tickets'));
+
+    // Act
+    const first = await handler(sqsEvent([event]), lambdaContext());
+    const second = await handler(sqsEvent([event]), lambdaContext());
+
+    // Assess
+    expect([first.batchItemFailures, second.batchItemFailures]).toEqual([[], []]);
+    expect(handled).toHaveLength(2);
+  });
+
   it('given a batch with a poison message among good ones, when handled, then only the poison message fails and the log names the bad field', async () => {
     const handled: string[] = [];
     const { handler, log } = consumer(async (event) => {
