@@ -10,6 +10,7 @@ import {
   type ServiceNowTableName,
   type Simulator,
 } from '../simulator';
+import { startOfUtcDay } from '../simulator/core/period';
 
 /** The ServiceNow tables behind the canonical ones by default: the connector's own catalogue. */
 const SERVICENOW_TABLE_OF = SERVICENOW_DEFAULT_TABLES as Record<CanonicalTableName, ServiceNowTableName>;
@@ -90,6 +91,9 @@ export interface Demo {
 /** Starts a simulator per source on free loopback ports and returns the tenants file the demo would have. */
 export async function startDemo(): Promise<Demo> {
   const latency = { baseMs: 15, jitterMs: 25, perRecordMs: 0 };
+  // The demo's records span the three years up to today (midnight UTC, so they are the same all day): its
+  // "last 30 days" figures are never empty.
+  const dataEndsAt = startOfUtcDay(new Date());
   const connectWise: Simulator = await startSimulator({
     tenants: DEMO_TENANTS.flatMap((tenant) =>
       tenant.sources.connectwise
@@ -104,6 +108,7 @@ export async function startDemo(): Promise<Demo> {
         : [],
     ),
     latency,
+    dataEndsAt,
   });
   const serviceNow: ServiceNowSimulator = await startServiceNowSimulator({
     instances: DEMO_TENANTS.flatMap((tenant) => {
@@ -119,6 +124,7 @@ export async function startDemo(): Promise<Demo> {
       return [{ name: tenant.id, username, password, sizes: tableSizes }];
     }),
     latency,
+    dataEndsAt,
   });
   const budget = { requestsPerMinute: 1000, maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS };
   const credentials = new Map<string, Record<string, string>>();

@@ -103,10 +103,36 @@ export const CANONICAL_TABLES: Record<CanonicalTableName, CanonicalTable> = {
       col('updated_at', 'timestamp', true),
       col('required_date', 'timestamp'),
       col('closed_date', 'timestamp'),
+      /**
+       * No longer in the backlog: resolved, closed or canceled (ConnectWise `closedFlag`; ServiceNow's Resolved,
+       * Closed and Canceled states). `date_resolved` tells a resolution from a cancellation.
+       */
       col('closed', 'boolean'),
       col('actual_hours', 'number'),
       col('budget_hours', 'number'),
       col('custom_fields', 'json'),
+      // SLA and agreement fields for the KPIs (reference analytics-platform.md §4.2). A source without one maps null.
+      /** When the first response was made; null until someone has responded. */
+      col('date_responded', 'timestamp'),
+      /** When the ticket was resolved (a ticket can be resolved before it is closed); null while unresolved. */
+      col('date_resolved', 'timestamp'),
+      /** Minutes from entry to first response on the source's SLA clock; null until responded. */
+      col('respond_minutes', 'number'),
+      /**
+       * Minutes from entry to resolution on the source's SLA clock (business time where the source keeps it,
+       * ServiceNow `business_duration`), so it can differ from `closed_date - date_entered`; null until resolved
+       * (a canceled ServiceNow incident has its time to cancel).
+       */
+      col('resolve_minutes', 'number'),
+      /** Whether the ticket met its SLA: resolved in time, or, still open, within its targets so far. */
+      col('is_in_sla', 'boolean'),
+      /** The source's own words for the SLA state (ConnectWise `Respond by Mon 07/04 1:00 PM UTC-04`, `Resolved`). */
+      col('sla_status', 'string'),
+      /** The agreement (contract) the ticket is worked under. */
+      col('agreement_id', 'string'),
+      col('agreement_name', 'string'),
+      /** How often the ticket was reopened, where the source counts it (ServiceNow incident `reopen_count`). */
+      col('reopened_count', 'integer'),
     ],
   },
   time_entries: {
@@ -130,6 +156,18 @@ export const CANONICAL_TABLES: Record<CanonicalTableName, CanonicalTable> = {
       col('date_entered', 'timestamp'),
       col('updated_at', 'timestamp', true),
       col('custom_fields', 'json'),
+      // Rates and agreement fields for the KPIs (reference analytics-platform.md §4.2). A source without one maps null.
+      /** The rate the time is billed at, per hour, in the tenant's currency. */
+      col('hourly_rate', 'number'),
+      /** What an hour of the member's time costs the MSP. */
+      col('hourly_cost', 'number'),
+      /** The amount invoiced for the entry (billed hours × rate); 0 for time that is not billed. */
+      col('extended_invoice_amount', 'number'),
+      /** The agreement (contract) the time counts against. */
+      col('agreement_id', 'string'),
+      col('agreement_name', 'string'),
+      /** The role the member worked in (Technician, Engineer, …), which sets the rate. */
+      col('work_role', 'string'),
     ],
   },
 };

@@ -107,9 +107,17 @@ function converterFor(spec: FromSpec): ((value: unknown) => unknown) | undefined
       return hasOtherwise ? spec.otherwise : value;
     };
   }
-  if (duration === 'hours') return (value) => durationMs(value) / 3_600_000;
+  if (duration !== undefined) {
+    const unitMs = DURATION_UNIT_MS[duration];
+    return (value) => durationMs(value) / unitMs;
+  }
   return undefined;
 }
+
+const DURATION_UNIT_MS: Record<NonNullable<FromSpec['duration']>, number> = {
+  hours: 3_600_000,
+  minutes: 60_000,
+};
 
 /** A duration written as an offset from the epoch (`1970-01-01 01:30:00`), in ms. */
 function durationMs(value: unknown): number {

@@ -39,7 +39,7 @@ const fromSpecSchema = z.strictObject({
    * The source writes a duration as an offset from the epoch (ServiceNow: `"1970-01-01 01:30:00"`, 90
    * minutes); the column gets it in this unit.
    */
-  duration: z.enum(['hours']).optional(),
+  duration: z.enum(['hours', 'minutes']).optional(),
   /** The value when no path has one (absent, null or empty text). */
   default: z.unknown().optional(),
 });

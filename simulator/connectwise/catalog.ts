@@ -135,6 +135,20 @@ export const PRIORITY_REFS: readonly Ref[] = [
   }),
 );
 
+/**
+ * Respond and resolve targets per priority id, in calendar minutes, as an MSP's SLA would set them; "Do Not
+ * Respond" (15) has none. Kept apart from PRIORITY_REFS, whose JSON is the reference object tickets carry.
+ */
+export const PRIORITY_SLA_MINUTES: Readonly<Record<number, { respond: number; resolve: number }>> = {
+  1: { respond: 30, resolve: 8 * 60 },
+  2: { respond: 60, resolve: 24 * 60 },
+  4: { respond: 4 * 60, resolve: 3 * 24 * 60 },
+  8: { respond: 8 * 60, resolve: 10 * 24 * 60 },
+};
+
+/** In a live period, how often each of PRIORITY_REFS is chosen (percent): mostly normal, few emergencies. */
+export const LIVE_PRIORITY_PERCENT: readonly number[] = [5, 15, 55, 20, 5];
+
 export const TICKET_TYPE_REFS: readonly Ref[] = [
   [11, 'Incident'],
   [12, 'Request'],

@@ -25,12 +25,14 @@ import {
   FIRST_NAMES,
   HREF_BASE,
   LAST_NAMES,
+  LIVE_PRIORITY_PERCENT,
   MARKET_REFS,
   MEMBER_REFS,
   MEMBER_REFS_WITH_CAPACITY,
   MEMBERS,
   OPEN_STATUS_COUNT,
   PRIORITY_REFS,
+  PRIORITY_SLA_MINUTES,
   SERVICE_LOCATION_REFS,
   SEVERITIES,
   SOURCE_REFS,
@@ -48,6 +50,8 @@ import {
   type Ref,
 } from './catalog';
 import type { FieldType } from './conditions';
+import { multipleOfTarget, weightedIndex } from '../core/lifecycle';
+import { creationTime, FIXED_PERIOD, type DataPeriod } from '../core/period';
 import { hashString, mix32, Rng } from '../core/prng';
 import { withoutUndefined } from '../core/records';
 import { ascii } from '../core/text';
@@ -61,10 +65,9 @@ const { floor, min, max, round } = Math;
 const { freeze } = Object;
 const { isArray } = Array;
 
-/** Generated timestamps fall in 2023-01-01T00:00:00Z .. 2025-12-31T23:59:59Z. */
-export const EPOCH_START = Date.UTC(2023, 0, 1) / 1000;
-export const EPOCH_END = Date.UTC(2025, 11, 31, 23, 59, 59) / 1000;
-const SPAN = EPOCH_END - EPOCH_START;
+/** The fixed period (2023-01-01T00:00:00Z .. 2025-12-31T23:59:59Z): the default unless `dataEndsAt` is given. */
+export const EPOCH_START = FIXED_PERIOD.start;
+export const EPOCH_END = FIXED_PERIOD.end;
 const DAY = 86_400;
 
 /** Share of records whose lastUpdated equals their id-neighbour's (cursor-boundary realism, "about 5%"). */
@@ -85,12 +88,17 @@ const SALT = {
   ticketSummary: hashString('ticket-summary'),
   ticketBoard: hashString('ticket-board'),
   ticketClose: hashString('ticket-close'),
+  ticketLife: hashString('ticket-life'),
+  ticketAgreement: hashString('ticket-agreement'),
+  companyAgreement: hashString('company-agreement'),
   columns: hashString('columns'),
 } as const;
 
 /** What a generator needs to know about the other tables of its tenant. */
 export interface GenerationContext {
   readonly seed: number;
+  /** The span timestamps fall in, and whether tickets age towards its end (core/period.ts). */
+  readonly period: DataPeriod;
   /** Records generated at start (references only point at these, so a record never changes when others are added). */
   generatedCount(table: ConnectWiseTable): number;
   idAt(table: ConnectWiseTable, index: number): number;
@@ -232,10 +240,127 @@ export function ticketSummary(seed: number, t: number): string {
   return (h >>> 20) % 4 === 0 ? `${summary} #${(h >>> 4) % 10_000}` : summary;
 }
 
-/** Seconds from dateEntered to closedDate, or 0 for a ticket that is still open. */
-function ticketCloseDelay(seed: number, t: number): number {
+/** Seven companies in ten work under an agreement; nine in ten of their tickets are logged against it. */
+function ticketAgreement(ctx: GenerationContext, c: number, t: number): Ref | undefined {
+  const roll = mix32(ctx.seed, SALT.companyAgreement, c) % 100;
+  const agreement = roll < 55 ? AGREEMENT_REFS[0] : roll < 70 ? AGREEMENT_REFS[1] : undefined;
+  return agreement && mix32(ctx.seed, SALT.ticketAgreement, t) % 10 < 9 ? agreement : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ticket lifecycles: pure functions of (seed, index, dateEntered, period), so columns and records agree on them
+
+/** In the fixed period: seconds from dateEntered to closedDate, or 0 for a ticket that stays open (38%). */
+function fixedCloseDelay(seed: number, t: number): number {
   const h = mix32(seed, SALT.ticketClose, t);
   return h % 100 < 62 ? 1800 + ((h >>> 7) % (21 * DAY)) : 0;
+}
+
+/** What a live period decides about a ticket, judged at the period's end. */
+interface LiveTicketLife {
+  /** Index into PRIORITY_REFS. */
+  priorityIndex: number;
+  /** Seconds from dateEntered to the first response; undefined when nobody has responded by the end. */
+  respondDelay: number | undefined;
+  /** Seconds from dateEntered to closedDate; 0 while the ticket is open at the end. */
+  closeDelay: number;
+}
+
+/** The pace of tickets whose priority has no SLA ("Do Not Respond"): a day to respond, five to resolve. */
+const NO_SLA_PACE = { respond: 24 * 60, resolve: 5 * 24 * 60 };
+/** Tickets nobody ever closes, per thousand: the stale part of a backlog. */
+const STALE_PER_MILLE = 5;
+const MAX_RESOLVE_SECONDS = 28 * DAY;
+
+/**
+ * A live ticket: a weighted priority, a response and a resolution timed as multiples of that priority's targets
+ * (92% of responses and 85% of resolutions within them), and a few stale tickets nobody closes. A ticket is open
+ * when its resolution falls after the period's end, so the open backlog is mostly recent.
+ */
+function liveTicketLife(seed: number, t: number, entered: number, end: number): LiveTicketLife {
+  const h = mix32(seed, SALT.ticketLife, t);
+  const priorityIndex = weightedIndex(h % 100, LIVE_PRIORITY_PERCENT);
+  const targets = PRIORITY_SLA_MINUTES[(PRIORITY_REFS[priorityIndex] as Ref).id as number] ?? NO_SLA_PACE;
+  const respondDelay = max(
+    60,
+    floor(targets.respond * 60 * multipleOfTarget(mix32(seed, SALT.ticketLife, t, 1), 0.92)),
+  );
+  const resolveDelay = min(
+    MAX_RESOLVE_SECONDS,
+    max(
+      respondDelay,
+      1800,
+      floor(targets.resolve * 60 * multipleOfTarget(mix32(seed, SALT.ticketLife, t, 2), 0.85)),
+    ),
+  );
+  const stale = (h >>> 8) % 1000 < STALE_PER_MILLE;
+  return {
+    priorityIndex,
+    respondDelay: entered + respondDelay <= end ? respondDelay : undefined,
+    closeDelay: !stale && entered + resolveDelay <= end ? resolveDelay : 0,
+  };
+}
+
+/** Seconds after dateEntered that lastUpdated cannot precede: the ticket's last lifecycle step by the period's end. */
+function ticketSettledAfter(seed: number, t: number, entered: number, period: DataPeriod): number {
+  if (!period.live) return fixedCloseDelay(seed, t);
+  const life = liveTicketLife(seed, t, entered, period.end);
+  return max(life.closeDelay, life.respondDelay ?? 0);
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/** An SLA deadline as ConnectWise words it in `slaStatus` (`Respond by Mon 07/04 1:00 PM UTC-04`), in UTC. */
+function slaDeadline(verb: 'Respond' | 'Resolve', epochSeconds: number): string {
+  const at = new Date(epochSeconds * 1000);
+  const hours = at.getUTCHours();
+  const minutes = String(at.getUTCMinutes()).padStart(2, '0');
+  const month = String(at.getUTCMonth() + 1).padStart(2, '0');
+  const day = String(at.getUTCDate()).padStart(2, '0');
+  const clock = `${hours % 12 || 12}:${minutes} ${hours < 12 ? 'AM' : 'PM'}`;
+  return `${verb} by ${WEEKDAYS[at.getUTCDay()]} ${month}/${day} ${clock} UTC`;
+}
+
+/** A ticket's SLA fields, from its priority and the times its clocks stopped. */
+interface SlaFields {
+  dateResponded: string | undefined;
+  dateResolved: string | undefined;
+  /** 0 until responded / resolved, as ConnectWise writes them. */
+  respondMinutes: number;
+  resolveMinutes: number;
+  isInSla: boolean;
+  slaStatus: string | undefined;
+}
+
+/**
+ * The SLA fields of a ticket entered at `entered` (epoch seconds), responded at `respondedAt` and resolved at
+ * `resolvedAt` (undefined: not yet), as they read at `asOf`. In SLA: each clock stopped within its target, or is
+ * still running within it; a priority without targets is always in SLA and has no status.
+ */
+function slaFields(
+  priorityId: unknown,
+  entered: number,
+  respondedAt: number | undefined,
+  resolvedAt: number | undefined,
+  asOf: number,
+): SlaFields {
+  const targets = typeof priorityId === 'number' ? PRIORITY_SLA_MINUTES[priorityId] : undefined;
+  const within = (stoppedAt: number | undefined, minutes: number) =>
+    (stoppedAt ?? asOf) - entered <= minutes * 60;
+  let slaStatus: string | undefined;
+  if (targets) {
+    if (resolvedAt !== undefined) slaStatus = 'Resolved';
+    else if (respondedAt === undefined) slaStatus = slaDeadline('Respond', entered + targets.respond * 60);
+    else slaStatus = slaDeadline('Resolve', entered + targets.resolve * 60);
+  }
+  return {
+    dateResponded: respondedAt === undefined ? undefined : isoSeconds(respondedAt),
+    dateResolved: resolvedAt === undefined ? undefined : isoSeconds(resolvedAt),
+    respondMinutes: respondedAt === undefined ? 0 : round((respondedAt - entered) / 60),
+    resolveMinutes: resolvedAt === undefined ? 0 : round((resolvedAt - entered) / 60),
+    isInSla: targets ? within(respondedAt, targets.respond) && within(resolvedAt, targets.resolve) : true,
+    slaStatus,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -258,13 +383,15 @@ function firstId(seed: number, table: ConnectWiseTable): number {
 
 /**
  * Builds the id / dateEntered / lastUpdated columns of `count` records. Ids increase with gaps of 1–3; dateEntered
- * grows with the id across 2023–2025; lastUpdated is skewed towards dateEntered (most records are edited soon
- * after creation) and about 5% of records share their lastUpdated second with the previous record.
+ * grows with the id across the period (core/period.ts creationTime); lastUpdated is skewed towards dateEntered
+ * (most records are edited soon after creation), never before a ticket's last lifecycle step, and about 5% of
+ * records share their lastUpdated second with the previous record.
  */
 export function buildColumns(
   seed: number,
   table: ConnectWiseTable,
   count: number,
+  period: DataPeriod = FIXED_PERIOD,
   capacity = count,
 ): Columns {
   const rng = new Rng(mix32(seed, SALT.columns, SALT[table], count));
@@ -272,13 +399,14 @@ export function buildColumns(
   const dateEntered = new Float64Array(capacity);
   const lastUpdated = new Float64Array(capacity);
   let id = firstId(seed, table);
-  const entrySpan = SPAN * 0.97;
+  const { end } = period;
   for (let i = 0; i < count; i++) {
     if (i > 0) id += 1 + rng.int(3);
-    const entered = EPOCH_START + floor(((i + rng.next()) / count) * entrySpan);
-    const earliest = min(EPOCH_END, entered + (table === 'tickets' ? ticketCloseDelay(seed, i) : 0));
+    const entered = creationTime(period, (i + rng.next()) / count);
+    const settled = table === 'tickets' ? ticketSettledAfter(seed, i, entered, period) : 0;
+    const earliest = min(end, entered + settled);
     const u = rng.next();
-    let updated = earliest + floor((EPOCH_END - earliest) * u * u * u);
+    let updated = earliest + floor((end - earliest) * u * u * u);
     if (i > 0 && rng.next() < SHARED_SECOND_RATE * 1.05 && (lastUpdated[i - 1] as number) >= earliest) {
       updated = lastUpdated[i - 1] as number;
     }
@@ -334,18 +462,24 @@ function generateTicket(ctx: GenerationContext, slot: RecordSlot): CwRecord {
   const boardIndex = ticketBoardIndex(ctx.seed, t);
   const board = BOARDS[boardIndex] as (typeof BOARDS)[number];
   const statuses = STATUS_REFS[boardIndex] as readonly Ref[];
-  // Appended tickets (index beyond the generated ones) are brand new, hence open.
-  const closeDelay = t < ctx.generatedCount('tickets') ? ticketCloseDelay(ctx.seed, t) : 0;
+  const { period } = ctx;
+  const entered = slot.dateEntered;
+  // Appended tickets (index beyond the generated ones) are brand new, hence open and not yet responded to.
+  const generated = t < ctx.generatedCount('tickets');
+  const live = period.live ? liveTicketLife(ctx.seed, t, entered, period.end) : undefined;
+  const closeDelay = !generated ? 0 : live ? live.closeDelay : fixedCloseDelay(ctx.seed, t);
   const closed = closeDelay > 0;
   const explicitNulls = rng.chance(0.08);
-  const entered = slot.dateEntered;
-  const status = closed ? statuses[OPEN_STATUS_COUNT + rng.int(2)] : statuses[rng.int(OPEN_STATUS_COUNT)];
+  const drawnStatus = closed
+    ? statuses[OPEN_STATUS_COUNT + rng.int(2)]
+    : statuses[rng.int(OPEN_STATUS_COUNT)];
   const siteId = rng.chance(0.8) ? 1000 + c : undefined;
   const contact = c < ctx.generatedCount('contacts') && rng.chance(0.85) ? contactRef(ctx, c) : undefined;
   const contactEmailAddress = contact && rng.chance(0.6) ? contactEmail(ctx, c) : undefined;
   const type = rng.chance(0.8) ? rng.pick(TICKET_TYPE_REFS) : undefined;
   const owner = rng.chance(0.7) ? rng.pick(MEMBER_REFS) : undefined;
-  const priority = rng.pick(PRIORITY_REFS);
+  const drawnPriority = rng.pick(PRIORITY_REFS);
+  const priority = live ? (PRIORITY_REFS[live.priorityIndex] as Ref) : drawnPriority;
   const serviceLocation = rng.chance(0.6) ? rng.pick(SERVICE_LOCATION_REFS) : undefined;
   const source = rng.pick(SOURCE_REFS);
   const requiredDate = rng.chance(0.4) ? isoDay(entered + rng.between(1, 30) * DAY) : undefined;
@@ -353,6 +487,32 @@ function generateTicket(ctx: GenerationContext, slot: RecordSlot): CwRecord {
   const severity = rng.pick(SEVERITIES);
   const impact = rng.pick(SEVERITIES);
   const closedBy = closed ? rng.pick(MEMBERS).identifier : explicitNulls ? null : undefined;
+  // Drawn here, in the order the record's members were always drawn in, so every later draw stays as it was.
+  const actualHours = rng.chance(0.75) ? rng.between(1, 60) / 4 : undefined;
+  const approved = rng.chance(0.95);
+  const billTime = rng.pick(BILL_OPTIONS);
+  const billExpenses = rng.pick(BILL_OPTIONS);
+  const billProducts = rng.pick(BILL_OPTIONS);
+  const customerUpdatedFlag = rng.chance(0.1);
+  const automaticEmailContactFlag = rng.chance(0.5);
+  const automaticEmailResourceFlag = rng.chance(0.3);
+  const drawnRespondMinutes = rng.between(0, 240);
+  // isInSla's draw when it was random: it is derived now (slaFields), the draw keeps the later ones in place.
+  rng.next();
+  const resolvedAt = closed ? min(period.end, entered + closeDelay) : undefined;
+  // A response never comes after the resolution.
+  const respondDelay = !generated
+    ? undefined
+    : live
+      ? live.respondDelay
+      : min(drawnRespondMinutes * 60, closed ? closeDelay : Infinity);
+  const respondedAt =
+    respondDelay !== undefined && (closed || entered + respondDelay <= period.end)
+      ? entered + respondDelay
+      : undefined;
+  const sla = slaFields(priority.id, entered, respondedAt, resolvedAt, max(entered, period.end));
+  // Nobody has looked at a ticket nobody has responded to.
+  const status = respondedAt === undefined && !closed ? statuses[0] : drawnStatus;
   const href = `${HREF_BASE}/service/tickets/${id}`;
   return {
     id,
@@ -380,26 +540,30 @@ function generateTicket(ctx: GenerationContext, slot: RecordSlot): CwRecord {
     source,
     requiredDate,
     budgetHours,
+    agreement: ticketAgreement(ctx, c, t),
     severity,
     impact,
-    closedDate: closed ? isoSeconds(min(EPOCH_END, entered + closeDelay)) : explicitNulls ? null : undefined,
+    closedDate: resolvedAt !== undefined ? isoSeconds(resolvedAt) : explicitNulls ? null : undefined,
     closedBy,
     closedFlag: closed,
-    actualHours: rng.chance(0.75) ? rng.between(1, 60) / 4 : undefined,
-    approved: rng.chance(0.95),
-    billTime: rng.pick(BILL_OPTIONS),
-    billExpenses: rng.pick(BILL_OPTIONS),
-    billProducts: rng.pick(BILL_OPTIONS),
-    customerUpdatedFlag: rng.chance(0.1),
-    automaticEmailContactFlag: rng.chance(0.5),
-    automaticEmailResourceFlag: rng.chance(0.3),
-    respondMinutes: rng.between(0, 240),
-    resolveMinutes: closed ? round(closeDelay / 60) : 0,
-    isInSla: rng.chance(0.85),
+    actualHours,
+    approved,
+    billTime,
+    billExpenses,
+    billProducts,
+    customerUpdatedFlag,
+    automaticEmailContactFlag,
+    automaticEmailResourceFlag,
+    dateResolved: sla.dateResolved,
+    dateResponded: sla.dateResponded,
+    respondMinutes: sla.respondMinutes,
+    resolveMinutes: sla.resolveMinutes,
+    isInSla: sla.isInSla,
     hasChildTicket: false,
     hasMergedChildTicketFlag: false,
     parentTicketId: explicitNulls ? null : undefined,
     mobileGuid: rng.guid(),
+    slaStatus: sla.slaStatus,
     customFields: [
       customField(
         1,
@@ -624,10 +788,15 @@ function generateContact(ctx: GenerationContext, slot: RecordSlot): CwRecord {
   };
 }
 
-const MONDAY_BEFORE_EPOCH = Date.UTC(2022, 11, 26) / 1000;
+/** The Monday on or before a period's first day: time sheet 1 is that week (2022-12-26 for the fixed period). */
+function firstMonday(period: DataPeriod): number {
+  const day = floor(period.start / DAY);
+  // Day 0 (1970-01-01) was a Thursday: (day + 3) % 7 counts days since Monday.
+  return (day - ((day + 3) % 7)) * DAY;
+}
 
-function weekOf(epochSeconds: number): { id: number; name: string } {
-  const monday0 = MONDAY_BEFORE_EPOCH;
+function weekOf(period: DataPeriod, epochSeconds: number): { id: number; name: string } {
+  const monday0 = firstMonday(period);
   const week = floor((epochSeconds - monday0) / (7 * DAY));
   const monday = monday0 + week * 7 * DAY;
   return { id: week + 1, name: `${isoDay(monday).slice(0, 10)} to ${isoDay(monday + 6 * DAY).slice(0, 10)}` };
@@ -648,7 +817,7 @@ function generateTimeEntry(ctx: GenerationContext, slot: RecordSlot): CwRecord {
   const member = MEMBERS[memberIndex] as (typeof MEMBERS)[number];
   const quarterHours = rng.between(1, 32);
   // Work ends before it is entered, and never before the generated period starts.
-  const earliestEnd = min(slot.dateEntered, EPOCH_START + quarterHours * 900);
+  const earliestEnd = min(slot.dateEntered, ctx.period.start + quarterHours * 900);
   const timeEnd = max(earliestEnd, floor((slot.dateEntered - rng.int(2 * DAY)) / 60) * 60);
   const timeStart = timeEnd - quarterHours * 900;
   const actualHours = quarterHours / 4;
@@ -661,7 +830,10 @@ function generateTimeEntry(ctx: GenerationContext, slot: RecordSlot): CwRecord {
   const chargeToId = ticketId ?? rng.pick([1, 2, 7]);
   const workType = rng.pick(WORK_TYPE_REFS);
   const workRole = rng.pick(WORK_ROLE_REFS);
-  const agreement = rng.chance(0.3) ? rng.pick(AGREEMENT_REFS) : explicitNulls ? null : undefined;
+  const drawnAgreement = rng.chance(0.3) ? rng.pick(AGREEMENT_REFS) : undefined;
+  // Time on a ticket counts against the ticket's agreement; other time against one drawn at random.
+  const agreement =
+    (onTicket ? ticketAgreement(ctx, c, t) : drawnAgreement) ?? (explicitNulls ? null : undefined);
   const notes = rng.chance(0.85) ? rng.pick(TIME_NOTES) : undefined;
   const internalNotes = rng.chance(0.1) ? 'Internal: customer asked for a callback.' : undefined;
   const addToDetailDescriptionFlag = rng.chance(0.6);
@@ -712,7 +884,7 @@ function generateTimeEntry(ctx: GenerationContext, slot: RecordSlot): CwRecord {
     invoice: explicitNulls ? null : undefined,
     mobileGuid,
     hourlyRate,
-    timeSheet: weekOf(timeStart),
+    timeSheet: weekOf(ctx.period, timeStart),
     status,
     ticket:
       ticketId === undefined
@@ -786,6 +958,7 @@ export function reviseRecord(
         delete record.closedBy;
       }
       record.actualHours = ((record.actualHours as number | undefined) ?? 0) + 0.25;
+      reviseSla(record, closed, Date.parse(lastUpdated) / 1000);
       break;
     }
     case 'companies':
@@ -806,6 +979,27 @@ export function reviseRecord(
   }
   record._info = info;
   return record;
+}
+
+/** The SLA fields after an edit at `now`: an edit is a response, closing stops the resolve clock, reopening clears it. */
+function reviseSla(record: CwRecord, closed: boolean, now: number): void {
+  const seconds = (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) / 1000 : undefined);
+  const entered = seconds((record._info as Record<string, unknown>).dateEntered) ?? now;
+  const respondedAt = seconds(record.dateResponded) ?? now;
+  const sla = slaFields(
+    (record.priority as Ref | undefined)?.id,
+    entered,
+    respondedAt,
+    closed ? now : undefined,
+    now,
+  );
+  for (const key of ['dateResponded', 'dateResolved', 'slaStatus'] as const) {
+    if (sla[key] === undefined) delete record[key];
+    else record[key] = sla[key];
+  }
+  record.respondMinutes = sla.respondMinutes;
+  record.resolveMinutes = sla.resolveMinutes;
+  record.isInSla = sla.isInSla;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -845,6 +1039,9 @@ const DATETIME_FIELDS = new Set(
     'dateEntered',
     'requiredDate',
     'closedDate',
+    'dateResolved',
+    'dateResponded',
+    'dateResplan',
     'timeStart',
     'timeEnd',
     'dateAcquired',
@@ -911,6 +1108,7 @@ export function canonicalFieldName(lowerName: string): string | undefined {
     };
     const sample: GenerationContext = {
       seed: 7,
+      period: FIXED_PERIOD,
       generatedCount: () => 200,
       idAt: (_table, index) => 100 + index,
     };

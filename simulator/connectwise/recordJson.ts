@@ -70,6 +70,7 @@ const T = {
   source: encode(',"source":'),
   requiredDate: encode(',"requiredDate":'),
   budgetHours: encode(',"budgetHours":'),
+  agreement: encode(',"agreement":'),
   severity: encode(',"severity":'),
   impact: encode(',"impact":'),
   closedDate: encode(',"closedDate":'),
@@ -83,6 +84,8 @@ const T = {
   customerUpdatedFlag: flag('customerUpdatedFlag'),
   automaticEmailContactFlag: flag('automaticEmailContactFlag'),
   automaticEmailResourceFlag: flag('automaticEmailResourceFlag'),
+  dateResolved: encode(',"dateResolved":'),
+  dateResponded: encode(',"dateResponded":'),
   respondMinutes: encode(',"respondMinutes":'),
   resolveMinutes: encode(',"resolveMinutes":'),
   isInSla: flag('isInSla'),
@@ -90,6 +93,7 @@ const T = {
   hasMergedChildTicketFlag: flag('hasMergedChildTicketFlag'),
   parentTicketId: encode(',"parentTicketId":'),
   mobileGuid: encode(',"mobileGuid":'),
+  slaStatus: encode(',"slaStatus":'),
   customFields: encode(',"customFields":['),
   comma: encode(','),
   value: encode(',"value":'),
@@ -325,6 +329,7 @@ export class JsonPageWriter {
     this.member(T.source, r.source);
     this.member(T.requiredDate, r.requiredDate);
     this.member(T.budgetHours, r.budgetHours);
+    this.member(T.agreement, r.agreement);
     this.member(T.severity, r.severity);
     this.member(T.impact, r.impact);
     this.member(T.closedDate, r.closedDate);
@@ -338,6 +343,8 @@ export class JsonPageWriter {
     this.flag(T.customerUpdatedFlag, r.customerUpdatedFlag);
     this.flag(T.automaticEmailContactFlag, r.automaticEmailContactFlag);
     this.flag(T.automaticEmailResourceFlag, r.automaticEmailResourceFlag);
+    this.member(T.dateResolved, r.dateResolved);
+    this.member(T.dateResponded, r.dateResponded);
     this.member(T.respondMinutes, r.respondMinutes);
     this.member(T.resolveMinutes, r.resolveMinutes);
     this.flag(T.isInSla, r.isInSla);
@@ -345,6 +352,7 @@ export class JsonPageWriter {
     this.flag(T.hasMergedChildTicketFlag, r.hasMergedChildTicketFlag);
     this.member(T.parentTicketId, r.parentTicketId);
     this.member(T.mobileGuid, r.mobileGuid);
+    this.member(T.slaStatus, r.slaStatus);
     this.raw(T.customFields);
     const fields = r.customFields as Loose[];
     for (let i = 0; i < CUSTOM_FIELDS.length; i++) {

@@ -13,6 +13,7 @@ import {
 } from '../../sources/connectwise/endpoints';
 import { answerWithFaults, FaultInjector, requestKey, TokenBucket } from '../core/faults';
 import { startHarness, type Exchange, type HttpHarness } from '../core/harness';
+import { dataPeriod } from '../core/period';
 import { hashString } from '../core/prng';
 import type { Reply } from '../core/types';
 import { ConditionSyntaxError } from './conditions';
@@ -149,12 +150,18 @@ class SimulatorServer implements Simulator {
 
   constructor(private readonly options: SimulatorOptions) {
     const startedAt = Date.now();
+    const period = dataPeriod(options.dataEndsAt);
     for (const config of options.tenants) {
       const key = config.companyId.toLowerCase();
       if (this.tenants.has(key)) throw new Error(`Duplicate simulated tenant '${config.companyId}'`);
       this.tenants.set(key, {
         config,
-        data: new TenantData(config.companyId, config.seed ?? hashString(config.companyId), config.sizes),
+        data: new TenantData(
+          config.companyId,
+          config.seed ?? hashString(config.companyId),
+          config.sizes,
+          period,
+        ),
         bucket: new TokenBucket(config.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, startedAt),
       });
     }

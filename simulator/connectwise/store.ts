@@ -14,6 +14,7 @@ import {
   withoutUndefined,
   type GenerationContext,
 } from './data';
+import { FIXED_PERIOD, type DataPeriod } from '../core/period';
 import { hashString, mix32, Rng } from '../core/prng';
 import { deepFreeze, lazyReadonlyArray } from '../core/records';
 import {
@@ -128,7 +129,7 @@ export class TableData {
     readonly table: ConnectWiseTable,
     readonly generatedCount: number,
   ) {
-    const columns = buildColumns(ctx.seed, table, generatedCount);
+    const columns = buildColumns(ctx.seed, table, generatedCount, ctx.period);
     this.ids = columns.ids;
     this.dateEntered = columns.dateEntered;
     this.lastUpdated = columns.lastUpdated;
@@ -394,6 +395,7 @@ export class TenantData implements GenerationContext {
     readonly companyId: string,
     readonly seed: number,
     private readonly sizes: Partial<Record<ConnectWiseTable, number>>,
+    readonly period: DataPeriod = FIXED_PERIOD,
   ) {}
 
   /** The table's store, generated on first use. */

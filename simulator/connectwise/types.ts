@@ -30,6 +30,12 @@ export interface SimulatorOptions {
   requireClientId?: boolean;
   /** Clock for mutations (mutate, addRecords). Default: real time. Throttling and the request log use real time. */
   now?: () => Date;
+  /**
+   * Generated records span the three years up to (not including) this instant, with tickets created and closed
+   * up to its eve and an open backlog as it stands then (the demo passes today's midnight UTC). Default: the
+   * fixed 2023-01-01 .. 2025-12-31 UTC period, generated exactly as the deterministic tests pin it.
+   */
+  dataEndsAt?: Date;
 }
 
 export interface RecordedRequest {

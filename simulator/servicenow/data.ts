@@ -14,14 +14,17 @@ import {
   SPECIAL_COMPANY_NAMES,
   TITLES,
 } from '../core/names';
+import { multipleOfTarget } from '../core/lifecycle';
+import { creationTime, FIXED_PERIOD, type DataPeriod } from '../core/period';
 import { hashString, hex32, mix32, Rng } from '../core/prng';
 import { ascii } from '../core/text';
 import { DAY_SECONDS } from '../core/time';
-import { glideDateTime, glideDuration, parseGlideDateTime } from './dates';
+import { businessSeconds, glideDateTime, glideDuration, parseGlideDateTime } from './dates';
 import {
   CLOSE_CODES,
   CONTACT_TYPES,
   INCIDENT_CATEGORIES,
+  RESOLVE_TARGET_HOURS,
   SERVICENOW_TABLES,
   type CaseState,
   type IncidentState,
@@ -48,10 +51,9 @@ const { floor, min, max } = Math;
 /** A record as stored: every column, every value a string ('' when empty), references as bare sys_ids. */
 export type DbRecord = Readonly<Record<string, string>>;
 
-/** Generated sys_created_on values fall in 2023-01-01 00:00:00 .. 2025-12-31 23:59:59 UTC. */
-export const EPOCH_START = Date.UTC(2023, 0, 1) / 1000;
-export const EPOCH_END = Date.UTC(2025, 11, 31, 23, 59, 59) / 1000;
-const SPAN = EPOCH_END - EPOCH_START;
+/** The fixed period (2023-01-01 00:00:00 .. 2025-12-31 23:59:59 UTC): the default unless `dataEndsAt` is given. */
+export const EPOCH_START = FIXED_PERIOD.start;
+export const EPOCH_END = FIXED_PERIOD.end;
 const DAY = DAY_SECONDS;
 
 /** Share of records whose sys_updated_on second equals the previous record's (sync-boundary realism). */
@@ -82,11 +84,14 @@ const SALT = {
   incidentCaller: hashString('incident-caller'),
   incidentAssignee: hashString('incident-assignee'),
   caseLife: hashString('case-life'),
+  incidentLevels: hashString('incident-levels'),
 } as const;
 
 /** What a generator needs to know about its instance. */
 export interface GenerationContext {
   readonly seed: number;
+  /** The span timestamps fall in, and whether tasks age towards its end (core/period.ts). */
+  readonly period: DataPeriod;
   /** The instance name (e-mail domains of users and groups). */
   readonly instance: string;
   /** Records generated at start (references only point at these). */
@@ -132,7 +137,7 @@ export function compareSysIds(seed: number, table: ServiceNowTableName, a: numbe
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Lifecycles: pure functions of (seed, ordinal, sys_created_on), so columns and records agree on them
+// Lifecycles: pure functions of (seed, ordinal, sys_created_on, period), so columns and records agree on them
 
 interface Lifecycle<S extends string> {
   state: S;
@@ -147,46 +152,142 @@ function incidentLifecycle(
   k: number,
   created: number,
   generated: boolean,
+  period: DataPeriod,
 ): Lifecycle<IncidentState> {
   if (!generated) return { state: '1' };
+  if (period.live) return liveIncidentLifecycle(seed, k, created, period.end);
+  const end = period.end;
   const h = mix32(seed, SALT.incidentLife, k);
   const roll = h % 100;
   const resolveAfter = 1800 + ((h >>> 7) % (10 * DAY));
   const closeAfter = 3 * DAY + (mix32(seed, SALT.incidentLife, k, 1) % (4 * DAY));
   const resolvedAt = created + resolveAfter;
   const closedAt = resolvedAt + closeAfter;
-  if (roll < 45 && closedAt <= EPOCH_END) return { state: '7', resolvedAt, closedAt };
-  if (roll < 55 && resolvedAt <= EPOCH_END) return { state: '6', resolvedAt };
+  if (roll < 45 && closedAt <= end) return { state: '7', resolvedAt, closedAt };
+  if (roll < 55 && resolvedAt <= end) return { state: '6', resolvedAt };
   if (roll >= 55 && roll < 60) {
     const canceledAt = created + floor(resolveAfter / 4);
-    if (canceledAt <= EPOCH_END) return { state: '8', closedAt: canceledAt };
+    if (canceledAt <= end) return { state: '8', closedAt: canceledAt };
   }
   if (roll < 70) return { state: roll < 60 ? '2' : '1' };
   return { state: roll < 92 ? '2' : '3' };
 }
 
-function caseLifecycle(seed: number, k: number, created: number, generated: boolean): Lifecycle<CaseState> {
+/** Incidents nobody ever resolves, per thousand: the stale part of a backlog. */
+const STALE_PER_MILLE = 5;
+const MAX_RESOLVE_SECONDS = 28 * DAY;
+const LEVEL_WEIGHTS = ['1', '2', '2', '3', '3', '3'] as const;
+
+/** Impact and urgency of a live incident, from a hash: its lifecycle depends on the priority they make. */
+function liveIncidentLevels(seed: number, k: number): [impact: string, urgency: string] {
+  const h = mix32(seed, SALT.incidentLevels, k);
+  return [LEVEL_WEIGHTS[h % 6] as string, LEVEL_WEIGHTS[(h >>> 8) % 6] as string];
+}
+
+/** The incident priority of an impact and an urgency: the default lookup (1 + 1 = 1 - Critical … 3 + 3 = 5). */
+function priorityOf(impact: string, urgency: string): string {
+  return String(Number(impact) + Number(urgency) - 1);
+}
+
+/**
+ * A live incident: resolved in a multiple of its priority's target (85% within it), closed 3–7 days later (auto
+ * close), 4% canceled, a few stale; judged at the period's end, so the open ones are mostly recent.
+ */
+function liveIncidentLifecycle(
+  seed: number,
+  k: number,
+  created: number,
+  end: number,
+): Lifecycle<IncidentState> {
+  const h = mix32(seed, SALT.incidentLife, k);
+  const roll = h % 1000;
+  if (roll < STALE_PER_MILLE) return { state: roll % 2 === 0 ? '2' : '3' };
+  if (roll < 45) {
+    const canceledAt = created + 600 + ((h >>> 10) % (2 * DAY));
+    return canceledAt <= end ? { state: '8', closedAt: canceledAt } : { state: '1' };
+  }
+  const target = (RESOLVE_TARGET_HOURS[priorityOf(...liveIncidentLevels(seed, k))] as number) * 3600;
+  const resolveAfter = min(
+    MAX_RESOLVE_SECONDS,
+    max(1800, floor(target * multipleOfTarget(mix32(seed, SALT.incidentLife, k, 2), 0.85))),
+  );
+  const resolvedAt = created + resolveAfter;
+  const closedAt = resolvedAt + 3 * DAY + (mix32(seed, SALT.incidentLife, k, 1) % (4 * DAY));
+  if (resolvedAt > end) return { state: end - created < 3600 ? '1' : (h >>> 10) % 5 === 0 ? '3' : '2' };
+  if (closedAt > end) return { state: '6', resolvedAt };
+  return { state: '7', resolvedAt, closedAt };
+}
+
+function caseLifecycle(
+  seed: number,
+  k: number,
+  created: number,
+  generated: boolean,
+  period: DataPeriod,
+): Lifecycle<CaseState> {
   if (!generated) return { state: '1' };
+  if (period.live) return liveCaseLifecycle(seed, k, created, period.end);
+  const end = period.end;
   const h = mix32(seed, SALT.caseLife, k);
   const roll = h % 100;
   const resolvedAt = created + 3600 + ((h >>> 7) % (14 * DAY));
   const closedAt = resolvedAt + 2 * DAY;
-  if (roll < 50 && closedAt <= EPOCH_END) return { state: '3', resolvedAt, closedAt };
-  if (roll < 60 && resolvedAt <= EPOCH_END) return { state: '6', resolvedAt };
-  if (roll < 64 && resolvedAt <= EPOCH_END) return { state: '7', closedAt: resolvedAt };
+  if (roll < 50 && closedAt <= end) return { state: '3', resolvedAt, closedAt };
+  if (roll < 60 && resolvedAt <= end) return { state: '6', resolvedAt };
+  if (roll < 64 && resolvedAt <= end) return { state: '7', closedAt: resolvedAt };
   if (roll < 75) return { state: '1' };
   return { state: roll < 92 ? '10' : '18' };
 }
 
+/** A live case: resolved in a multiple of three days (85% within), closed two days later, 4% cancelled, a few stale. */
+function liveCaseLifecycle(seed: number, k: number, created: number, end: number): Lifecycle<CaseState> {
+  const h = mix32(seed, SALT.caseLife, k);
+  const roll = h % 1000;
+  if (roll < STALE_PER_MILLE) return { state: roll % 2 === 0 ? '10' : '18' };
+  const resolveAfter = min(
+    MAX_RESOLVE_SECONDS,
+    max(3600, floor(3 * DAY * multipleOfTarget(mix32(seed, SALT.caseLife, k, 1), 0.85))),
+  );
+  const resolvedAt = created + resolveAfter;
+  if (roll < 45) return resolvedAt <= end ? { state: '7', closedAt: resolvedAt } : { state: '1' };
+  const closedAt = resolvedAt + 2 * DAY;
+  if (resolvedAt > end) return { state: end - created < 7200 ? '1' : (h >>> 10) % 5 === 0 ? '18' : '10' };
+  if (closedAt > end) return { state: '6', resolvedAt };
+  return { state: '3', resolvedAt, closedAt };
+}
+
 /** The earliest sys_updated_on a record can have: its last lifecycle step. */
-function earliestUpdate(seed: number, table: ServiceNowTableName, k: number, created: number): number {
+function earliestUpdate(
+  seed: number,
+  table: ServiceNowTableName,
+  k: number,
+  created: number,
+  period: DataPeriod,
+): number {
   const lifecycle =
     table === 'incident'
-      ? incidentLifecycle(seed, k, created, true)
+      ? incidentLifecycle(seed, k, created, true, period)
       : table === 'sn_customerservice_case'
-        ? caseLifecycle(seed, k, created, true)
+        ? caseLifecycle(seed, k, created, true, period)
         : undefined;
   return max(created, lifecycle?.closedAt ?? 0, lifecycle?.resolvedAt ?? 0);
+}
+
+/**
+ * `made_sla` of a task of `priority` opened at `opened`: whether it was resolved (or, still open at `asOf`, has
+ * been open) within its priority's target. A canceled task keeps the default, true.
+ */
+function madeSla(
+  priority: string,
+  opened: number,
+  resolvedAt: number | undefined,
+  canceled: boolean,
+  asOf: number,
+): string {
+  if (canceled) return 'true';
+  const hours = RESOLVE_TARGET_HOURS[priority];
+  if (hours === undefined) return 'true';
+  return flag((resolvedAt ?? asOf) - opened <= hours * 3600);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -199,23 +300,29 @@ export interface Columns {
 }
 
 /**
- * Builds the stored columns of `count` records. sys_created_on grows with the ordinal across 2023–2025;
- * sys_updated_on is skewed towards it (most records are edited soon after creation) but never before the record's
- * last lifecycle step. About a quarter of records share their second with the previous one, and bulk updates give
- * runs of up to nine records in one second: ties are the normal case for a `sys_updated_on` cursor.
+ * Builds the stored columns of `count` records. sys_created_on grows with the ordinal across the period (core/
+ * period.ts creationTime); sys_updated_on is skewed towards it (most records are edited soon after creation) but
+ * never before the record's last lifecycle step. About a quarter of records share their second with the previous
+ * one, and bulk updates give runs of up to nine records in one second: ties are the normal case for a
+ * `sys_updated_on` cursor.
  */
-export function buildColumns(seed: number, table: ServiceNowTableName, count: number): Columns {
+export function buildColumns(
+  seed: number,
+  table: ServiceNowTableName,
+  count: number,
+  period: DataPeriod = FIXED_PERIOD,
+): Columns {
   const rng = new Rng(mix32(seed, SALT.columns, TABLE_SALT[table], count));
   const created = new Uint32Array(count);
   const updated = new Uint32Array(count);
   const modCount = new Uint32Array(count);
-  const entrySpan = SPAN * 0.97;
+  const { end } = period;
   let bulk = 0;
   for (let i = 0; i < count; i++) {
-    const entered = EPOCH_START + floor(((i + rng.next()) / count) * entrySpan);
-    const earliest = min(EPOCH_END, earliestUpdate(seed, table, i, entered));
+    const entered = creationTime(period, (i + rng.next()) / count);
+    const earliest = min(end, earliestUpdate(seed, table, i, entered, period));
     const u = rng.next();
-    let changed = earliest + floor((EPOCH_END - earliest) * u * u * u);
+    let changed = earliest + floor((end - earliest) * u * u * u);
     const previous = i > 0 ? (updated[i - 1] as number) : -1;
     if (bulk > 0 && previous >= earliest) {
       changed = previous;
@@ -501,7 +608,6 @@ function generateGroup(ctx: GenerationContext, slot: RecordSlot): DbRecord {
   };
 }
 
-const LEVEL_WEIGHTS = ['1', '2', '2', '3', '3', '3'] as const;
 const CATEGORY_VALUES = Object.keys(INCIDENT_CATEGORIES);
 const CONTACT_TYPE_VALUES = Object.keys(CONTACT_TYPES);
 
@@ -509,7 +615,8 @@ function generateIncident(ctx: GenerationContext, slot: RecordSlot): DbRecord {
   const k = slot.ordinal;
   const rng = recordRng(ctx, 'incident', k);
   const generated = k < ctx.generatedCount('incident');
-  const life = incidentLifecycle(ctx.seed, k, slot.created, generated);
+  const { period } = ctx;
+  const life = incidentLifecycle(ctx.seed, k, slot.created, generated, period);
   const caller = incidentCallerIndex(ctx, k);
   const account =
     caller !== undefined
@@ -518,8 +625,11 @@ function generateIncident(ctx: GenerationContext, slot: RecordSlot): DbRecord {
         ? rng.int(ctx.generatedCount('customer_account'))
         : undefined;
   const assignee = ref(ctx, 'sys_user', incidentAssigneeIndex(ctx, k));
-  const impact = rng.pick(LEVEL_WEIGHTS);
-  const urgency = rng.pick(LEVEL_WEIGHTS);
+  const drawnImpact = rng.pick(LEVEL_WEIGHTS);
+  const drawnUrgency = rng.pick(LEVEL_WEIGHTS);
+  // A live lifecycle is timed by the priority, so the levels come from the same hash as the lifecycle.
+  const [impact, urgency] = period.live ? liveIncidentLevels(ctx.seed, k) : [drawnImpact, drawnUrgency];
+  const priority = priorityOf(impact, urgency);
   const category = rng.pick(CATEGORY_VALUES);
   const subcategory = rng.pick(SUBCATEGORIES[category] as readonly string[]);
   const contactType = rng.pick(CONTACT_TYPE_VALUES);
@@ -535,6 +645,8 @@ function generateIncident(ctx: GenerationContext, slot: RecordSlot): DbRecord {
   const closeNotes = resolved ? rng.pick(CLOSE_NOTES) : '';
   const reassignments = life.state === '1' ? 0 : rng.int(3);
   const reopened = resolved && rng.chance(0.05) ? 1 : 0;
+  // Set when the incident is resolved (or, canceled, closed) from opened_at, as the resolve rule does.
+  const stoppedAt = life.resolvedAt ?? life.closedAt;
   const sys = systemValues(ctx, 'incident', slot, rng);
   return {
     number: `INC${pad7(10_001 + k)}`,
@@ -549,8 +661,7 @@ function generateIncident(ctx: GenerationContext, slot: RecordSlot): DbRecord {
     incident_state: life.state,
     impact,
     urgency,
-    // The default priority lookup: impact 1 + urgency 1 = 1 - Critical … 3 + 3 = 5 - Planning.
-    priority: String(Number(impact) + Number(urgency) - 1),
+    priority,
     active: flag(life.state !== '7' && life.state !== '8'),
     assignment_group: group,
     assigned_to: assignee,
@@ -563,7 +674,9 @@ function generateIncident(ctx: GenerationContext, slot: RecordSlot): DbRecord {
     close_notes: closeNotes,
     closed_at: life.closedAt !== undefined ? glideDateTime(life.closedAt) : '',
     closed_by: life.closedAt !== undefined ? worker : '',
-    calendar_duration: life.closedAt !== undefined ? glideDuration(life.closedAt - opened) : '',
+    business_duration: stoppedAt !== undefined ? glideDuration(businessSeconds(opened, stoppedAt)) : '',
+    calendar_duration: stoppedAt !== undefined ? glideDuration(stoppedAt - opened) : '',
+    made_sla: madeSla(priority, opened, life.resolvedAt, life.state === '8', max(slot.created, period.end)),
     reassignment_count: String(reassignments),
     reopen_count: String(reopened),
     time_worked: '',
@@ -584,7 +697,7 @@ function generateCase(ctx: GenerationContext, slot: RecordSlot): DbRecord {
   const k = slot.ordinal;
   const rng = recordRng(ctx, 'sn_customerservice_case', k);
   const generated = k < ctx.generatedCount('sn_customerservice_case');
-  const life = caseLifecycle(ctx.seed, k, slot.created, generated);
+  const life = caseLifecycle(ctx.seed, k, slot.created, generated, ctx.period);
   const contacts = ctx.generatedCount('customer_contact');
   const contact = contacts > 0 ? rng.int(contacts) : undefined;
   const account =
@@ -615,6 +728,13 @@ function generateCase(ctx: GenerationContext, slot: RecordSlot): DbRecord {
     opened_at: glideDateTime(slot.created),
     resolved_at: life.resolvedAt !== undefined ? glideDateTime(life.resolvedAt) : '',
     closed_at: life.closedAt !== undefined ? glideDateTime(life.closedAt) : '',
+    made_sla: madeSla(
+      priority,
+      slot.created,
+      life.resolvedAt,
+      life.state === '7',
+      max(slot.created, ctx.period.end),
+    ),
     sys_class_name: sys.sys_class_name,
     sys_created_by: sys.sys_created_by,
     sys_created_on: sys.sys_created_on,
@@ -724,22 +844,26 @@ export function reviseRecord(
       record.incident_state = next;
       if (next === '2' && record.assigned_to === '') record.assigned_to = someone();
       record.hold_reason = next === '3' ? rng.pick(['1', '3', '4', '5']) : '';
+      const opened = parseGlideDateTime(record.opened_at ?? '') ?? now;
       if (next === '6') {
         record.resolved_at = at;
         record.resolved_by = record.assigned_to || someone();
         record.close_code = rng.pick(CLOSE_CODES);
         record.close_notes = rng.pick(CLOSE_NOTES);
+        record.business_duration = glideDuration(businessSeconds(opened, max(opened, now)));
+        record.calendar_duration = glideDuration(max(0, now - opened));
+        record.made_sla = madeSla(record.priority ?? '', opened, now, false, now);
       } else if (next === '7' && state === '6') {
         record.closed_at = at;
         record.closed_by = record.resolved_by || someone();
         record.active = 'false';
-        const opened = parseGlideDateTime(record.opened_at ?? '');
-        record.calendar_duration = opened === undefined ? '' : glideDuration(max(0, now - opened));
       } else if (next === '2' && state === '6') {
         record.resolved_at = '';
         record.resolved_by = '';
         record.close_code = '';
         record.close_notes = '';
+        record.business_duration = '';
+        record.calendar_duration = '';
         record.reopen_count = String(Number(record.reopen_count || '0') + 1);
       }
       record.short_description = revised(record.short_description, revision);
@@ -761,7 +885,11 @@ export function reviseRecord(
                 : state;
       record.state = next;
       if (next === '10' && record.assigned_to === '') record.assigned_to = someone();
-      if (next === '6') record.resolved_at = at;
+      if (next === '6') {
+        record.resolved_at = at;
+        const opened = parseGlideDateTime(record.opened_at ?? '') ?? now;
+        record.made_sla = madeSla(record.priority ?? '', opened, now, false, now);
+      }
       if (next === '3' && state === '6') {
         record.closed_at = at;
         record.active = 'false';

@@ -69,3 +69,25 @@ export function durationDisplay(value: string): string {
   }
   return parts.join(' ');
 }
+
+/** The default schedule of business durations: weekdays 08:00–17:00 (in UTC, the simulated users' zone). */
+const BUSINESS_OPENS = 8 * 3600;
+const BUSINESS_CLOSES = 17 * 3600;
+const DAY = 86_400;
+
+/**
+ * Seconds of [from, to) within the business schedule, as `business_duration` counts them (gs.calDateDiff on
+ * the default 8-5 weekdays schedule; holidays are not simulated).
+ */
+export function businessSeconds(from: number, to: number): number {
+  let total = 0;
+  for (let day = Math.floor(from / DAY); day * DAY < to; day++) {
+    // Day 0 (1970-01-01) was a Thursday: (day + 4) % 7 is 0 on Sundays and 6 on Saturdays.
+    const weekday = (day + 4) % 7;
+    if (weekday === 0 || weekday === 6) continue;
+    const opens = day * DAY + BUSINESS_OPENS;
+    const closes = day * DAY + BUSINESS_CLOSES;
+    total += Math.max(0, Math.min(to, closes) - Math.max(from, opens));
+  }
+  return total;
+}

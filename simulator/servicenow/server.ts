@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { answerWithFaults, FaultInjector, requestKey, type FaultReplies } from '../core/faults';
 import { startHarness, type Exchange, type HttpHarness } from '../core/harness';
+import { dataPeriod } from '../core/period';
 import { hashString, hex32, mix32 } from '../core/prng';
 import type { Reply } from '../core/types';
 import { parseAuthorization, TokenStore } from './auth';
@@ -161,6 +162,7 @@ class ServiceNowSimulatorServer implements ServiceNowSimulator {
 
   constructor(private readonly options: ServiceNowSimulatorOptions) {
     this.maxLimit = Math.max(1, Math.floor(options.maxLimit ?? DEFAULT_LIMIT));
+    const period = dataPeriod(options.dataEndsAt);
     for (const config of options.instances) {
       const key = config.name.toLowerCase();
       if (this.instances.has(key)) throw new Error(`Duplicate simulated instance '${config.name}'`);
@@ -176,7 +178,7 @@ class ServiceNowSimulatorServer implements ServiceNowSimulator {
       const storm = rule ?? new HourlyRateLimit(STORM_RULE_LIMIT, sysId);
       const state: InstanceState = {
         config,
-        data: new InstanceData(config.name, seed, config.sizes),
+        data: new InstanceData(config.name, seed, config.sizes, period),
         rule,
         forbidden: new Set(config.forbiddenTables ?? []),
         faultReplies: serviceNowFaultReplies(storm.limitPerHour, () => storm.headers(this.nowMs())),

@@ -5,6 +5,7 @@
  * sys_updated_on and sys_mod_count are read without building the record, a keyset page (`sys_id>X^ORDERBYsys_id`)
  * starts with a binary search, and an ORDERBY over those columns walks a cached sorted index.
  */
+import { FIXED_PERIOD, type DataPeriod } from '../core/period';
 import { hashString, mix32, Rng } from '../core/prng';
 import { lazyReadonlyArray } from '../core/records';
 import {
@@ -113,7 +114,7 @@ export class TableStore {
     generatedCount: number,
   ) {
     this.schema = SCHEMAS[table];
-    const columns = buildColumns(ctx.seed, table, generatedCount);
+    const columns = buildColumns(ctx.seed, table, generatedCount, ctx.period);
     this.created = columns.created;
     this.updated = columns.updated;
     this.modCount = columns.modCount;
@@ -439,6 +440,7 @@ export class InstanceData implements GenerationContext {
     readonly instance: string,
     readonly seed: number,
     private readonly sizes: Partial<Record<ServiceNowTableName, number>>,
+    readonly period: DataPeriod = FIXED_PERIOD,
   ) {}
 
   /** The table's store, generated on first use. */

@@ -106,6 +106,19 @@ export const CLOSE_CODES = [
 ] as const;
 const CLOSE_CODE_CHOICES = Object.fromEntries(CLOSE_CODES.map((code) => [code, code]));
 
+/**
+ * Hours to resolve a task of each priority in, as an SLA definition would set them (calendar hours: the
+ * simulator's SLAs run around the clock). `made_sla` is false when the resolution took, or the open task has
+ * taken, longer.
+ */
+export const RESOLVE_TARGET_HOURS: Readonly<Record<string, number>> = {
+  '1': 8,
+  '2': 24,
+  '3': 72,
+  '4': 240,
+  '5': 480,
+};
+
 /** Columns every simulated table ends with. */
 const SYSTEM_FIELDS: [string, FieldSpec][] = [
   ['sys_class_name', text],
@@ -178,7 +191,9 @@ const COLUMNS: Record<ServiceNowTableName, [string, FieldSpec][]> = {
     ['close_notes', text],
     ['closed_at', datetime],
     ['closed_by', reference('sys_user')],
+    ['business_duration', duration],
     ['calendar_duration', duration],
+    ['made_sla', boolean],
     ['reassignment_count', integer],
     ['reopen_count', integer],
     ['time_worked', duration],
@@ -204,6 +219,7 @@ const COLUMNS: Record<ServiceNowTableName, [string, FieldSpec][]> = {
     ['opened_at', datetime],
     ['resolved_at', datetime],
     ['closed_at', datetime],
+    ['made_sla', boolean],
   ],
   sys_user_group: [
     ['name', text],

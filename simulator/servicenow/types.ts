@@ -43,6 +43,12 @@ export interface ServiceNowSimulatorOptions {
   now?: () => Date;
   /** Cap of `sysparm_limit` (larger values are cut to it). Default 10000. */
   maxLimit?: number;
+  /**
+   * Generated records span the three years up to (not including) this instant, with incidents opened and
+   * resolved up to its eve and an open backlog as it stands then (the demo passes today's midnight UTC).
+   * Default: the fixed 2023-01-01 .. 2025-12-31 UTC period, generated exactly as the deterministic tests pin it.
+   */
+  dataEndsAt?: Date;
 }
 
 export interface ServiceNowRecordedRequest {

@@ -1,4 +1,5 @@
 import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
+import { dataPeriod } from '../../simulator/core/period';
 import { JsonPageWriter } from '../../simulator/recordJson';
 import { TenantData } from '../../simulator/store';
 import type { CwRecord } from '../../simulator/types';
@@ -43,6 +44,23 @@ describe('JsonPageWriter', () => {
       expect(page.equals(expectedPage(records))).toBe(true);
     },
   );
+
+  it('given generated tickets of a period ending at a reference time (open, unanswered, resolved), when written as one page, then the bytes are JSON.stringify of each', () => {
+    const data = new TenantData(
+      'acme',
+      4242,
+      { companies: 300, contacts: 600, tickets: 20_000 },
+      dataPeriod(new Date('2026-12-01T00:00:00Z')),
+    );
+    const table = data.table('tickets');
+    const indexes = Array.from({ length: table.length }, (_, i) => i);
+    const records = indexes.map((index) => table.record(index));
+    expect(records.some((record) => record.dateResponded === undefined)).toBe(true);
+
+    const page = writePage(table, indexes, true);
+
+    expect(page.equals(expectedPage(records))).toBe(true);
+  });
 
   it('given revised and appended tickets and records of other tables, when written, then the bytes are JSON.stringify of each', () => {
     const data = new TenantData('acme', 99, {

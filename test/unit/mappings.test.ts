@@ -8,7 +8,9 @@ const settings = connectWiseSettingsSchema.parse({ baseUrl: 'https://cw.test' })
 const connectWiseMapping = (table: CanonicalTableName) => connectWise.mapping(settings, table);
 import { mappingProblems } from '../../mappings/mappingSchema';
 
-// A real-shaped ticket (reference/source-apis.md §1.8), with nulls, unicode, a padded updatedBy and custom fields.
+// A real-shaped ticket (reference/source-apis.md §1.8), with nulls, unicode, a padded updatedBy and custom fields;
+// its SLA fields are those of a ticket nobody has responded to yet (as in a ConnectWise staging ticket: zero
+// minutes, isInSla false, `Respond by …`), and it is worked under an agreement.
 const TICKET = {
   id: 69,
   summary: '  Schedule and Execute Conversion  ',
@@ -24,6 +26,12 @@ const TICKET = {
   closedFlag: false,
   closedDate: null,
   actualHours: 1.5,
+  agreement: { id: 31, name: 'Managed Services Gold', type: 'Managed Services', _info: {} },
+  resolveMinutes: 0,
+  resPlanMinutes: 0,
+  respondMinutes: 0,
+  isInSla: false,
+  slaStatus: 'Respond by Mon 07/04 1:00 PM UTC-04',
   customFields: [
     {
       id: 1,
@@ -92,7 +100,56 @@ describe('canonical mappings', () => {
         actual_hours: 1.5,
         budget_hours: null,
         custom_fields: JSON.stringify(TICKET.customFields),
+        date_responded: null,
+        date_resolved: null,
+        respond_minutes: null,
+        resolve_minutes: null,
+        is_in_sla: false,
+        sla_status: 'Respond by Mon 07/04 1:00 PM UTC-04',
+        agreement_id: '31',
+        agreement_name: 'Managed Services Gold',
+        reopened_count: null,
       },
+    });
+  });
+
+  it('given a resolved ticket, when mapped, then its response and resolution times, SLA outcome and status are the source values', () => {
+    const resolved = {
+      ...TICKET,
+      status: { id: 5, name: '>Closed' },
+      closedFlag: true,
+      closedDate: '2005-05-28T19:00:19Z',
+      dateResponded: '2005-05-27T18:12:19Z',
+      dateResolved: '2005-05-28T19:00:19Z',
+      respondMinutes: 42,
+      resolveMinutes: 1530,
+      isInSla: true,
+      slaStatus: 'Resolved',
+    };
+    const result = connectWiseMapping('tickets').map(resolved);
+    expect(result.ok && result.row).toMatchObject({
+      closed: true,
+      date_responded: new Date('2005-05-27T18:12:19Z'),
+      date_resolved: new Date('2005-05-28T19:00:19Z'),
+      respond_minutes: 42,
+      resolve_minutes: 1530,
+      is_in_sla: true,
+      sla_status: 'Resolved',
+    });
+  });
+
+  it('given a ticket without an agreement or SLA fields (an older version), when mapped, then those columns are null', () => {
+    const older: Record<string, unknown> = structuredClone(TICKET);
+    for (const key of ['agreement', 'respondMinutes', 'resolveMinutes', 'isInSla', 'slaStatus'])
+      delete older[key];
+    const result = connectWiseMapping('tickets').map(older);
+    expect(result.ok && result.row).toMatchObject({
+      respond_minutes: null,
+      resolve_minutes: null,
+      is_in_sla: null,
+      sla_status: null,
+      agreement_id: null,
+      agreement_name: null,
     });
   });
 
@@ -137,6 +194,11 @@ describe('canonical mappings', () => {
       billableOption: 'DoNotBill',
       hoursBilled: 1.0,
       hourlyCost: '10800.00',
+      // Not in the trimmed dump: the rate, role and agreement members of the 2025.8 schema.
+      hourlyRate: 23800.0,
+      workRole: { id: 4, name: 'Forritari', _info: {} },
+      agreement: { id: 12, name: 'Þjónustusamningur 2018', type: 'Managed Services', _info: {} },
+      extendedInvoiceAmount: 23800.0,
       enteredBy: 'jonr',
       dateEntered: '2018-05-05T14:44:45Z',
       status: 'WrittenOff',
@@ -164,7 +226,30 @@ describe('canonical mappings', () => {
         date_entered: new Date('2018-05-05T14:44:45Z'),
         updated_at: new Date('2017-10-17T18:33:20Z'),
         custom_fields: null,
+        hourly_rate: 23800,
+        hourly_cost: 10800,
+        extended_invoice_amount: 23800,
+        agreement_id: '12',
+        agreement_name: 'Þjónustusamningur 2018',
+        work_role: 'Forritari',
       },
+    });
+  });
+
+  it('given a time entry with an explicit null agreement and no rates, when mapped, then the rate and agreement columns are null', () => {
+    const result = connectWiseMapping('time_entries').map({
+      id: 7,
+      timeStart: '2026-11-30T09:00:00Z',
+      agreement: null,
+      _info: { lastUpdated: '2026-11-30T10:00:00Z' },
+    });
+    expect(result.ok && result.row).toMatchObject({
+      hourly_rate: null,
+      hourly_cost: null,
+      extended_invoice_amount: null,
+      agreement_id: null,
+      agreement_name: null,
+      work_role: null,
     });
   });
 
@@ -211,6 +296,16 @@ describe('canonical mappings', () => {
       'hours that are not a number',
       { ...TICKET, actualHours: 'lots' },
       '"actualHours": expected a number, got "lots"',
+    ],
+    [
+      'an SLA flag that is not a boolean',
+      { ...TICKET, isInSla: 'maybe' },
+      '"isInSla": expected true or false, got "maybe"',
+    ],
+    [
+      'a response time that is not a number',
+      { ...TICKET, respondMinutes: 'soon' },
+      '"respondMinutes": expected a number, got "soon"',
     ],
     [
       'a broken timestamp',

@@ -40,6 +40,10 @@ const INCIDENT = {
   due_date: '',
   resolved_at: '',
   closed_at: '',
+  business_duration: '',
+  calendar_duration: '',
+  made_sla: 'true',
+  reopen_count: '0',
   time_worked: '1970-01-01 01:30:00',
   sys_domain: 'global',
   u_customer_tier: 'gold',
@@ -83,14 +87,61 @@ describe('ServiceNow mappings', () => {
         actual_hours: 1.5,
         budget_hours: null,
         custom_fields: null,
+        date_responded: null,
+        date_resolved: null,
+        respond_minutes: null,
+        resolve_minutes: null,
+        is_in_sla: true,
+        sla_status: null,
+        agreement_id: null,
+        agreement_name: null,
+        reopened_count: 0,
       },
+    });
+  });
+
+  it('given a resolved incident that missed its SLA and was reopened once, when mapped, then date_resolved, the business resolve time, is_in_sla and reopened_count come from it', () => {
+    const result = mappingOf('tickets').map({
+      ...INCIDENT,
+      state: '6',
+      incident_state: '6',
+      resolved_at: '2015-11-04 06:19:15',
+      business_duration: '1970-01-01 19:00:00',
+      calendar_duration: '1970-01-02 08:15:00',
+      made_sla: 'false',
+      reopen_count: '1',
+    });
+    expect(result.ok && result.row).toMatchObject({
+      closed: true,
+      date_resolved: new Date('2015-11-04T06:19:15Z'),
+      resolve_minutes: 1140,
+      is_in_sla: false,
+      reopened_count: 1,
+    });
+  });
+
+  it('given a resolved incident without a business duration, when mapped, then resolve_minutes is its calendar duration in minutes', () => {
+    const result = mappingOf('tickets').map({
+      ...INCIDENT,
+      state: '7',
+      resolved_at: '2015-11-03 22:34:15',
+      closed_at: '2015-11-06 22:34:15',
+      calendar_duration: '1970-01-01 00:30:00',
+    });
+    expect(result.ok && result.row.resolve_minutes).toBe(30);
+  });
+
+  it('given a made_sla that is not a boolean, when mapped, then the incident is rejected with the reason', () => {
+    expect(mappingOf('tickets').map({ ...INCIDENT, made_sla: 'perhaps' })).toEqual({
+      ok: false,
+      reason: '"made_sla": expected true or false, got "perhaps"',
     });
   });
 
   it.each([
     ['6', 'Resolved', true, '2015-11-03 09:00:00', '', new Date('2015-11-03T09:00:00Z')],
     ['7', 'Closed', true, '2015-11-03 09:00:00', '2015-11-04 09:00:00', new Date('2015-11-04T09:00:00Z')],
-    ['8', 'Canceled', false, '', '', null],
+    ['8', 'Canceled', true, '', '2015-11-03 09:00:00', new Date('2015-11-03T09:00:00Z')],
     ['1', 'New', false, '', '', null],
     ['3', 'On Hold', false, '', '', null],
     ['42', '42', false, '', '', null],
@@ -179,6 +230,7 @@ describe('ServiceNow mappings', () => {
       due_date: '2024-07-05 17:00:00',
       resolved_at: '2024-06-30 23:59:58',
       closed_at: '',
+      made_sla: 'false',
       time_worked: '1970-01-02 02:15:00',
     });
     expect(result).toEqual({
@@ -206,9 +258,39 @@ describe('ServiceNow mappings', () => {
         actual_hours: 26.25,
         budget_hours: null,
         custom_fields: null,
+        date_responded: null,
+        date_resolved: new Date('2024-06-30T23:59:58Z'),
+        respond_minutes: null,
+        // Cases get no durations out of the box (only incidents and problems do): nothing to read.
+        resolve_minutes: null,
+        is_in_sla: false,
+        sla_status: null,
+        agreement_id: null,
+        agreement_name: null,
+        reopened_count: null,
       },
     });
   });
+
+  it.each([
+    ['1', 'New', false],
+    ['10', 'Open', false],
+    ['18', 'Awaiting Info', false],
+    ['6', 'Resolved', true],
+    ['3', 'Closed', true],
+    ['7', 'Cancelled', true],
+  ])(
+    'given a CSM case in state %s, when mapped, then its status is %s and closed is %s (out of the backlog once resolved, closed or cancelled)',
+    (state, status, closed) => {
+      const mapping = mappingOf('tickets', { tickets: 'sn_customerservice_case' });
+      const result = mapping.map({
+        sys_id: 'f352e2d2db1120100b45f7d31d9619c4',
+        state,
+        sys_updated_on: '2024-06-30 23:59:59',
+      });
+      expect(result.ok && result.row).toMatchObject({ status, closed });
+    },
+  );
 
   it('given a real-shaped CSM account, when mapped, then every canonical column has the expected value', () => {
     const result = mappingOf('companies').map({
@@ -335,6 +417,13 @@ describe('ServiceNow mappings', () => {
         date_entered: new Date('2015-11-03T10:15:00Z'),
         updated_at: new Date('2015-11-03T10:16:30Z'),
         custom_fields: null,
+        // Time Worked carries no rates, roles or agreements.
+        hourly_rate: null,
+        hourly_cost: null,
+        extended_invoice_amount: null,
+        agreement_id: null,
+        agreement_name: null,
+        work_role: null,
       },
     });
   });
@@ -388,6 +477,24 @@ describe('mapping language extensions', () => {
     },
   });
   const AT = '2024-01-01 00:00:00';
+
+  it.each([
+    ['hours', '1970-01-01 01:30:00', 1.5],
+    ['minutes', '1970-01-01 01:30:00', 90],
+    ['minutes', '1970-01-03 00:00:45', 2880.75],
+  ])('given a duration read in %s, when %s is mapped, then it is %p', (unit, duration, expected) => {
+    const mapping = compileMapping(ticketsWith({ actual_hours: { from: 'worked', duration: unit } }));
+    expect(mapping.map({ id: 'x', at: AT, worked: duration })).toMatchObject({
+      ok: true,
+      row: { actual_hours: expected },
+    });
+  });
+
+  it('given a duration unit the language does not know, when validated, then it is named', () => {
+    expect(
+      mappingProblems(ticketsWith({ actual_hours: { from: 'a', duration: 'fortnights' } }), 't'),
+    ).toEqual([expect.stringMatching(/^t: columns\.actual_hours/)]);
+  });
 
   it('given a map with numbers and booleans as source values, when mapped, then they are looked up as text', () => {
     const mapping = compileMapping(
