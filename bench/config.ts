@@ -1,4 +1,5 @@
 import type { LatencyModel } from './idealBound';
+import type { ApiBenchConfig } from './scenarios/api';
 
 /** Sizes of every scenario; `--quick` is the CI smoke test, the full suite is issue 6's. */
 export interface BenchConfig {
@@ -15,6 +16,7 @@ export interface BenchConfig {
   cpuBound: { tickets: number; changedFraction: number };
   scaling: { tickets: number[] };
   fairness: { bigTickets: number; smallTenants: number; smallTickets: number };
+  api: ApiBenchConfig;
 }
 
 const PAGE_LATENCY: LatencyModel = { baseMs: 150, jitterMs: 250, perRecordMs: 0 };
@@ -32,6 +34,17 @@ export const FULL: BenchConfig = {
   cpuBound: { tickets: 1_000_000, changedFraction: 0.01 },
   scaling: { tickets: [10_000, 100_000, 1_000_000] },
   fairness: { bigTickets: 1_000_000, smallTenants: 20, smallTickets: 5000 },
+  api: {
+    bigTickets: 1_000_000,
+    demoLake: 'sync',
+    rate: 1000,
+    seconds: 30,
+    connections: 50,
+    timeoutMs: 60_000,
+    sequentialDashboards: 20,
+    materialize: true,
+    samples: { tickets: 40, words: 5 },
+  },
 };
 
 export const QUICK: BenchConfig = {
@@ -47,4 +60,15 @@ export const QUICK: BenchConfig = {
   cpuBound: { tickets: 20_000, changedFraction: 0.01 },
   scaling: { tickets: [2000, 5000, 20_000] },
   fairness: { bigTickets: 10_000, smallTenants: 5, smallTickets: 1000 },
+  api: {
+    bigTickets: 20_000,
+    demoLake: 'generated',
+    rate: 200,
+    seconds: 3,
+    connections: 10,
+    timeoutMs: 30_000,
+    sequentialDashboards: 5,
+    materialize: true,
+    samples: { tickets: 10, words: 3 },
+  },
 };

@@ -1,7 +1,7 @@
 import { lineChartSvg } from './chart';
 import { describeTarget, formatNumber, type Figure } from './figures';
 import type { Machine } from './machine';
-import type { ScenarioResult } from './scenarios/types';
+import type { ScenarioResult, ScenarioTable } from './scenarios/types';
 
 export interface BenchResult {
   mode: 'quick' | 'full';
@@ -69,11 +69,26 @@ export function concurrencyChart(result: BenchResult): string | undefined {
   });
 }
 
+/** A scenario's own table as markdown: a bold title line, then the table, the first column left-aligned. */
+export function scenarioTable(table: ScenarioTable): string {
+  const row = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [
+    `**${table.title}**`,
+    '',
+    row(table.columns),
+    `| ${table.columns.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...table.rows.map(row),
+  ].join('\n');
+}
+
 export function resultsMarkdown(result: BenchResult): string {
   const figures = result.scenarios.flatMap((scenario) => scenario.figures);
   const met = figures.filter((figure) => figure.met === true).length;
   const judged = figures.filter((figure) => figure.met !== null).length;
-  return `${figuresTable(figures)}\n\n${met} of ${judged} targets met.\n`;
+  const tables = result.scenarios.flatMap((scenario) =>
+    (scenario.tables ?? []).map((table) => `\n${scenarioTable(table)}\n`),
+  );
+  return `${figuresTable(figures)}\n\n${met} of ${judged} targets met.\n${tables.join('')}`;
 }
 
 /**
@@ -111,6 +126,17 @@ export function failedRuns(result: BenchResult): string[] {
   for (const scenario of result.scenarios) visit(scenario.details, scenario);
   return [...found];
 }
+
+const API_METHOD = `
+**The API under load** (scenario 6): the server (\`startServer\` of \`avesa serve\`) and the load generator
+(bench/apiLoad.ts) run in processes of their own on the same two cores, so each one's CPU is reported, with the
+rest of the machine's as "other". The load is open-loop at a fixed rate: request *k* is due at *k* ÷ rate,
+whatever the answers before it did, and waits for a free connection when all are busy. Latency runs from
+writing the request to its last byte; "p95 from schedule" runs from when it was due, so waiting for a
+connection counts (coordinated omission corrected). Requests still waiting when the time is up are not sent
+("not sent"). autocannon's \`overallRate\` is not used: it sends each connection's share of a second back to
+back at every second's tick, and its corrected percentiles assume 1 ms between requests.
+`;
 
 /** docs/benchmarks.md: what was run, on what, the table, the chart, and the command that reproduces it. */
 export function docsPage(result: BenchResult, chartPath: string | undefined): string {
@@ -156,7 +182,7 @@ requests in flight by Little's law — and never less than the busiest tenant's 
 concurrency. It leaves out planning calls, CPU and the transform. Concurrency *c* in the sweep means *c*
 fetcher invocations and at most min(*c*, the tenant's limit) requests per tenant; *c* = 1 is the sequential
 baseline.
-
+${result.scenarios.some((scenario) => scenario.id === 6) ? API_METHOD : ''}
 ## Results
 
 ${resultsMarkdown(result)}

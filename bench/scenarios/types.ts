@@ -9,6 +9,14 @@ export interface SweepPoint {
   seconds: number;
 }
 
+/** A table of a scenario's own, beside the figures (scenario 6: one row per load run). */
+export interface ScenarioTable {
+  title: string;
+  columns: string[];
+  /** Cells as shown; the first column is a label, the others right-aligned. */
+  rows: string[][];
+}
+
 export interface ScenarioResult {
   id: number;
   title: string;
@@ -16,6 +24,7 @@ export interface ScenarioResult {
   setup: string;
   figures: Figure[];
   sweep?: { fleet: string; points: SweepPoint[] };
+  tables?: ScenarioTable[];
   /** Raw measurements, for the JSON result. */
   details: Record<string, unknown>;
 }

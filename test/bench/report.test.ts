@@ -1,6 +1,6 @@
 import { lineChartSvg, niceCeiling } from '../../bench/chart';
 import { atLeast, atMost, below, describeTarget, figure, formatNumber, meets } from '../../bench/figures';
-import { failedRuns, figuresTable, type BenchResult } from '../../bench/report';
+import { failedRuns, figuresTable, scenarioTable, type BenchResult } from '../../bench/report';
 import { countRequests } from '../../bench/requestCounts';
 import type { RecordedRequest } from '../../simulator';
 
@@ -35,6 +35,23 @@ describe('figures against targets', () => {
     expect(rows[3]).toBe('| S2 | peak RSS | 310 MB | < 400 MB | met |');
     expect(rows[4]).toBe('| S2 | wall time | 12.5 s | — | n/a |');
     expect(rows[5]).toBe('| S5 | big tenant completion | not measured (run failed) | — | n/a |');
+  });
+});
+
+describe("a scenario's own table", () => {
+  it('given rows, then a titled markdown table, the label column left and the figures right, pipes escaped', () => {
+    const markdown = scenarioTable({
+      title: 'API under load',
+      columns: ['Part', 'p95', 'Non-2xx'],
+      rows: [['demo, cached', '4.2', '429: 3 | 404: 1']],
+    });
+    expect(markdown.split('\n')).toEqual([
+      '**API under load**',
+      '',
+      '| Part | p95 | Non-2xx |',
+      '| --- | ---: | ---: |',
+      '| demo, cached | 4.2 | 429: 3 \\| 404: 1 |',
+    ]);
   });
 });
 
