@@ -47,6 +47,8 @@ export interface LoadSpec {
   users: LoadUser[];
   samples: Record<string, TenantSamples>;
   mix?: Array<Weighted<RequestKind>>;
+  /** Sent as Accept-Encoding (browsers ask for compression); none when empty. Default `gzip`. */
+  acceptEncoding?: string;
 }
 
 export interface KindResult {
@@ -152,6 +154,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (target.hostname !== '127.0.0.1')
     throw new Error(`the load only targets 127.0.0.1, not ${target.hostname}`);
   const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
+  const acceptEncoding = spec.acceptEncoding ?? 'gzip';
   const tally = new Tally();
   const waiting: Due[] = [];
   let inFlight = 0;
@@ -169,13 +172,15 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     inFlight += 1;
     sent += 1;
     const sentAt = performance.now();
+    const headers: Record<string, string> = { authorization: `Bearer ${item.token}` };
+    if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
     const req = request(
       {
         agent,
         host: target.hostname,
         port: target.port,
         path: item.path,
-        headers: { authorization: `Bearer ${item.token}`, 'accept-encoding': 'gzip' },
+        headers,
       },
       (res) => {
         const chunks: Buffer[] = [];
