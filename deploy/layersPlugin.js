@@ -1,13 +1,13 @@
 // A local osls plugin for the Lambda layers (serverless.yml `layers:`), on `sls package` and `sls deploy` alike.
-const { buildDuckdbLayer } = require('./buildDuckdbLayer');
+const { buildLayers } = require('./buildLayers');
 
 class LayersPlugin {
   constructor(serverless) {
     const log = (line) => serverless.cli.log(line);
     this.hooks = {
-      // The DuckDB layer directory must exist before osls zips it; building is a no-op when it is up to date.
+      // The layer directories must exist before osls zips them; building is a no-op when they are up to date.
       'before:package:initialize': () => {
-        buildDuckdbLayer({ log });
+        buildLayers({ log });
       },
       // osls compiles a layer, then asks CloudFormation (DescribeStacks) for the deployed stack's layer hash, only
       // to reuse the already-uploaded zip when nothing changed. That call needs AWS credentials even for

@@ -19,7 +19,10 @@ const { SOURCE_NAMES } = require('../sources/registry.ts');
  * - `lake`: S3 object actions by lake area (keys are `{tenant}/{area}/…`, shared/lake/keys.ts) and the areas
  *   it may list;
  * - `clickHouseSecret`: secretsmanager:GetSecretValue on the stage's ClickHouse secret (`{prefix}/clickhouse`)
- *   only. The analytics loader needs nothing else: ClickHouse reads the lake from S3 itself, with credentials
+ *   only.
+ * - `stageSecrets`: secretsmanager:GetSecretValue on these secrets of the stage (`{prefix}/{name}`) and no other;
+ * - `state` may also be a list of such grants, each its own statement (the API writes users and sessions but
+ *   only reads the pipeline's progress). The analytics loader needs nothing else: ClickHouse reads the lake from S3 itself, with credentials
  *   of its own (a named collection), so the function has no lake access at all.
  * A consumer also reads its own queue (the event source mapping polls with the function's role) and every
  * function writes its own log group; both are added to every role, not listed here.
@@ -62,6 +65,22 @@ const FUNCTION_PERMISSIONS = {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       partitions: ['idempotency#*', 'jobs', 'job#*', 'progress#*', 'watermark#*', 'compaction#*'],
     },
+  },
+  // The analytics API: users and sessions (user#…, session#…, refresh#…) read and written; the pipeline page reads
+  // jobs, progress and watermarks; tenants' names; its signing key and its ClickHouse password.
+  api: {
+    tenants: ['dynamodb:GetItem'],
+    state: [
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        partitions: ['user#*', 'session#*', 'refresh#*'],
+      },
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        partitions: ['jobs', 'job#*', 'progress#*', 'watermark#*'],
+      },
+    ],
+    stageSecrets: ['api-signing-key', 'clickhouse-api'],
   },
   // Publishes nothing and keeps no idempotency records: a load is idempotent by itself.
   'analytics-loader': {
@@ -128,15 +147,28 @@ function statementsFor(fn, { prefix, secretsPrefix }) {
       Resource: getAtt('TenantsTable'),
     });
   }
-  if (permissions.state) {
+  const stateGrants = [permissions.state ?? []].flat();
+  for (const [index, grant] of stateGrants.entries()) {
     statements.push({
-      Sid: 'StateTable',
+      Sid: index === 0 ? 'StateTable' : `StateTable${index + 1}`,
       Effect: 'Allow',
-      Action: permissions.state.actions,
+      Action: grant.actions,
       Resource: getAtt('StateTable'),
       // Only the partitions this function's code writes or reads; DynamoDB checks every key of the request.
       // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': permissions.state.partitions } },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.partitions } },
+    });
+  }
+  if (permissions.stageSecrets?.length) {
+    statements.push({
+      Sid: 'StageSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: permissions.stageSecrets.map((name) =>
+        sub(
+          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretsPrefix}/${name}-??????`,
+        ),
+      ),
     });
   }
   if (permissions.secrets) {

@@ -200,7 +200,8 @@ export function ticketKpiQuery(d: SqlDialect, bounds: KpiBounds): SqlQuery {
     const resolved = `${closedIn} AND date_entered IS NOT NULL`;
     const columns: Array<[string, string, ResultKind]> = [
       ['created', count(entered), 'integer'],
-      ['closed', count(closedIn), 'integer'],
+      // Not `closed`: ClickHouse lets an alias shadow the column of that name in the whole query.
+      ['closed_tickets', count(closedIn), 'integer'],
       ['resolved', count(resolved), 'integer'],
       ['resolve_hours_total', total(resolved, hoursToResolve), 'number'],
       ['resolve_hours_median', d.median(`CASE WHEN ${resolved} THEN ${hoursToResolve} END`), 'number'],

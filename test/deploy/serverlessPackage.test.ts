@@ -122,13 +122,18 @@ describe('serverless.yml (sls package --stage prod)', () => {
     }
   });
 
-  it('then functions run nodejs22.x on arm64 but the transform on x86_64 with the DuckDB layer, and discovery has a schedule', () => {
+  it('then functions run nodejs22.x on arm64 but the transform on x86_64 with the DuckDB layer, the API with the argon2 layer, and discovery has a schedule', () => {
+    const layers: Record<string, unknown> = {
+      'avesa-prod-transform': [{ Ref: 'DuckdbLambdaLayer' }],
+      'avesa-prod-api': [{ Ref: 'Argon2LambdaLayer' }],
+    };
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       const isTransform = fn.Properties.FunctionName === 'avesa-prod-transform';
       expect(fn.Properties.Architectures).toEqual([isTransform ? 'x86_64' : 'arm64']);
-      expect(fn.Properties.Layers).toEqual(isTransform ? [{ Ref: 'DuckdbLambdaLayer' }] : undefined);
+      expect(fn.Properties.Layers).toEqual(layers[fn.Properties.FunctionName]);
     }
+    expect(resources.Argon2LambdaLayer?.Properties).toMatchObject({ CompatibleArchitectures: ['arm64'] });
     expect(resources.DuckdbLambdaLayer?.Properties).toMatchObject({
       CompatibleRuntimes: ['nodejs22.x'],
       CompatibleArchitectures: ['x86_64'],
@@ -141,9 +146,10 @@ describe('serverless.yml (sls package --stage prod)', () => {
   it('then each function is packaged alone, its sizes are printed, and the fetcher stays under 1 MB unzipped', () => {
     const sizes = bundleSizes(packageDir);
     console.log(`Bundle sizes (sls package --stage prod):\n${formatSizes(sizes)}`);
-    const functions = sizes.filter((size) => size.name !== 'duckdb');
+    const functions = sizes.filter((size) => size.name !== 'duckdb' && size.name !== 'argon2');
     expect(functions.map((size) => size.name).sort()).toEqual([
       'analytics-loader',
+      'api',
       'chunk-planner',
       'discovery',
       'fetcher',
@@ -214,6 +220,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
     const roles = rolesByFunction();
     expect([...roles.keys()].sort()).toEqual([
       'analytics-loader',
+      'api',
       'chunk-planner',
       'discovery',
       'fetcher',
@@ -252,7 +259,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
   it('then each consumer receives from its own queue only, and discovery from none', () => {
     for (const [fn, { statements }] of rolesByFunction()) {
       const receives = allowing(statements, 'sqs:ReceiveMessage');
-      if (fn === 'discovery') {
+      if (fn === 'discovery' || fn === 'api') {
         expect(receives).toEqual([]);
         continue;
       }
@@ -271,7 +278,9 @@ describe('serverless.yml (sls package --stage prod)', () => {
   it('then only the functions that call a source read tenant secrets, one resource per registered source under the stage prefix', () => {
     const readers = [...rolesByFunction()].filter(
       ([fn, { statements }]) =>
-        fn !== 'analytics-loader' && allowing(statements, 'secretsmanager:GetSecretValue').length > 0,
+        fn !== 'analytics-loader' &&
+        fn !== 'api' &&
+        allowing(statements, 'secretsmanager:GetSecretValue').length > 0,
     );
     expect(readers.map(([fn]) => fn).sort()).toEqual(['chunk-planner', 'fetcher']);
     for (const [, { statements }] of readers) {
@@ -336,7 +345,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
     // Writers tag every object with its area (the raw lifecycle rule selects by tag), which needs PutObjectTagging.
     expect(areas('fetcher', 's3:PutObjectTagging')).toEqual(['/*/raw/*']);
     expect(areas('transform', 's3:PutObjectTagging')).toEqual(['/*/canonical/*', '/*/quarantine/*']);
-    for (const fn of ['discovery', 'chunk-planner', 'progress', 'analytics-loader']) {
+    for (const fn of ['discovery', 'chunk-planner', 'progress', 'analytics-loader', 'api']) {
       for (const action of ['s3:GetObject', 's3:PutObject', 's3:ListBucket'])
         expect(allowing(roles.get(fn)!.statements, action)).toEqual([]);
     }
@@ -363,6 +372,39 @@ describe('serverless.yml (sls package --stage prod)', () => {
       ([, { statements }]) => allowing(statements, 'dynamodb:Scan').length > 0,
     );
     expect(scanners.map(([fn]) => fn)).toEqual(['discovery']);
+  });
+
+  it('then the API is one function behind an HTTP API: its own secrets only, users and sessions written, progress only read', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
+    expect(routes).toEqual(['$default']);
+    const statements = rolesByFunction().get('api')!.statements;
+    const secrets = allowing(statements, 'secretsmanager:GetSecretValue').flatMap((statement) =>
+      (statement.Resource as Array<{ 'Fn::Sub': string }>).map((resource) => resource['Fn::Sub']),
+    );
+    expect(secrets.map((arn) => arn.replace(/^.*:secret:/, '')).sort()).toEqual([
+      'avesa/prod/api-signing-key-??????',
+      'avesa/prod/clickhouse-api-??????',
+    ]);
+    const writes = allowing(statements, 'dynamodb:PutItem').flatMap(
+      (statement) => statement.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'] as string[],
+    );
+    expect(writes.sort()).toEqual(['refresh#*', 'session#*', 'user#*']);
+    const reads = allowing(statements, 'dynamodb:Query').flatMap(
+      (statement) => statement.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'] as string[],
+    );
+    expect(reads).toEqual(expect.arrayContaining(['jobs', 'job#*', 'progress#*', 'watermark#*']));
+    expect(resources.ApiSigningKeySecret?.Properties).toMatchObject({
+      Name: 'avesa/prod/api-signing-key',
+      GenerateSecretString: { PasswordLength: 64 },
+    });
+    const api = ofType('AWS::Lambda::Function').find(
+      ([, fn]) => fn.Properties.FunctionName === 'avesa-prod-api',
+    )![1];
+    expect(api.Properties.Environment.Variables).toMatchObject({
+      API_SIGNING_KEY_SECRET_ID: { Ref: 'ApiSigningKeySecret' },
+      CLICKHOUSE_USER: 'avesa_api',
+      CLICKHOUSE_SECRET_ID: 'avesa/prod/clickhouse-api',
+    });
   });
 
   it('then the lake denies plain HTTP and has lifecycle rules, and the state table expires items by TTL', () => {
