@@ -75,6 +75,8 @@ export interface LoadResult {
   /** The first few errors and non-2xx answers, for the report. */
   samplesOfProblems: string[];
   byKind: Partial<Record<RequestKind, KindResult>>;
+  /** The slowest answers: when they were sent (seconds into the run), how long they took, what they asked. */
+  slowest: Array<{ atSeconds: number; ms: number; path: string }>;
   /** This process's CPU (user + system) during the run, and the run's wall time from start to last answer. */
   cpuSeconds: number;
   wallSeconds: number;
@@ -89,6 +91,8 @@ interface Due {
   token: string;
 }
 
+const SLOWEST_KEPT = 5;
+
 class Tally {
   readonly all = latencyHistogram();
   readonly fromSchedule = latencyHistogram();
@@ -96,11 +100,15 @@ class Tally {
   readonly kinds = new Map<RequestKind, { histogram: Histogram; byStatus: Record<string, number> }>();
   readonly errors = { connection: 0, timeout: 0 };
   readonly problems: string[] = [];
+  readonly slowest: Array<{ atSeconds: number; ms: number; path: string }> = [];
   answered = 0;
   answeredInRun = 0;
 
+  constructor(private readonly start: number) {}
+
   answer(due: Due, status: number, sentAt: number, now: number, inRun: boolean, body: string): void {
     this.answered += 1;
+    this.keepIfSlow(due, sentAt, now - sentAt);
     if (inRun) this.answeredInRun += 1;
     recordMs(this.all, now - sentAt);
     recordMs(this.fromSchedule, now - due.dueAt);
@@ -115,6 +123,14 @@ class Tally {
   failure(due: Due, reason: 'connection' | 'timeout', message: string): void {
     this.errors[reason] += 1;
     if (this.problems.length < 10) this.problems.push(`${reason} ${due.path}: ${message}`);
+  }
+
+  private keepIfSlow(due: Due, sentAt: number, ms: number): void {
+    const kept = this.slowest;
+    if (kept.length === SLOWEST_KEPT && ms <= kept[kept.length - 1]!.ms) return;
+    kept.push({ atSeconds: Math.round(sentAt - this.start) / 1000, ms: Math.round(ms), path: due.path });
+    kept.sort((a, b) => b.ms - a.ms);
+    if (kept.length > SLOWEST_KEPT) kept.pop();
   }
 
   private kind(kind: RequestKind) {
@@ -149,13 +165,31 @@ function* schedule(spec: LoadSpec, start: number): Generator<Due> {
   }
 }
 
+/**
+ * Every connection opened before the clock starts, by as many GET /health at once: a client's pool is warm, and
+ * the first second should not measure connecting (nor this process's first calls into node:http).
+ */
+async function openConnections(agent: Agent, target: URL, connections: number): Promise<void> {
+  const health = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request({ agent, host: target.hostname, port: target.port, path: '/health' }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  await Promise.all(Array.from({ length: connections }, health));
+}
+
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const target = new URL(spec.url);
   if (target.hostname !== '127.0.0.1')
     throw new Error(`the load only targets 127.0.0.1, not ${target.hostname}`);
   const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
   const acceptEncoding = spec.acceptEncoding ?? 'gzip';
-  const tally = new Tally();
+  await openConnections(agent, target, spec.connections);
+
   const waiting: Due[] = [];
   let inFlight = 0;
   let sent = 0;
@@ -163,6 +197,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const machineBefore = machineCpuTimes();
   const start = performance.now();
   const end = start + spec.seconds * 1000;
+  const tally = new Tally(start);
   const due = schedule(spec, start);
   let next = due.next();
   let finished: () => void;
@@ -244,6 +279,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     byStatus: tally.byStatus,
     errors: tally.errors,
     samplesOfProblems: tally.problems,
+    slowest: tally.slowest,
     byKind: Object.fromEntries(
       [...tally.kinds].map(([kind, entry]) => [
         kind,
