@@ -17,7 +17,9 @@ const shared = {
   // hyparquet, @middy/core, cookie and content-disposition (of @fastify/static) ship ES modules only, and
   // @fastify/cookie loads cookie with import();
   // let swc turn them into CommonJS for jest (which cannot run import() without --experimental-vm-modules).
-  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|@middy/core|cookie|@fastify/cookie|@fastify/static|content-disposition)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(hyparquet|@middy/core|cookie|@fastify/cookie|@fastify/static|content-disposition)/)',
+  ],
 };
 
 const tier = (displayName, roots) => ({
