@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'coverage/', '.avesa/'] },
@@ -43,4 +44,7 @@ export default tseslint.config(
       ],
     },
   })),
+  // The dashboard: its build is not source, and its components follow the rules of hooks.
+  { ignores: ['web/dist/'] },
+  { files: ['web/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
 );
