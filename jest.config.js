@@ -29,6 +29,31 @@ const tier = (displayName, roots) => ({
   testMatch: ['**/*.test.ts'],
 });
 
+/**
+ * browser: the dashboard (web/) — its components in jsdom (web/test), then the built app in Debian's Chromium
+ * against `avesa serve` over a demo lake (test/browser; /usr/bin/chromium, which .ci/run installs).
+ */
+const browser = {
+  ...shared,
+  displayName: 'browser',
+  roots: ['<rootDir>/web/test', '<rootDir>/test/browser'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  setupFiles: ['<rootDir>/web/test/setup.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)sx?$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', tsx: true },
+          transform: { react: { runtime: 'automatic' } },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+};
+
 module.exports = {
   testTimeout: 60000,
   projects: [
@@ -36,5 +61,6 @@ module.exports = {
     tier('integration', ['adapters', 'simulator', 'cli', 'dlq', 'secrets', 'api']),
     tier('e2e', ['e2e', 'faults', 'resume']),
     tier('deploy', ['deploy']),
+    browser,
   ],
 };
