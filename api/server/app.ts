@@ -89,6 +89,8 @@ export async function buildApi(dependencies: ApiDependencies): Promise<FastifyIn
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Not helmet's default upgrade-insecure-requests: `avesa serve` on a LAN address speaks plain http.
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -14,7 +14,8 @@ export async function webRoutes(app: FastifyInstance, options: { directory?: str
   if (served) {
     await app.register(fastifyStatic, {
       root: directory,
-      wildcard: false,
+      // Looked up per request, not globbed at startup: a new `npm run build:web` is served without a restart.
+      wildcard: true,
       cacheControl: false,
       preCompressed: false,
       setHeaders: (reply, path) => {

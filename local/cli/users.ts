@@ -60,7 +60,7 @@ export function registerUsersCommand(
     users
       .command('add')
       .description(
-        `add a user; the password is read from stdin when it is piped (\`read -s P; printf %s "$P" | avesa users add ...\`), ` +
+        `add a user; the password is ${PASSWORD_VARIABLE} when set, else read from stdin when it is piped (\`read -s P; printf %s "$P" | avesa users add ...\`), ` +
           `else from ${PASSWORD_VARIABLE}; at least 12 characters`,
       )
       .requiredOption('--tenant <id>', 'the tenant the user signs in to')
@@ -197,10 +197,14 @@ async function remove(
 }
 
 /**
- * stdin when something is piped (one line; its line ending is not part of the password), else
- * AVESA_PASSWORD. The password policy (api/auth/passwords.ts) is checked by the store.
+ * AVESA_PASSWORD when it is set, else stdin when something is piped (one line; its line ending is not part of
+ * the password). The environment goes first so that a caller whose stdin is an open pipe it never closes (a
+ * script, a test harness, a CI step) is not left waiting for its end. The policy (api/auth/passwords.ts) is
+ * checked by the store.
  */
 async function readPassword(io: CliIo, deps: UsersDeps): Promise<string> {
+  const fromEnvironment = io.env[PASSWORD_VARIABLE];
+  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
   const piped = await (deps.readStdin ?? readProcessStdin)();
   if (piped !== undefined) {
     const password = piped.replace(/\r?\n$/, '');
@@ -208,8 +212,6 @@ async function readPassword(io: CliIo, deps: UsersDeps): Promise<string> {
       throw new ValidationError('stdin has more than one line: pipe the password alone');
     if (password !== '') return password;
   }
-  const fromEnvironment = io.env[PASSWORD_VARIABLE];
-  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
   throw new ValidationError(
     piped === undefined
       ? `no password: pipe it on stdin (\`read -s P; printf %s "$P" | avesa users add ...\`) or set ${PASSWORD_VARIABLE}`

@@ -303,6 +303,10 @@ describe('the dashboard served beside the API', () => {
         expect(page.headers['cache-control']).toBe('no-cache');
         const asset = await served.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
         expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+        // A build made while the server runs is served at once.
+        await writeFile(join(web, 'assets', 'index-def456.js'), 'console.log(2)');
+        const rebuilt = await served.app.inject({ method: 'GET', url: '/assets/index-def456.js' });
+        expect([rebuilt.statusCode, rebuilt.body]).toEqual([200, 'console.log(2)']);
         const unknown = await served.app.inject({ method: 'GET', url: '/api/nope' });
         expect(unknown.statusCode).toBe(404);
         expect(unknown.json()).toMatchObject({ error: 'not_found' });

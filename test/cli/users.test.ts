@@ -81,16 +81,24 @@ describe('avesa users (local state directory)', () => {
     expect(readFileSync(localUsersPath(stateDir), 'utf8')).not.toContain(PASSWORD);
   });
 
-  it('given a password piped on stdin, then it is used (its line ending is not part of it), ahead of AVESA_PASSWORD', async () => {
-    const added = await add('ana@acme.test', 'viewer', {
-      env: { AVESA_PASSWORD: 'the environment one, unused' },
-      deps: piped(`${PASSWORD}\n`),
-    });
+  it('given a password piped on stdin, then it is used (its line ending is not part of it)', async () => {
+    const added = await add('ana@acme.test', 'viewer', { env: {}, deps: piped(`${PASSWORD}\n`) });
 
     expect(added.code).toBe(0);
     const user = await localUserStore(stateDir).find('acme', 'ana@acme.test');
     expect(await verifyPassword(user!.passwordHash, PASSWORD)).toBe(true);
     expect(added.all()).not.toContain(PASSWORD);
+  });
+
+  it('given AVESA_PASSWORD, then it is used and stdin is never read (a pipe nobody closes cannot hang it)', async () => {
+    const added = await add('ana@acme.test', 'viewer', {
+      env: { AVESA_PASSWORD: PASSWORD },
+      deps: { readStdin: () => new Promise<string | undefined>(() => {}) },
+    });
+
+    expect(added.code).toBe(0);
+    const user = await localUserStore(stateDir).find('acme', 'ana@acme.test');
+    expect(await verifyPassword(user!.passwordHash, PASSWORD)).toBe(true);
   });
 
   it.each([
