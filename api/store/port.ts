@@ -38,8 +38,6 @@ export interface SqlDialect {
   param(name: string, type: SqlParamType): string;
   /** Linear-interpolated median (DuckDB quantile_cont, ClickHouse quantileExactInclusive). */
   median(expression: string): string;
-  /** The previous row's value within a partition (DuckDB lag, ClickHouse lagInFrame). */
-  lag(expression: string, partitionBy: string, orderBy: string): string;
   /** Case-insensitive substring match of a bound pattern whose % and _ are escaped with a backslash. */
   containsIgnoringCase(expression: string, patternParam: string): string;
   /** A timestamp truncated to the start of its day, week (Monday) or month, in UTC. */

@@ -267,16 +267,19 @@ export function timeKpiQuery(d: SqlDialect, bounds: KpiBounds): SqlQuery {
 
 /**
  * Reopened tickets from the SCD2 history: a version that is open while the version before it was closed,
- * counted in the period it became current.
+ * counted in the period it became current. The version before is the one whose valid_to is this one's valid_from
+ * (SCD2 chains them so): an equi-join, several times faster than a window over the whole history on a large tenant.
  */
 export function reopenQuery(d: SqlDialect, bounds: KpiBounds): SqlQuery {
-  const previousClosed = d.lag(closedFlag, 'source, ticket_id', 'valid_from');
-  const reopened = `NOT is_closed AND was_closed = true`;
+  const history = d.relation('tickets_history');
+  const reopenedIn = (which: 'current' | 'previous') => count(within(d, 'later.valid_from', which));
   return {
-    sql: `SELECT ${count(`${reopened} AND ${within(d, 'valid_from', 'current')}`)} AS reopened,
-        ${count(`${reopened} AND ${within(d, 'valid_from', 'previous')}`)} AS reopened_previous
-      FROM (SELECT valid_from, ${closedFlag} AS is_closed, ${previousClosed} AS was_closed
-            FROM ${d.relation('tickets_history')}) AS versions`,
+    sql: `SELECT ${reopenedIn('current')} AS reopened, ${reopenedIn('previous')} AS reopened_previous
+      FROM ${history} AS later
+      JOIN ${history} AS earlier
+        ON earlier.source = later.source AND earlier.ticket_id = later.ticket_id
+        AND earlier.valid_to = later.valid_from
+      WHERE COALESCE(earlier.closed, false) AND NOT COALESCE(later.closed, false)`,
     params: boundParams(bounds),
     columns: { reopened: 'integer', reopened_previous: 'integer' },
   };

@@ -1,6 +1,6 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { CANONICAL_TABLE_NAMES } from '../../mappings/canonical';
-import { containsPattern } from '../../api/store/queries';
+import { containsPattern, kpiBounds, reopenQuery } from '../../api/store/queries';
 import type { Relation, SqlQuery, TenantSqlEngine } from '../../api/store/port';
 import {
   ClickHouseAnalyticsEngine,
@@ -255,20 +255,13 @@ function dialectEdgeCases() {
     },
   );
 
-  it('given a ticket closed, reopened and closed again, then lag gives each version the one before, NULL first', async () => {
-    const result = await onBoth(EDGE, (engine) => ({
-      sql: `SELECT ticket_id, valid_from, ${engine.dialect.lag('COALESCE(closed, false)', 'source, ticket_id', 'valid_from')} AS before
-        FROM ${engine.dialect.relation('tickets_history')} WHERE board = 'history' ORDER BY ticket_id, valid_from`,
-      params: {},
-      columns: { ticket_id: 'string', valid_from: 'timestamp', before: 'boolean' },
-    }));
-    expect(result.clickHouse.map((row) => [row.ticket_id, row.before])).toEqual([
-      ['h1', null],
-      ['h1', false],
-      ['h1', true],
-      ['h1', false],
-      ['h2', null],
-    ]);
+  it('given a ticket closed, reopened and closed again, then the reopen query counts its one reopen, alike', async () => {
+    const bounds = kpiBounds(
+      { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2100-01-01T00:00:00Z') },
+      new Date('2100-01-01T00:00:00Z'),
+    );
+    const result = await onBoth(EDGE, (engine) => reopenQuery(engine.dialect, bounds));
+    expect(result.clickHouse).toEqual([{ reopened: 1, reopened_previous: 0 }]);
     expect(result.clickHouse).toEqual(result.duckDb);
   });
 

@@ -63,10 +63,6 @@ export function clickHouseDialect(database: string = DEFAULT_CLICKHOUSE_DATABASE
     // Linear interpolation between the two middle values, as DuckDB's quantile_cont; NULLs are skipped and no
     // value at all gives NULL, in both.
     median: (expression) => `quantileExactInclusive(0.5)(${expression})`,
-    // lagInFrame reads the window frame, so the frame must reach back; toNullable makes the first row's
-    // "previous" NULL, as DuckDB's lag, instead of the type's default (false, 0, '').
-    lag: (expression, partitionBy, orderBy) =>
-      `lagInFrame(toNullable(${expression})) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
     // ClickHouse's LIKE escapes with a backslash and has no ESCAPE clause.
     containsIgnoringCase: (expression, pattern) => `${expression} ILIKE ${pattern}`,
     truncate: (unit, expression) =>

@@ -54,8 +54,6 @@ export const DUCKDB_DIALECT: SqlDialect = {
   relation: (name: Relation) => name,
   param: (name, type) => `CAST($${name} AS ${PARAM_TYPES[type]})`,
   median: (expression) => `quantile_cont(${expression}, 0.5)`,
-  lag: (expression, partitionBy, orderBy) =>
-    `lag(${expression}) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy})`,
   containsIgnoringCase: (expression, pattern) => `${expression} ILIKE ${pattern} ESCAPE '\\'`,
   truncate: (unit, expression) => `CAST(date_trunc('${unit}', ${expression}) AS DATE)`,
   textCast: (expression) => `CAST(${expression} AS VARCHAR)`,
