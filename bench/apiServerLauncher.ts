@@ -9,18 +9,12 @@
  *
  *   node -r tsx/cjs bench/apiServerLauncher.ts '<ApiServerSpec JSON>'
  *
- * `startServer` builds its DuckDB engine with the defaults; the `materialize` variant composes the same app with
- * `DuckDbAnalyticsEngine({ materialize: true })` here, since serve.ts takes no engine options.
+ * The `materialize` variant passes that DuckDB engine option to `startServer`.
  */
-import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { openLocalAuthStores, localUserStore } from '../api/auth/localStores';
+import { localUserStore } from '../api/auth/localStores';
 import { UserExistsError } from '../api/auth/errors';
-import { buildApi, type ApiOptions } from '../api/server/app';
-import { FileLog } from '../local/adapters/fileLog';
-import { LocalPipelineStatus } from '../local/adapters/localPipelineStatus';
 import { startServer, type RunningServer } from '../local/cli/serve';
-import { DuckDbAnalyticsEngine } from '../shared/adapters/analytics/duckDbEngine';
 
 export interface BenchUser {
   tenantId: string;
@@ -67,36 +61,15 @@ async function addUsers(stateDir: string, users: BenchUser[]): Promise<void> {
 }
 
 async function start(spec: ApiServerSpec): Promise<RunningServer> {
-  const overrides: Partial<ApiOptions> = {
-    tenantRequestsPerMinute: spec.tenantRequestsPerMinute,
-    ...(spec.cache === 'off' ? { cache: { maxEntries: 0, ttlMs: 1 } } : {}),
-  };
-  if (!spec.materialize)
-    return startServer(
-      { lake: spec.lakeDir, state: spec.stateDir, port: '0', host: '127.0.0.1' },
-      quietIo,
-      overrides,
-    );
-  const stateDir = resolve(spec.stateDir);
-  const log = new FileLog(join(stateDir, 'logs', 'api.jsonl'));
-  const engine = new DuckDbAnalyticsEngine({ lakeDir: resolve(spec.lakeDir), materialize: true });
-  const auth = openLocalAuthStores(stateDir, { env: {}, log });
-  const app = await buildApi({
-    engine,
-    pipeline: new LocalPipelineStatus(stateDir),
-    auth: { users: auth.users, sessions: auth.sessions, log },
-    log,
-    options: overrides,
-  });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    url,
-    close: async () => {
-      await app.close();
-      await engine.close();
-      auth.close();
+  return startServer(
+    { lake: spec.lakeDir, state: spec.stateDir, port: '0', host: '127.0.0.1' },
+    quietIo,
+    {
+      tenantRequestsPerMinute: spec.tenantRequestsPerMinute,
+      ...(spec.cache === 'off' ? { cache: { maxEntries: 0, ttlMs: 1 } } : {}),
     },
-  };
+    { materialize: spec.materialize },
+  );
 }
 
 function usage(): ServerUsage {

@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path';
 import { openLocalAuthStores } from '../../api/auth/localStores';
 import type { FastifyInstance } from 'fastify';
 import { buildApi, type ApiOptions } from '../../api/server/app';
-import { DuckDbAnalyticsEngine } from '../../shared/adapters/analytics/duckDbEngine';
+import {
+  DuckDbAnalyticsEngine,
+  type DuckDbEngineOptions,
+} from '../../shared/adapters/analytics/duckDbEngine';
 import type { TenantNames } from '../../api/server/routes/tenant';
 import { errorMessage, ValidationError } from '../../shared/errors';
 import { DEMO_TENANTS } from '../demo';
@@ -61,11 +64,15 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** Starts the API over a lake and state directory; resolves once it listens. */
+/**
+ * Starts the API over a lake and state directory; resolves once it listens. `overrides` change the API's options,
+ * `engine` the DuckDB engine's (the benchmark compares cached and uncached, Parquet and materialized).
+ */
 export async function startServer(
   options: ServeOptions,
   io: CliIo,
   overrides: Partial<ApiOptions> = {},
+  engine: Omit<DuckDbEngineOptions, 'lakeDir'> = {},
 ): Promise<RunningServer> {
   const port = parsePort(options.port);
   const tenantRequestsPerMinute = options.tenantRateLimit ? Number(options.tenantRateLimit) : undefined;
@@ -83,17 +90,17 @@ export async function startServer(
     throw new ValidationError(`--web ${options.web}: no index.html there (build it with npm run build:web)`);
   const log = new FileLog(join(stateDir, 'logs', 'api.jsonl'));
   const tenants = tenantNames(options.tenants);
-  const engine = new DuckDbAnalyticsEngine({ lakeDir });
+  const analytics = new DuckDbAnalyticsEngine({ ...engine, lakeDir });
   const auth = openLocalAuthStores(stateDir, { log, env: io.env });
   const close = async (app?: FastifyInstance) => {
     await app?.close();
-    await engine.close();
+    await analytics.close();
     auth.close();
   };
   let app: FastifyInstance | undefined;
   try {
     app = await buildApi({
-      engine,
+      engine: analytics,
       pipeline: new LocalPipelineStatus(stateDir),
       tenants,
       auth: { users: auth.users, sessions: auth.sessions, log },
