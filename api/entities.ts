@@ -59,7 +59,16 @@ export const ENTITIES = {
     table: 'contacts',
     idColumn: 'contact_id',
     searchColumns: ['first_name', 'last_name', 'email', 'company_name'],
-    filters: [source, companyId, { param: 'inactive', column: 'inactive', kind: 'boolean', description: '' }],
+    filters: [
+      source,
+      companyId,
+      {
+        param: 'inactive',
+        column: 'inactive',
+        kind: 'boolean',
+        description: 'true: inactive contacts; false: active',
+      },
+    ],
     defaultSort: { column: 'last_name', order: 'asc' },
   },
   tickets: {
