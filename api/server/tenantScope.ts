@@ -28,7 +28,8 @@ export interface TenantScopeOptions {
 export const tenantScope = fp(
   async (api: FastifyInstance, options: TenantScopeOptions) => {
     api.decorateRequest('analytics', null as unknown as TenantAnalytics);
-    api.addHook('preHandler', api.authenticate);
+    // Before validation: a caller without a valid token learns nothing, not even which parameters are wrong.
+    api.addHook('onRequest', api.authenticate);
     api.addHook(
       'preHandler',
       api.rateLimit({

@@ -38,6 +38,8 @@ describe('the analytics API', () => {
     expect(anonymous.status).toBe(401);
     const forged = await getJson(api.app, '/api/tickets', { authorization: 'Bearer not.a.token' });
     expect(forged.status).toBe(401);
+    // Authentication comes before validation: no token, no word on the parameters.
+    expect((await getJson(api.app, '/api/tickets?limit=9999', {})).status).toBe(401);
   });
 
   it("lists the tenant's current tickets a page at a time, sorted, with the total, ids {source}:{key}", async () => {
