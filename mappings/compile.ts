@@ -98,7 +98,7 @@ function isAbsent(value: unknown): boolean {
 }
 
 function converterFor(spec: FromSpec): ((value: unknown) => unknown) | undefined {
-  const { map, duration } = spec;
+  const { map, duration, divideBy } = spec;
   if (map) {
     const hasOtherwise = 'otherwise' in spec;
     return (value) => {
@@ -110,6 +110,14 @@ function converterFor(spec: FromSpec): ((value: unknown) => unknown) | undefined
   if (duration !== undefined) {
     const unitMs = DURATION_UNIT_MS[duration];
     return (value) => durationMs(value) / unitMs;
+  }
+  if (divideBy !== undefined) {
+    return (value) => {
+      const number = asNumber(value);
+      if (typeof number !== 'number' || !Number.isFinite(number))
+        throw new RejectedValue(`expected a number, got ${JSON.stringify(value)}`);
+      return number / divideBy;
+    };
   }
   return undefined;
 }
@@ -154,8 +162,10 @@ function pick(value: unknown, rule: NonNullable<FromSpec['pick']>): unknown {
 const asNumber = (value: unknown) =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 
-/** An ISO timestamp with a zone: `Z` or `±hh:mm`. */
-const ZONED = /[zZ]|[+-]\d{2}:\d{2}$/;
+/** An ISO timestamp with a zone: `Z`, `±hh:mm`, or `±hhmm` (Salesforce REST: `…03.000+0000`). */
+const ZONED = /(?:[zZ]|[+-]\d{2}:?\d{2})$/;
+/** The colon-less offset, which ISO 8601's extended format (all `Date` must parse) writes `±hh:mm`. */
+const BASIC_OFFSET = /([+-]\d{2})(\d{2})$/;
 /** A zone-less date and time, `T` or space separated (ServiceNow writes `2016-01-19 04:52:04`). */
 const NAIVE_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -168,7 +178,8 @@ function parseTimestamp(text: string): Date | undefined {
   const value = text.trim();
   let iso: string;
   // The common `…Z` skips the regexes.
-  if (value.endsWith('Z') || ZONED.test(value)) iso = value;
+  if (value.endsWith('Z')) iso = value;
+  else if (ZONED.test(value)) iso = value.replace(BASIC_OFFSET, '$1:$2');
   else if (DATE_ONLY.test(value)) iso = `${value}T00:00:00Z`;
   else {
     const naive = NAIVE_DATE_TIME.exec(value);

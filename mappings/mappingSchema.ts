@@ -40,6 +40,11 @@ const fromSpecSchema = z.strictObject({
    * minutes); the column gets it in this unit.
    */
   duration: z.enum(['hours', 'minutes']).optional(),
+  /**
+   * The source writes a number in a smaller unit than the column's (Salesforce `DurationInMinutes` into hours:
+   * 60). A divisor rather than a factor, so the result is the correctly rounded quotient (23 / 60, not 23 × 0.0166…).
+   */
+  divideBy: z.number().positive().finite().optional(),
   /** The value when no path has one (absent, null or empty text). */
   default: z.unknown().optional(),
 });
@@ -47,7 +52,7 @@ const fromSpecSchema = z.strictObject({
 /** A constant, for a column this source has no field for. */
 const constSpecSchema = z.strictObject({ const: z.unknown() });
 
-const columnSpecSchema = z.union([fromSpecSchema, constSpecSchema]);
+export const columnSpecSchema = z.union([fromSpecSchema, constSpecSchema]);
 
 export const mappingSchema = z.strictObject({
   /** The source registry name the mapping belongs to (its folder under mappings/). */
@@ -64,7 +69,8 @@ export type FromSpec = z.infer<typeof fromSpecSchema>;
 /**
  * Problems that make a mapping unusable, checked against the canonical definition: columns it fills
  * that do not exist, canonical columns it leaves without a source or a default, and conversions that
- * cannot work (`otherwise` without `map`, `map` with `duration`, a duration into a non-number column).
+ * cannot work (`otherwise` without `map`, `map` with `duration` or `divideBy`, a duration or a quotient into a
+ * non-number column).
  */
 export function mappingProblems(document: unknown, label: string): string[] {
   const parsed = mappingSchema.safeParse(document);
@@ -88,10 +94,13 @@ export function mappingProblems(document: unknown, label: string): string[] {
       problems.push(`${label}: column "${name}": "otherwise" needs a "map"`);
     if (spec.map !== undefined && spec.duration !== undefined)
       problems.push(`${label}: column "${name}": "map" and "duration" cannot be combined`);
-    if (spec.duration !== undefined && column.type !== 'number')
-      problems.push(
-        `${label}: column "${name}": "duration" gives a number, but ${mapping.table}.${name} is ${column.type}`,
-      );
+    if (spec.divideBy !== undefined && (spec.map !== undefined || spec.duration !== undefined))
+      problems.push(`${label}: column "${name}": "divideBy" cannot be combined with "map" or "duration"`);
+    for (const conversion of ['duration', 'divideBy'] as const)
+      if (spec[conversion] !== undefined && column.type !== 'number')
+        problems.push(
+          `${label}: column "${name}": "${conversion}" gives a number, but ${mapping.table}.${name} is ${column.type}`,
+        );
   }
   for (const column of canonical) {
     if (!(column.name in mapping.columns)) {

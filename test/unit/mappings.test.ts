@@ -317,3 +317,83 @@ describe('canonical mappings', () => {
     expect(connectWiseMapping('tickets').map(record)).toEqual({ ok: false, reason });
   });
 });
+
+describe('mapping language: timestamps with a colon-less offset and quotients', () => {
+  const ticketsWith = (columns: Record<string, unknown>) => ({
+    source: 'test',
+    sourceTable: 't',
+    table: 'tickets',
+    columns: {
+      ...Object.fromEntries(CANONICAL_TABLES.tickets.columns.map((column) => [column.name, { const: null }])),
+      ticket_id: { from: 'id' },
+      updated_at: { from: 'at' },
+      ...columns,
+    },
+  });
+
+  it.each([
+    ['2024-05-01T12:00:03.000+0000', '2024-05-01T12:00:03.000Z'],
+    ['2024-05-01T12:00:03.000-0500', '2024-05-01T17:00:03.000Z'],
+    ['2024-05-01T12:00:03+0530', '2024-05-01T06:30:03.000Z'],
+    ['2024-05-01T12:00:03.000-05:00', '2024-05-01T17:00:03.000Z'],
+  ])(
+    'given a timestamp written %s (Salesforce REST writes ±hhmm), when mapped, then it is the instant %s',
+    (written, instant) => {
+      const result = compileMapping(ticketsWith({})).map({ id: 'x', at: written });
+      expect(result).toMatchObject({ ok: true, row: { updated_at: new Date(instant) } });
+    },
+  );
+
+  it.each(['2024-05-01T12:00:03.000+000', '2024-05-01T12:00:03.000+00000', 'Zürich'])(
+    'given %p, which is not a timestamp with a zone, when mapped, then the record is rejected',
+    (written) => {
+      expect(compileMapping(ticketsWith({})).map({ id: 'x', at: written })).toEqual({
+        ok: false,
+        reason: `"at": expected an ISO timestamp, got ${JSON.stringify(written)}`,
+      });
+    },
+  );
+
+  it.each([
+    [45, 0.75],
+    [23, 23 / 60],
+    ['90', 1.5],
+    [0, 0],
+  ])(
+    'given minutes %p and divideBy 60, when mapped, then the hours are %p (the correctly rounded quotient)',
+    (minutes, hours) => {
+      const mapping = compileMapping(ticketsWith({ actual_hours: { from: 'minutes', divideBy: 60 } }));
+      const result = mapping.map({ id: 'x', at: '2024-01-01T00:00:00Z', minutes });
+      expect(result.ok && result.row.actual_hours).toBe(hours);
+    },
+  );
+
+  it('given divideBy and a value that is not a number, when mapped, then the record is rejected with the reason; absent stays null', () => {
+    const mapping = compileMapping(ticketsWith({ actual_hours: { from: 'minutes', divideBy: 60 } }));
+    expect(mapping.map({ id: 'x', at: '2024-01-01T00:00:00Z', minutes: 'lots' })).toEqual({
+      ok: false,
+      reason: '"minutes": expected a number, got "lots"',
+    });
+    expect(mapping.map({ id: 'x', at: '2024-01-01T00:00:00Z', minutes: null })).toMatchObject({
+      ok: true,
+      row: { actual_hours: null },
+    });
+  });
+
+  it.each([
+    [
+      { summary: { from: 'a', divideBy: 60 } },
+      ['t: column "summary": "divideBy" gives a number, but tickets.summary is string'],
+    ],
+    [
+      { actual_hours: { from: 'a', divideBy: 60, duration: 'hours' } },
+      ['t: column "actual_hours": "divideBy" cannot be combined with "map" or "duration"'],
+    ],
+    [{ actual_hours: { from: 'a', divideBy: 0 } }, [expect.stringMatching(/^t: columns\.actual_hours/)]],
+  ])(
+    'given a divideBy that cannot work (%j), when validated, then the problem is named',
+    (columns, problems) => {
+      expect(mappingProblems(ticketsWith(columns), 't')).toEqual(problems);
+    },
+  );
+});
