@@ -4,7 +4,8 @@
  * ordinal being the creation order, which is also Id order. References only point at records generated at start
  * and agree with each other (a Case's AccountId is its Contact's AccountId, a WorkOrder's is its Case's).
  * SystemModstamp ties are common: creation seconds are shared, and system-only bulk updates stamp many records
- * with one second while leaving LastModifiedDate alone (reference §B.2, KB 000193203).
+ * with one second while leaving LastModifiedDate alone (reference §B.2, KB 000193203). Every timestamp falls in
+ * the org's period (core/period.ts): the fixed 2023–2025 one by default, or the three years up to `dataEndsAt`.
  */
 import {
   COMPANY_NOUNS,
@@ -15,6 +16,8 @@ import {
   SPECIAL_COMPANY_NAMES,
   TITLES,
 } from '../core/names';
+import { multipleOfTarget } from '../core/lifecycle';
+import { creationTime, FIXED_PERIOD, type DataPeriod } from '../core/period';
 import { hashString, mix32, Rng } from '../core/prng';
 import { ascii } from '../core/text';
 import { DAY_SECONDS } from '../core/time';
@@ -24,10 +27,9 @@ import { SALESFORCE_OBJECTS, type SalesforceObjectName } from './objects';
 
 const { floor, max, min } = Math;
 
-/** Generated CreatedDate values fall in 2023-01-01 .. 2025-12-31 UTC. */
-export const EPOCH_START = Date.UTC(2023, 0, 1) / 1000;
-export const EPOCH_END = Date.UTC(2025, 11, 31, 23, 59, 59) / 1000;
-const SPAN = EPOCH_END - EPOCH_START;
+/** The fixed period (2023-01-01T00:00:00Z .. 2025-12-31T23:59:59Z): the default unless `dataEndsAt` is given. */
+export const EPOCH_START = FIXED_PERIOD.start;
+export const EPOCH_END = FIXED_PERIOD.end;
 /** Share of records created in the same second as the previous one. */
 export const SHARED_CREATION_RATE = 0.2;
 /** Share of records whose SystemModstamp is the next system-only bulk update after their last edit. */
@@ -39,6 +41,8 @@ export type StoredFields = Readonly<Record<string, FieldValue>>;
 
 export interface GenerationContext {
   readonly seed: number;
+  /** The span generated timestamps fall in, and whether Cases age towards its end (core/period.ts). */
+  readonly period: DataPeriod;
   /** Records generated at start (references only point at these). */
   generatedCount(object: SalesforceObjectName): number;
   codec(object: SalesforceObjectName): IdCodec;
@@ -57,37 +61,87 @@ export interface Columns {
   modstamp: Uint32Array;
 }
 
-/** When a generated Case closed (epoch seconds), or undefined while open; a pure function of its slot. */
-export function caseClosedAt(seed: number, ordinal: number, created: number): number | undefined {
+/** Cases nobody ever closes in a live period, per thousand: the stale part of its backlog. */
+const STALE_PER_MILLE = 3;
+/** A live Case's resolution target: 85% close within it, the others within three times it. */
+const CLOSE_TARGET_SECONDS = 3 * DAY_SECONDS;
+
+/**
+ * When a generated Case closed (epoch seconds), or undefined while open at the period's end; a pure function of
+ * its slot, so columns and fields agree. In the fixed period 60% close within 12 days; in a live one nearly all
+ * close in a multiple of a three-day target and a few go stale, so the open backlog is small and mostly recent.
+ */
+export function caseClosedAt(
+  seed: number,
+  ordinal: number,
+  created: number,
+  period: DataPeriod = FIXED_PERIOD,
+): number | undefined {
   const h = mix32(seed, LIFE, ordinal);
-  if (h % 100 >= 60) return undefined;
-  const closedAt = created + 1800 + ((h >>> 8) % (12 * DAY_SECONDS));
-  return closedAt <= EPOCH_END ? closedAt : undefined;
+  let closedAt: number;
+  if (period.live) {
+    if (h % 1000 < STALE_PER_MILLE) return undefined;
+    closedAt =
+      created +
+      max(1800, floor(CLOSE_TARGET_SECONDS * multipleOfTarget(mix32(seed, LIFE, ordinal, 1), 0.85)));
+  } else {
+    if (h % 100 >= 60) return undefined;
+    closedAt = created + 1800 + ((h >>> 8) % (12 * DAY_SECONDS));
+  }
+  return closedAt <= period.end ? closedAt : undefined;
 }
 
-/** The bulk-update seconds of an object: system-only stamps shared by many records. */
-export function bulkUpdateSeconds(seed: number, object: SalesforceObjectName): number[] {
+/** The bulk-update seconds of an object: system-only stamps shared by many records, spread over the period. */
+export function bulkUpdateSeconds(
+  seed: number,
+  object: SalesforceObjectName,
+  period: DataPeriod = FIXED_PERIOD,
+): number[] {
+  const span = period.end - period.start;
   return Array.from(
     { length: BULK_UPDATES },
     (_, i) =>
-      EPOCH_START + floor(((i + 1) * SPAN) / (BULK_UPDATES + 1)) + (mix32(seed, SALT[object], i) % 3600),
+      period.start + floor(((i + 1) * span) / (BULK_UPDATES + 1)) + (mix32(seed, SALT[object], i) % 3600),
   );
 }
 
-export function buildColumns(seed: number, object: SalesforceObjectName, count: number): Columns {
+/**
+ * The audit columns of `count` generated records in creation order. In the fixed period CreatedDate walks
+ * evenly across it; in a live one it follows the period's growing volume up to its end (core/period.ts
+ * creationTime), and edits lean towards creation but reach the end. Either way a fifth of the records share the
+ * previous one's creation second and nothing is stamped after the period's end.
+ */
+export function buildColumns(
+  seed: number,
+  object: SalesforceObjectName,
+  count: number,
+  period: DataPeriod = FIXED_PERIOD,
+): Columns {
   const created = new Uint32Array(count);
   const lastModified = new Uint32Array(count);
   const modstamp = new Uint32Array(count);
   const rng = new Rng(mix32(seed, SALT[object], hashString('columns')));
-  const meanGap = SPAN / max(1, count) / (1 - SHARED_CREATION_RATE);
+  const { start, end, live } = period;
+  const meanGap = (end - start) / max(1, count) / (1 - SHARED_CREATION_RATE);
   const spread = max(1, floor(2 * meanGap) - 1);
-  const bulk = bulkUpdateSeconds(seed, object);
-  let at = EPOCH_START + rng.int(max(1, floor(meanGap)));
+  const bulk = bulkUpdateSeconds(seed, object, period);
+  // The fixed period's draws stay exactly as they were, so its records (and every golden) are unchanged.
+  let at = live ? start : start + rng.int(max(1, floor(meanGap)));
   for (let i = 0; i < count; i++) {
-    if (i > 0 && !rng.chance(SHARED_CREATION_RATE)) at = min(EPOCH_END, at + rng.between(1, spread));
+    if (live) {
+      if (i === 0 || !rng.chance(SHARED_CREATION_RATE))
+        at = max(at, creationTime(period, (i + rng.next()) / count));
+    } else if (i > 0 && !rng.chance(SHARED_CREATION_RATE)) at = min(end, at + rng.between(1, spread));
     created[i] = at;
-    const settled = object === 'Case' ? (caseClosedAt(seed, i, at) ?? at) : at;
-    const edited = rng.chance(0.4) ? settled : min(EPOCH_END, settled + rng.int(20 * DAY_SECONDS));
+    const settled = object === 'Case' ? (caseClosedAt(seed, i, at, period) ?? at) : at;
+    let edited = settled;
+    if (!rng.chance(0.4)) {
+      if (!live) edited = min(end, settled + rng.int(20 * DAY_SECONDS));
+      else {
+        const u = rng.next();
+        edited = settled + floor((end - settled) * u * u * u);
+      }
+    }
     lastModified[i] = edited;
     const nextBulk = rng.chance(BULK_STAMP_RATE) ? bulk.find((second) => second >= edited) : undefined;
     modstamp[i] = nextBulk ?? edited;
@@ -191,7 +245,7 @@ export function generateFields(
     }
     case 'Case': {
       const parents = caseParents(ctx, ordinal);
-      const closedAt = generated ? caseClosedAt(ctx.seed, ordinal, created) : undefined;
+      const closedAt = generated ? caseClosedAt(ctx.seed, ordinal, created, ctx.period) : undefined;
       return {
         CaseNumber: pad(ordinal + 1, 8),
         AccountId: idOrNull(ctx, 'Account', parents.account),

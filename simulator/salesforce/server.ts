@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { answerWithFaults, FaultInjector, requestKey } from '../core/faults';
 import { startHarness, type Exchange, type HttpHarness } from '../core/harness';
+import { dataPeriod } from '../core/period';
 import { hashString } from '../core/prng';
 import type { Reply } from '../core/types';
 import { bearerToken, SessionStore } from './auth';
@@ -130,13 +131,14 @@ class SalesforceSimulatorServer implements SalesforceSimulator {
   private harness!: HttpHarness<SalesforceRecordedRequest>;
 
   constructor(private readonly options: SalesforceSimulatorOptions) {
+    const period = dataPeriod(options.dataEndsAt);
     for (const config of options.orgs) {
       const key = config.name.toLowerCase();
       if (this.orgs.has(key)) throw new Error(`Duplicate simulated org '${config.name}'`);
       if (this.byClient.has(config.clientId)) throw new Error(`Duplicate OAuth client '${config.clientId}'`);
       const state: OrgState = {
         config,
-        data: new OrgData(config.name, config.seed ?? hashString(config.name), config.sizes),
+        data: new OrgData(config.name, config.seed ?? hashString(config.name), config.sizes, period),
         allocation: new DailyAllocation(config.dailyRequestLimit ?? DEFAULT_DAILY_REQUESTS),
         missing: new Set(config.missingObjects ?? []),
       };

@@ -5,6 +5,7 @@
  * without building the record. Deletes are soft: IsDeleted and the deletion time, SystemModstamp bumped; the
  * recycle bin keeps them (queryAll, getDeleted) for 15 days of the simulator's clock.
  */
+import { FIXED_PERIOD, type DataPeriod } from '../core/period';
 import { hashString, mix32, Rng } from '../core/prng';
 import { lazyReadonlyArray } from '../core/records';
 import {
@@ -109,7 +110,7 @@ export class ObjectStore {
   ) {
     this.schema = SCHEMAS[object];
     this.codec = ctx.codec(object);
-    const columns = buildColumns(ctx.seed, object, generatedCount);
+    const columns = buildColumns(ctx.seed, object, generatedCount, ctx.period);
     this.created = columns.created;
     this.lastModified = columns.lastModified;
     this.modstamp = columns.modstamp;
@@ -268,6 +269,7 @@ export class OrgData implements GenerationContext {
     readonly name: string,
     readonly seed: number,
     private readonly sizes: Partial<Record<SalesforceObjectName, number>>,
+    readonly period: DataPeriod = FIXED_PERIOD,
   ) {
     const pod = podOf(seed);
     this.codecs = Object.fromEntries(

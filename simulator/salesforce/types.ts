@@ -37,6 +37,12 @@ export interface SalesforceSimulatorOptions {
   now?: () => Date;
   /** How long a query locator (nextRecordsUrl) stays valid. Default two days (reference §B.1). */
   queryLocatorSeconds?: number;
+  /**
+   * Generated records span the three years up to (not including) this instant, with Cases created and closed up
+   * to its eve and an open backlog as it stands then (the demo passes today's midnight UTC). Default: the fixed
+   * 2023-01-01 .. 2025-12-31 UTC period, generated exactly as the deterministic tests pin it.
+   */
+  dataEndsAt?: Date;
 }
 
 export interface SalesforceRecordedRequest {
