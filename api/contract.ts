@@ -232,7 +232,7 @@ export const errorResponseSchema = z.object({
   issues: z.array(z.object({ parameter: z.string(), message: z.string() })).optional(),
 });
 
-const tableStatus = z.enum(['planning', 'fetching', 'synced', 'failed']);
+const tableStatus = z.enum(['planning', 'fetching', 'synced', 'paused', 'failed']);
 
 /** GET /api/pipeline (admin): whether the tenant's data is fresh, per source and table, and its recent jobs. */
 export const pipelineResponseSchema = z.object({
@@ -262,7 +262,7 @@ export const pipelineResponseSchema = z.object({
       jobId: z.string(),
       startedAt: isoDateTime,
       completedAt: isoDateTime.nullable(),
-      status: z.enum(['running', 'succeeded', 'failed']),
+      status: z.enum(['running', 'succeeded', 'paused', 'failed']),
       records: z.number().int(),
       failedTables: z.number().int(),
     }),

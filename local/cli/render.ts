@@ -84,6 +84,11 @@ const sum = (values: number[]) => values.reduce((total, value) => total + value,
 
 function laneStatus(tenant: TenantProgress, tables: TenantProgress['tables'], planning: boolean): string {
   if (tables.some((table) => table.status === 'failed')) return 'FAILED';
+  if (
+    tables.every((table) => table.status === 'synced' || table.status === 'paused') &&
+    tables.some((table) => table.status === 'paused')
+  )
+    return tenant.status === 'running' ? 'compacting' : 'PAUSED';
   if (tables.every((table) => table.status === 'synced'))
     return tenant.status === 'running' ? 'compacting' : 'done';
   return statusLabel(tenant, planning);
@@ -92,6 +97,7 @@ function laneStatus(tenant: TenantProgress, tables: TenantProgress['tables'], pl
 function statusLabel(tenant: TenantProgress, planning: boolean): string {
   if (tenant.status === 'succeeded') return 'done';
   if (tenant.status === 'failed') return 'FAILED';
+  if (tenant.status === 'paused') return 'PAUSED';
   return planning ? 'planning' : 'fetching';
 }
 
@@ -189,14 +195,22 @@ export function renderSummary(progress: JobProgress, width = DEFAULT_WIDTH): str
         .trimEnd()
         .slice(0, Math.max(1, width - 1)),
     );
-  const errors = pairs.flatMap(({ tenant, table }) =>
-    table.error
-      ? [`${tenant.tenantId} / ${table.source} / ${table.table}: ${table.error.code}: ${table.error.message}`]
-      : [],
-  );
-  if (errors.length > 0) {
-    lines.push('', 'errors:');
-    for (const error of errors) lines.push(...wrap(`- ${error}`, width, '  '));
+  const explain = (paused: boolean) =>
+    pairs.flatMap(({ tenant, table }) =>
+      table.error && (table.status === 'paused') === paused
+        ? [
+            `${tenant.tenantId} / ${table.source} / ${table.table}: ${table.error.code}: ${table.error.message}`,
+          ]
+        : [],
+    );
+  // A paused table is not an error (the next job resumes it), so its reason is listed on its own.
+  for (const [heading, items] of [
+    ['paused:', explain(true)],
+    ['errors:', explain(false)],
+  ] as const) {
+    if (items.length === 0) continue;
+    lines.push('', heading);
+    for (const item of items) lines.push(...wrap(`- ${item}`, width, '  '));
   }
   return lines;
 }

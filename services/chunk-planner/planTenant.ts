@@ -1,5 +1,6 @@
 import type { CanonicalTableName } from '../../mappings/canonical';
-import { errorCode, errorMessage, isRetryable } from '../../shared/errors';
+import { errorCode, errorMessage, isRetryable, QuotaExhaustedError } from '../../shared/errors';
+import { readPausedTable, type PausedChunk } from '../../shared/state/pausedChunks';
 import {
   makeEvent,
   type AnyEvent,
@@ -51,6 +52,8 @@ interface TablePlan {
   window: SyncWindow;
   expectedRecords: number;
   ranges: KeyRange[];
+  /** A plan that resumes the paused chunks of an earlier job: their ids, ranges and continuations, and the job. */
+  resumed?: { jobId: string; chunks: PausedChunk[] };
 }
 
 type PlannedTable = { source: string; table: CanonicalTableName; expectedRecords: number; chunks: number };
@@ -113,22 +116,33 @@ async function planAndPublishTable(
   try {
     const planKey = { pk: `plan#${jobId}#${tenantId}`, sk: `${source}#${table}` };
     let plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))?.value;
+    if (!plan) plan = await resumedPlan(tenantId, source, table, deps.state);
     if (!plan) {
       const { connector, settings, reader } = await open();
       const window = await windowFor(event, source, table, connector, settings.backfillFrom, deps);
       plan = await planTable(reader, connector, table, window, deps.settings.targetChunkRecords);
-      await deps.state.putIfAbsent(planKey.pk, planKey.sk, plan);
-      plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))!.value;
     }
-    const { window, expectedRecords, ranges } = plan;
+    await deps.state.putIfAbsent(planKey.pk, planKey.sk, plan);
+    plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))!.value;
+    const { window, expectedRecords, ranges, resumed } = plan;
     events.push(
-      makeEvent('TablePlanned', head, { source, table, window, expectedRecords, chunkCount: ranges.length }, [
-        source,
-        table,
-      ]),
+      makeEvent(
+        'TablePlanned',
+        head,
+        {
+          source,
+          table,
+          window,
+          expectedRecords,
+          chunkCount: ranges.length,
+          ...(resumed ? { resumes: resumed.jobId } : {}),
+        },
+        [source, table],
+      ),
     );
     ranges.forEach((keyRange, index) => {
-      const chunkId = chunkIdFor(index);
+      const paused = resumed?.chunks[index];
+      const chunkId = paused?.chunkId ?? chunkIdFor(index);
       events.push(
         makeEvent(
           'ChunkPlanned',
@@ -139,7 +153,20 @@ async function planAndPublishTable(
             chunkId,
             window,
             keyRange,
-            expectedRecords: Math.ceil(expectedRecords / ranges.length),
+            expectedRecords: paused?.expectedRecords ?? Math.ceil(expectedRecords / ranges.length),
+            // A resumed chunk continues after the last part its job wrote; the counts restart for this job.
+            ...(paused
+              ? {
+                  continuation: {
+                    cursor: paused.continuation.cursor,
+                    partsWritten: 0,
+                    recordsSoFar: 0,
+                    apiCallsSoFar: 0,
+                    retries: 0,
+                    sequence: 1,
+                  },
+                }
+              : {}),
           },
           [source, table, chunkId, 0],
         ),
@@ -147,12 +174,13 @@ async function planAndPublishTable(
     });
     outcome = { source, table, expectedRecords, chunks: ranges.length };
   } catch (error) {
-    if (isRetryable(error) && !deps.lastAttempt) throw error;
+    if (isRetryable(error) && !deps.lastAttempt && !(error instanceof QuotaExhaustedError)) throw error;
     const failure = {
       code: errorCode(error),
-      message: isRetryable(error)
-        ? `${errorMessage(error)} (still failing on the last delivery: the table is not synced in this job)`
-        : errorMessage(error),
+      message:
+        isRetryable(error) && !(error instanceof QuotaExhaustedError)
+          ? `${errorMessage(error)} (still failing on the last delivery: the table is not synced in this job)`
+          : errorMessage(error),
       retryable: isRetryable(error),
     };
     events.push(makeEvent('TablePlanFailed', head, { source, table, error: failure }, [source, table]));
@@ -160,6 +188,26 @@ async function planAndPublishTable(
   }
   await deps.bus.publish(events);
   return outcome;
+}
+
+/**
+ * The plan of a table whose chunks paused in an earlier job (a source's quota): those chunks, with that job's
+ * window and where each stopped, instead of a new survey, so nothing fetched before the pause is fetched again.
+ */
+async function resumedPlan(
+  tenantId: string,
+  source: string,
+  table: CanonicalTableName,
+  state: StateStore,
+): Promise<TablePlan | undefined> {
+  const paused = await readPausedTable(state, { tenantId, source, table });
+  if (!paused || paused.chunks.length === 0) return undefined;
+  return {
+    window: paused.window,
+    expectedRecords: paused.chunks.reduce((sum, chunk) => sum + chunk.expectedRecords, 0),
+    ranges: paused.chunks.map((chunk) => chunk.keyRange),
+    resumed: { jobId: paused.jobId, chunks: paused.chunks },
+  };
 }
 
 async function windowFor(

@@ -2,6 +2,7 @@ import {
   BudgetExhaustedError,
   DeadlineReachedError,
   MalformedResponseError,
+  QuotaExhaustedError,
   RetriesExhaustedError,
   errorCode,
   errorMessage,
@@ -47,6 +48,7 @@ export interface FetcherDeps {
 export type FetchOutcome =
   | { kind: 'fetched'; records: number; objectKeys: string[] }
   | { kind: 'continued'; cursor: string | null; reason: 'deadline' | 'retry'; delaySeconds: number }
+  | { kind: 'paused'; cursor: string | null; message: string }
   | { kind: 'failed'; code: string; message: string };
 
 /**
@@ -148,6 +150,40 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
     return { kind: 'failed', code: failure.code, message: failure.message };
   };
 
+  const pause = async (error: QuotaExhaustedError): Promise<FetchOutcome> => {
+    // Not a failure and not worth a retry within the job: the parts written so far are transformed, and the
+    // next job resumes the chunk from the cursor after them.
+    const continuation: Continuation = {
+      cursor: written.cursor,
+      partsWritten: written.parts,
+      recordsSoFar: written.records,
+      apiCallsSoFar: apiCalls(),
+      retries: previous.retries,
+      sequence: previous.sequence + 1,
+    };
+    await deps.bus.publish([
+      makeEvent(
+        'ChunkPaused',
+        head(),
+        {
+          source: data.source,
+          table: data.table,
+          chunkId: data.chunkId,
+          window: data.window,
+          keyRange: data.keyRange,
+          expectedRecords: data.expectedRecords,
+          continuation,
+          reason: { code: error.code, message: error.message, retryable: true },
+          recordsWritten: written.records,
+          objectKeys: await deps.lake.list(rawChunkPrefix(chunk)),
+          apiCalls: apiCalls(),
+        },
+        [data.source, data.table, data.chunkId],
+      ),
+    ]);
+    return { kind: 'paused', cursor: written.cursor, message: error.message };
+  };
+
   try {
     const opened = await deps.readerFor(tenantId, data.source, {
       deadline: () => deps.deadline() - settings.safetyMarginMs,
@@ -180,6 +216,7 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       // Not the source's fault: continue without counting a retry (the budget frees within seconds).
       return await continueLater('deadline', retryAfterSeconds(error) ?? 0);
     }
+    if (error instanceof QuotaExhaustedError) return await pause(error);
     if (!isRetryable(error)) return await fail(error);
     if (previous.retries >= settings.maxRetries) {
       return await fail(

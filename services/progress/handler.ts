@@ -23,6 +23,7 @@ export function makeHandler(deps: ProgressHandlerDeps) {
       'TablePlanFailed',
       'ChunkFetched',
       'ChunkFailed',
+      'ChunkPaused',
       'ChunkTransformed',
       'TableCompacted',
     ],

@@ -1,4 +1,5 @@
 import type { Failure, SyncWindow } from '../../shared/events/schemas';
+import type { PausedChunk } from '../../shared/state/pausedChunks';
 
 /** Progress's own state items. Keys carry job and tenant so reads never cross tenants. */
 export const progressKeys = {
@@ -52,12 +53,22 @@ export type TableItem =
       chunkCount: number;
       expectedRecords: number;
       window: SyncWindow;
+      /** The job whose paused chunks this plan resumes. */
+      resumes?: string;
     }
   | { kind: 'planFailed'; source: string; table: string; error: Failure };
 
 export type ChunkItem =
   | { status: 'fetched'; records: number; files: number; apiCalls: number }
-  | { status: 'failed'; records: number; apiCalls: number; error: Failure };
+  | { status: 'failed'; records: number; apiCalls: number; error: Failure }
+  | {
+      status: 'paused';
+      records: number;
+      files: number;
+      apiCalls: number;
+      reason: Failure;
+      resume: PausedChunk;
+    };
 
 export interface TransformedItem {
   versions: number;
@@ -81,6 +92,16 @@ export type TableOutcome =
       completedAt: string;
     }
   | {
+      status: 'paused';
+      source: string;
+      table: string;
+      records: number;
+      chunks: number;
+      pausedChunks: number;
+      reason: Failure;
+      completedAt: string;
+    }
+  | {
       status: 'failed';
       source: string;
       table: string;
@@ -92,8 +113,9 @@ export type TableOutcome =
     };
 
 export interface TenantJobOutcome {
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'paused' | 'failed';
   tablesSynced: number;
+  tablesPaused: number;
   tablesFailed: number;
   records: number;
   completedAt: string;

@@ -15,7 +15,8 @@ import {
 export interface TableProgress {
   source: string;
   table: string;
-  status: 'planning' | 'fetching' | 'synced' | 'failed';
+  /** `paused`: waiting for the source's quota; the next job resumes it (see ChunkPaused). */
+  status: 'planning' | 'fetching' | 'synced' | 'paused' | 'failed';
   chunksDone: number;
   chunksTotal: number | null;
   records: number;
@@ -33,7 +34,7 @@ export interface TableProgress {
 
 export interface TenantProgress {
   tenantId: string;
-  status: 'running' | 'succeeded' | 'failed';
+  status: 'running' | 'succeeded' | 'paused' | 'failed';
   tables: TableProgress[];
   records: number;
   chunksDone: number;
@@ -145,11 +146,13 @@ function tableProgress(
     error:
       outcome?.status === 'failed'
         ? outcome.error
-        : planned?.kind === 'planFailed'
-          ? planned.error
-          : failedChunk?.status === 'failed'
-            ? failedChunk.error
-            : null,
+        : outcome?.status === 'paused'
+          ? outcome.reason
+          : planned?.kind === 'planFailed'
+            ? planned.error
+            : failedChunk?.status === 'failed'
+              ? failedChunk.error
+              : null,
   };
 }
 

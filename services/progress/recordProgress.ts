@@ -3,6 +3,7 @@ import {
   makeEvent,
   type AnyEvent,
   type ChunkFailedEvent,
+  type ChunkPausedEvent,
   type ChunkTransformedEvent,
   type TableCompactedEvent,
   type ChunkFetchedEvent,
@@ -11,6 +12,8 @@ import {
   type TenantDiscoveredEvent,
 } from '../../shared/events/schemas';
 import type { Clock, EventBus, MetricPoint, StateStore } from '../../shared/ports';
+import { QuotaExhaustedError } from '../../shared/errors';
+import { rememberPausedChunks, settlePausedChunks } from '../../shared/state/pausedChunks';
 import { commitWatermark } from '../../shared/state/watermarks';
 import {
   progressKeys as keys,
@@ -24,12 +27,16 @@ import {
   type PendingCompaction,
 } from './progressState';
 
+/** A plan failure with this code is a pause (the source's quota), not a failure: the next job plans the table again. */
+const QUOTA_CODE = new QuotaExhaustedError('', 0).code;
+
 export type ProgressInput =
   | TenantDiscoveredEvent
   | TablePlannedEvent
   | TablePlanFailedEvent
   | ChunkFetchedEvent
   | ChunkFailedEvent
+  | ChunkPausedEvent
   | ChunkTransformedEvent
   | TableCompactedEvent;
 
@@ -72,8 +79,16 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       break;
     }
     case 'TablePlanned': {
-      const { source, table, chunkCount, expectedRecords, window } = event.data;
-      const item: TableItem = { kind: 'planned', source, table, chunkCount, expectedRecords, window };
+      const { source, table, chunkCount, expectedRecords, window, resumes } = event.data;
+      const item: TableItem = {
+        kind: 'planned',
+        source,
+        table,
+        chunkCount,
+        expectedRecords,
+        window,
+        ...(resumes ? { resumes } : {}),
+      };
       if (await state.putIfAbsent(partition, keys.table(source, table), item)) {
         metrics.push({ name: 'ChunksPlanned', unit: 'Count', value: chunkCount, dimensions: dims(table) });
       }
@@ -128,6 +143,27 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       }
       break;
     }
+    case 'ChunkPaused': {
+      const { source, table, chunkId, recordsWritten, apiCalls, reason, objectKeys } = event.data;
+      const { keyRange, expectedRecords, continuation } = event.data;
+      const item: ChunkItem = {
+        status: 'paused',
+        records: recordsWritten,
+        files: objectKeys.length,
+        apiCalls,
+        reason,
+        resume: { chunkId, keyRange, expectedRecords, continuation },
+      };
+      if (await state.putIfAbsent(partition, keys.chunk(source, table, chunkId), item)) {
+        metrics.push(
+          { name: 'ChunksPaused', unit: 'Count', value: 1, dimensions: dims(table) },
+          { name: 'RecordsFetched', unit: 'Count', value: recordsWritten, dimensions: dims(table) },
+          { name: 'ApiCalls', unit: 'Count', value: apiCalls, dimensions: dims(table) },
+        );
+      }
+      await concludeTable(event, source, table, deps, metrics);
+      break;
+    }
     case 'ChunkFailed': {
       const { source, table, chunkId, recordsWritten, apiCalls, error } = event.data;
       const item: ChunkItem = { status: 'failed', records: recordsWritten, apiCalls, error };
@@ -160,7 +196,19 @@ async function concludeTable(
   if (!tableItem) return;
   let outcome: TableOutcome;
   const completedAt = clock.now().toISOString();
-  if (tableItem.kind === 'planFailed') {
+  if (tableItem.kind === 'planFailed' && tableItem.error.code === QUOTA_CODE) {
+    // Nothing was planned: the next job plans the table from its watermark as if this job had not tried.
+    outcome = {
+      status: 'paused',
+      source,
+      table,
+      records: 0,
+      chunks: 0,
+      pausedChunks: 0,
+      reason: tableItem.error,
+      completedAt,
+    };
+  } else if (tableItem.kind === 'planFailed') {
     outcome = {
       status: 'failed',
       source,
@@ -176,7 +224,32 @@ async function concludeTable(
     if (chunks.length < tableItem.chunkCount) return;
     const records = chunks.reduce((sum, chunk) => sum + chunk.value.records, 0);
     const failed = chunks.filter((chunk) => chunk.value.status === 'failed');
-    if (failed.length === 0) {
+    const paused = chunks.flatMap((chunk) => (chunk.value.status === 'paused' ? [chunk.value] : []));
+    if (failed.length === 0 && paused.length > 0) {
+      const tenant = (await state.get<TenantInJob>(keys.jobTenants(jobId), keys.tenantInJob(tenantId)))
+        ?.value;
+      await rememberPausedChunks(
+        state,
+        { tenantId, source, table },
+        {
+          jobId,
+          jobStartedAt: tenant?.jobStartedAt ?? tableItem.window.to,
+          window: tableItem.window,
+          chunks: paused.map((chunk) => chunk.resume).sort((a, b) => a.chunkId.localeCompare(b.chunkId)),
+        },
+      );
+      outcome = {
+        status: 'paused',
+        source,
+        table,
+        records,
+        chunks: chunks.length,
+        pausedChunks: paused.length,
+        reason: paused[0]!.reason,
+        completedAt,
+      };
+    } else if (failed.length === 0) {
+      if (tableItem.resumes) await settlePausedChunks(state, { tenantId, source, table }, tableItem.resumes);
       // Every chunk is acknowledged: the window is complete, so its upper bound becomes the watermark.
       const committed = await commitWatermark(
         state,
@@ -208,7 +281,7 @@ async function concludeTable(
   }
   if (await state.putIfAbsent(partition, keys.tableOutcome(source, table), outcome)) {
     metrics.push({
-      name: outcome.status === 'synced' ? 'TablesSynced' : 'TablesFailed',
+      name: OUTCOME_METRIC[outcome.status],
       unit: 'Count',
       value: 1,
       dimensions: { tenant: tenantId, source, table },
@@ -220,31 +293,44 @@ async function concludeTable(
   const head = { tenantId, jobId, occurredAt: stored.completedAt };
   const typedTable = table as CanonicalTableName;
   await deps.bus.publish([
-    stored.status === 'synced'
+    stored.status === 'paused'
       ? makeEvent(
-          'TableSynced',
+          'TablePaused',
           head,
           {
             source,
             table: typedTable,
             records: stored.records,
-            chunks: stored.chunks,
-            watermark: stored.watermark,
+            pausedChunks: stored.pausedChunks,
+            reason: stored.reason,
           },
           [source, table],
         )
-      : makeEvent(
-          'TableFailed',
-          head,
-          {
-            source,
-            table: typedTable,
-            records: stored.records,
-            failedChunks: stored.failedChunks,
-            error: stored.error,
-          },
-          [source, table],
-        ),
+      : stored.status === 'synced'
+        ? makeEvent(
+            'TableSynced',
+            head,
+            {
+              source,
+              table: typedTable,
+              records: stored.records,
+              chunks: stored.chunks,
+              watermark: stored.watermark,
+            },
+            [source, table],
+          )
+        : makeEvent(
+            'TableFailed',
+            head,
+            {
+              source,
+              table: typedTable,
+              records: stored.records,
+              failedChunks: stored.failedChunks,
+              error: stored.error,
+            },
+            [source, table],
+          ),
   ]);
 }
 
@@ -348,11 +434,14 @@ async function concludeTenant(event: AnyEvent, deps: ProgressDeps, metrics: Metr
   const compacted = await state.query<CompactedItem>(partition, 'compacted#');
   if (compacted.length < outcomes.filter((item) => item.value.status === 'synced').length) return;
   const synced = outcomes.filter((item) => item.value.status === 'synced').length;
+  const paused = outcomes.filter((item) => item.value.status === 'paused').length;
   const completedAt = clock.now().toISOString();
   const outcome: TenantJobOutcome = {
-    status: synced === outcomes.length ? 'succeeded' : 'failed',
+    status:
+      synced === outcomes.length ? 'succeeded' : synced + paused === outcomes.length ? 'paused' : 'failed',
     tablesSynced: synced,
-    tablesFailed: outcomes.length - synced,
+    tablesPaused: paused,
+    tablesFailed: outcomes.length - synced - paused,
     records: outcomes.reduce((sum, item) => sum + item.value.records, 0),
     completedAt,
   };
@@ -361,7 +450,7 @@ async function concludeTenant(event: AnyEvent, deps: ProgressDeps, metrics: Metr
     metrics.push(
       { name: 'JobDuration', unit: 'Milliseconds', value: duration, dimensions: { tenant: tenantId } },
       {
-        name: outcome.status === 'succeeded' ? 'JobsSucceeded' : 'JobsFailed',
+        name: JOB_METRIC[outcome.status],
         unit: 'Count',
         value: 1,
         dimensions: { tenant: tenantId },
@@ -370,5 +459,24 @@ async function concludeTenant(event: AnyEvent, deps: ProgressDeps, metrics: Metr
   }
   const stored = (await state.get<TenantJobOutcome>(partition, keys.jobOutcome))!.value;
   const { completedAt: occurredAt, ...data } = stored;
-  await deps.bus.publish([makeEvent('JobCompleted', { tenantId, jobId, occurredAt }, data, [])]);
+  await deps.bus.publish([
+    makeEvent(
+      'JobCompleted',
+      { tenantId, jobId, occurredAt },
+      { ...data, tablesPaused: data.tablesPaused ?? 0 },
+      [],
+    ),
+  ]);
 }
+
+const OUTCOME_METRIC: Record<TableOutcome['status'], string> = {
+  synced: 'TablesSynced',
+  paused: 'TablesPaused',
+  failed: 'TablesFailed',
+};
+
+const JOB_METRIC: Record<TenantJobOutcome['status'], string> = {
+  succeeded: 'JobsSucceeded',
+  paused: 'JobsPaused',
+  failed: 'JobsFailed',
+};

@@ -22,13 +22,14 @@ export interface TransformHandlerDeps {
 }
 
 /**
- * ChunkFetched → canonical versions (+ quarantine) for that chunk → ChunkTransformed;
+ * ChunkFetched (or ChunkPaused: the parts written before a pause) → canonical versions (+ quarantine) for that
+ * chunk → ChunkTransformed;
  * TableTransformed → the tenant's SCD2 history of that table, compacted → TableCompacted.
  */
 export function makeHandler(deps: TransformHandlerDeps) {
   return sqsConsumer({
     service: 'transform',
-    accepts: ['ChunkFetched', 'TableTransformed'],
+    accepts: ['ChunkFetched', 'ChunkPaused', 'TableTransformed'],
     log: deps.log,
     ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.idempotency,
@@ -39,7 +40,7 @@ export function makeHandler(deps: TransformHandlerDeps) {
         source: event.data.source,
         table: event.data.table,
       };
-      if (event.type === 'ChunkFetched') {
+      if (event.type === 'ChunkFetched' || event.type === 'ChunkPaused') {
         const outcome = await transformChunk(event, deps);
         deps.log.info('chunk transformed', { ...context, chunkId: event.data.chunkId, ...outcome });
       } else {

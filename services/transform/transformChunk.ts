@@ -1,5 +1,5 @@
 import { MalformedResponseError } from '../../shared/errors';
-import { makeEvent, type ChunkFetchedEvent } from '../../shared/events/schemas';
+import { makeEvent, type ChunkFetchedEvent, type ChunkPausedEvent } from '../../shared/events/schemas';
 import {
   encodeCanonicalVersions,
   encodeQuarantine,
@@ -32,7 +32,7 @@ export interface TransformOutcome {
  * quarantine with tenant, table, source id and reason, and never blocks the rest of the chunk.
  */
 export async function transformChunk(
-  event: ChunkFetchedEvent,
+  event: ChunkFetchedEvent | ChunkPausedEvent,
   deps: TransformDeps,
 ): Promise<TransformOutcome> {
   const { tenantId, jobId } = event;
@@ -45,7 +45,7 @@ export async function transformChunk(
     const body = await deps.lake.get(key);
     if (!body)
       throw new MalformedResponseError(
-        `tenant ${tenantId}, source ${source}, table ${table}: raw part ${key} named by ChunkFetched does not exist`,
+        `tenant ${tenantId}, source ${source}, table ${table}: raw part ${key} named by ${event.type} does not exist`,
       );
     for (const raw of await readRawRecords(body)) {
       const sourceId = raw.id;

@@ -25,10 +25,12 @@ export const EVENT_ROUTES: Record<EventType, readonly ConsumerService[]> = {
   ChunkPlanned: ['fetcher'],
   ChunkFetched: ['transform', 'progress'],
   ChunkFailed: ['progress'],
+  ChunkPaused: ['transform', 'progress'],
   ChunkTransformed: ['progress'],
   TableTransformed: ['transform'],
   TableCompacted: ['progress', 'analytics-loader'],
   TableSynced: [],
+  TablePaused: [],
   TableFailed: [],
   JobCompleted: [],
 };

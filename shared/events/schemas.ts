@@ -69,6 +69,8 @@ export const TablePlanned = envelopeSchema(
     window: syncWindowSchema,
     expectedRecords: z.number().int().nonnegative(),
     chunkCount: z.number().int().nonnegative(),
+    /** The job whose paused chunks these are (resumed with that job's window); absent for a fresh plan. */
+    resumes: z.string().optional(),
   }),
 );
 
@@ -112,6 +114,30 @@ export const ChunkFailed = envelopeSchema(
     chunkId: z.string(),
     error: failureSchema,
     recordsWritten: z.number().int().nonnegative(),
+    apiCalls: z.number().int().nonnegative(),
+  }),
+);
+
+/**
+ * The source asked the chunk to wait for longer than a job lasts (a daily API quota used up, or the share of it
+ * kept for the tenant's own users): the chunk stops without failing. The parts written so far are transformed
+ * like a fetched chunk's; the next job resumes the chunk from `continuation` (DESIGN §5).
+ */
+export const ChunkPaused = envelopeSchema(
+  'ChunkPaused',
+  z.strictObject({
+    source: sourceSchema,
+    table: tableSchema,
+    chunkId: z.string().regex(/^c\d{5}$/),
+    window: syncWindowSchema,
+    keyRange: keyRangeSchema,
+    expectedRecords: z.number().int().nonnegative(),
+    /** Where the chunk resumes: the cursor after the last part written. */
+    continuation: continuationSchema,
+    reason: failureSchema,
+    recordsWritten: z.number().int().nonnegative(),
+    /** The raw parts this job wrote for the chunk before it paused. */
+    objectKeys: z.array(z.string()),
     apiCalls: z.number().int().nonnegative(),
   }),
 );
@@ -173,11 +199,25 @@ export const TableFailed = envelopeSchema(
   }),
 );
 
+/** Chunks of the table paused (see ChunkPaused): its watermark stays, the next job resumes the paused chunks. */
+export const TablePaused = envelopeSchema(
+  'TablePaused',
+  z.strictObject({
+    source: sourceSchema,
+    table: tableSchema,
+    records: z.number().int().nonnegative(),
+    pausedChunks: z.number().int().nonnegative(),
+    reason: failureSchema,
+  }),
+);
+
 export const JobCompleted = envelopeSchema(
   'JobCompleted',
   z.strictObject({
-    status: z.enum(['succeeded', 'failed']),
+    /** `paused`: no table failed, and some wait for a source's quota (the next job resumes them). */
+    status: z.enum(['succeeded', 'paused', 'failed']),
     tablesSynced: z.number().int().nonnegative(),
+    tablesPaused: z.number().int().nonnegative(),
     tablesFailed: z.number().int().nonnegative(),
     records: z.number().int().nonnegative(),
   }),
@@ -190,10 +230,12 @@ export const EVENT_SCHEMAS = {
   ChunkPlanned,
   ChunkFetched,
   ChunkFailed,
+  ChunkPaused,
   ChunkTransformed,
   TableTransformed,
   TableCompacted,
   TableSynced,
+  TablePaused,
   TableFailed,
   JobCompleted,
 } as const;
@@ -209,11 +251,13 @@ export type TablePlanFailedEvent = EventOf<'TablePlanFailed'>;
 export type ChunkPlannedEvent = EventOf<'ChunkPlanned'>;
 export type ChunkFetchedEvent = EventOf<'ChunkFetched'>;
 export type ChunkFailedEvent = EventOf<'ChunkFailed'>;
+export type ChunkPausedEvent = EventOf<'ChunkPaused'>;
 export type ChunkTransformedEvent = EventOf<'ChunkTransformed'>;
 export type TableTransformedEvent = EventOf<'TableTransformed'>;
 export type TableCompactedEvent = EventOf<'TableCompacted'>;
 export type TableSyncedEvent = EventOf<'TableSynced'>;
 export type TableFailedEvent = EventOf<'TableFailed'>;
+export type TablePausedEvent = EventOf<'TablePaused'>;
 export type JobCompletedEvent = EventOf<'JobCompleted'>;
 
 const anyEventSchema = z.discriminatedUnion(

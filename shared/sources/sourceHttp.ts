@@ -146,8 +146,9 @@ export class SourceHttp {
     const release = await budget.acquire(budgetLane(tenantId, source), limits, Math.min(maxWaitMs, 60_000));
     const { where } = request;
     try {
-      this.apiCalls++;
+      // Counted once the headers are built: a connector may decide there not to send the request at all.
       const headers = await request.headers();
+      this.apiCalls++;
       // A request never outlives the invocation: past the deadline it is abandoned and the chunk continues later.
       const untilDeadline = this.options.deadline
         ? this.options.deadline() - Date.now()

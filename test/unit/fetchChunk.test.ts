@@ -1,6 +1,11 @@
 import { readRawRecords } from '../../shared/lake/rawParquet';
 import { fetchChunk, type FetcherDeps, DEFAULT_FETCHER_SETTINGS } from '../../services/fetcher/fetchChunk';
-import { AuthenticationError, RateLimitedError, TransientServerError } from '../../shared/errors';
+import {
+  AuthenticationError,
+  QuotaExhaustedError,
+  RateLimitedError,
+  TransientServerError,
+} from '../../shared/errors';
 import { makeEvent, type ChunkPlannedEvent } from '../../shared/events/schemas';
 import {
   FakeConnectWise,
@@ -239,5 +244,35 @@ describe('fetchChunk', () => {
       code: 'RetriesExhausted',
       retryable: false,
     });
+  });
+});
+
+describe('fetchChunk at a source quota', () => {
+  it("given the source's quota reached after two pages, when fetched, then ChunkPaused carries the cursor after the last page and the parts written, and nothing fails or re-queues", async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 500)) });
+    source.failCall(3, new QuotaExhaustedError('tenant acme: paused: the daily quota is used up', 3600));
+    const { bus, queue, lake, deps } = given(source);
+
+    const outcome = await fetchChunk(planned(1, 500), deps);
+
+    expect(outcome).toEqual({
+      kind: 'paused',
+      cursor: '200',
+      message: 'tenant acme: paused: the daily quota is used up',
+    });
+    expect(queue.sent).toEqual([]);
+    expect(bus.ofType('ChunkFailed')).toEqual([]);
+    const [paused] = bus.ofType('ChunkPaused');
+    expect(paused!.data).toMatchObject({
+      chunkId: 'c00003',
+      keyRange: { kind: 'integer', from: 1, to: 500 },
+      window: { from: null, to: jobStartedAt },
+      continuation: { cursor: '200', partsWritten: 2, recordsSoFar: 200, retries: 0, sequence: 2 },
+      reason: { code: 'QuotaExhausted', retryable: true },
+      recordsWritten: 200,
+      apiCalls: 3,
+    });
+    expect(paused!.data.objectKeys).toEqual([...lake.objects.keys()].sort());
+    expect(await idsInLake(lake)).toEqual(range(1, 200));
   });
 });

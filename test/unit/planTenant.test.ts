@@ -1,5 +1,6 @@
 import { planTenant, type PlannerDeps } from '../../services/chunk-planner/planTenant';
-import { AuthenticationError, TransientServerError } from '../../shared/errors';
+import { AuthenticationError, QuotaExhaustedError, TransientServerError } from '../../shared/errors';
+import { rememberPausedChunks } from '../../shared/state/pausedChunks';
 import { makeEvent } from '../../shared/events/schemas';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
 import { commitWatermark } from '../../shared/state/watermarks';
@@ -176,5 +177,93 @@ describe('planTenant', () => {
         retryable: true,
       },
     ]);
+  });
+});
+
+describe('planTenant with paused chunks', () => {
+  it('given chunks an earlier job paused, when the table is planned, then those chunks are planned again with their ids, window and cursor, and the source is not asked', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 3000)) });
+    const { bus, state, deps } = given(source);
+    const earlierWindow = { from: null, to: '2026-01-14T10:00:00.000Z' };
+    const continuation = (cursor: string | null) => ({
+      cursor,
+      partsWritten: 3,
+      recordsSoFar: 300,
+      apiCallsSoFar: 4,
+      retries: 2,
+      sequence: 5,
+    });
+    await rememberPausedChunks(
+      state,
+      { tenantId: 'acme', source: 'connectwise', table: 'tickets' },
+      {
+        jobId: 'job-0',
+        jobStartedAt: earlierWindow.to,
+        window: earlierWindow,
+        chunks: [
+          {
+            chunkId: 'c00001',
+            keyRange: { kind: 'integer', from: 1001, to: 2000 },
+            expectedRecords: 1000,
+            continuation: continuation('1300'),
+          },
+          {
+            chunkId: 'c00002',
+            keyRange: { kind: 'integer', from: 2001, to: 3000 },
+            expectedRecords: 1000,
+            continuation: continuation(null),
+          },
+        ],
+      },
+    );
+
+    await planTenant(discovered(['tickets']), deps);
+
+    expect(source.calls).toEqual([]);
+    expect(bus.ofType('TablePlanned')[0]!.data).toEqual({
+      source: 'connectwise',
+      table: 'tickets',
+      window: earlierWindow,
+      expectedRecords: 2000,
+      chunkCount: 2,
+      resumes: 'job-0',
+    });
+    expect(
+      bus
+        .ofType('ChunkPlanned')
+        .map((event) => [event.data.chunkId, event.data.window, event.data.continuation]),
+    ).toEqual([
+      [
+        'c00001',
+        earlierWindow,
+        { cursor: '1300', partsWritten: 0, recordsSoFar: 0, apiCallsSoFar: 0, retries: 0, sequence: 1 },
+      ],
+      [
+        'c00002',
+        earlierWindow,
+        { cursor: null, partsWritten: 0, recordsSoFar: 0, apiCallsSoFar: 0, retries: 0, sequence: 1 },
+      ],
+    ]);
+  });
+
+  it("given the source's quota reached while surveying, when planned, then the table's plan fails as a pause (not redelivered) and the other table is planned", async () => {
+    const source = new FakeConnectWise({
+      companies: makeRecords(range(1, 10)),
+      tickets: makeRecords(range(1, 10)),
+    });
+    source.failCall(1, new QuotaExhaustedError('tenant acme: paused: quota', 3600));
+    const { bus, deps } = given(source);
+
+    const result = await planTenant(discovered(), deps);
+
+    expect(result.failed).toEqual([
+      expect.objectContaining({ code: 'QuotaExhausted', message: 'tenant acme: paused: quota' }),
+    ]);
+    expect(result.planned).toHaveLength(1);
+    expect(bus.ofType('TablePlanFailed')[0]!.data.error).toEqual({
+      code: 'QuotaExhausted',
+      message: 'tenant acme: paused: quota',
+      retryable: true,
+    });
   });
 });

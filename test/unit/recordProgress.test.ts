@@ -3,6 +3,7 @@ import { recordProgress, type ProgressInput } from '../../services/progress/reco
 import { readJobProgress } from '../../services/progress/readProgress';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
 import { makeEvent } from '../../shared/events/schemas';
+import { readPausedTable, rememberPausedChunks } from '../../shared/state/pausedChunks';
 import { readWatermark } from '../../shared/state/watermarks';
 import { ManualClock, RecordingBus } from '../support/fakes';
 
@@ -88,6 +89,41 @@ function jobEvents(options: { failChunk?: number } = {}): ProgressInput[] {
     );
   return events;
 }
+
+const pausedEvent = (jobId: string, chunkId: string, cursor: string) =>
+  makeEvent(
+    'ChunkPaused',
+    { ...head, jobId },
+    {
+      source: 'connectwise',
+      table: 'tickets',
+      chunkId,
+      window,
+      keyRange: { kind: 'integer', from: 1, to: 100 },
+      expectedRecords: 100,
+      continuation: {
+        cursor,
+        partsWritten: 1,
+        recordsSoFar: 40,
+        apiCallsSoFar: 2,
+        retries: 0,
+        sequence: 2,
+      },
+      reason: { code: 'QuotaExhausted', message: 'paused: quota', retryable: true },
+      recordsWritten: 40,
+      objectKeys: ['k-paused'],
+      apiCalls: 2,
+    },
+    [chunkId],
+  );
+
+/** The job of jobEvents with its chunk c00001 paused instead of fetched. */
+const jobWithPausedChunk = () =>
+  jobEvents().map((event) =>
+    event.type === 'ChunkFetched' && event.data.chunkId === 'c00001'
+      ? pausedEvent('job-1', 'c00001', '40')
+      : event,
+  );
 
 async function fold(events: ProgressInput[], state = new LocalStateStore()) {
   const bus = new RecordingBus();
@@ -180,30 +216,36 @@ describe('recordProgress', () => {
     });
   });
 
-  it('given the events delivered in any order with any duplicates, when folded, then progress, watermark, conclusions and metric totals are the same', async () => {
-    const events = jobEvents({ failChunk: 2 });
-    const reference = await fold(events);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.nat(events.length - 1), { minLength: 0, maxLength: 10 }),
-        fc.func(fc.integer()),
-        async (duplicates, order) => {
-          const delivered = [...events, ...duplicates.map((index) => events[index]!)]
-            .map((event, index) => ({ event, key: order(index) }))
-            .sort((a, b) => a.key - b.key)
-            .map(({ event }) => event);
-          const result = await fold(delivered);
-          expect(result.watermark).toEqual(reference.watermark);
-          expect(result.conclusions).toEqual(reference.conclusions);
-          expect(result.totals).toEqual(reference.totals);
-          expect(result.progress!.tenants.map(({ completedAt: _c, ...tenant }) => tenant)).toEqual(
-            reference.progress!.tenants.map(({ completedAt: _c, ...tenant }) => tenant),
-          );
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
+  it.each([
+    ['a failed chunk', () => jobEvents({ failChunk: 2 })],
+    ['a paused chunk', jobWithPausedChunk],
+  ])(
+    'given a job with %s, its events delivered in any order with any duplicates, when folded, then progress, watermark, conclusions and metric totals are the same',
+    async (_name, jobOf) => {
+      const events = jobOf();
+      const reference = await fold(events);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.nat(events.length - 1), { minLength: 0, maxLength: 10 }),
+          fc.func(fc.integer()),
+          async (duplicates, order) => {
+            const delivered = [...events, ...duplicates.map((index) => events[index]!)]
+              .map((event, index) => ({ event, key: order(index) }))
+              .sort((a, b) => a.key - b.key)
+              .map(({ event }) => event);
+            const result = await fold(delivered);
+            expect(result.watermark).toEqual(reference.watermark);
+            expect(result.conclusions).toEqual(reference.conclusions);
+            expect(result.totals).toEqual(reference.totals);
+            expect(result.progress!.tenants.map(({ completedAt: _c, ...tenant }) => tenant)).toEqual(
+              reference.progress!.tenants.map(({ completedAt: _c, ...tenant }) => tenant),
+            );
+          },
+        ),
+        { numRuns: 150 },
+      );
+    },
+  );
 
   it('given an unchanged table whose compaction an earlier job still owes, when folded, then it is compacted after all', async () => {
     const state = new LocalStateStore();
@@ -219,5 +261,120 @@ describe('recordProgress', () => {
         .sort(),
     ).toEqual(['companies', 'tickets']);
     expect(conclusions.map((event) => event.type)).not.toContain('JobCompleted');
+  });
+});
+
+describe('recordProgress with paused chunks', () => {
+  it('given a chunk paused and the others fetched, when folded, then the table and the job are paused (not failed), the watermark stays, and the paused chunk is kept for the next job, which syncs the table and settles it', async () => {
+    const events = jobEvents().map((event) =>
+      event.type === 'ChunkFetched' && event.data.chunkId === 'c00001'
+        ? pausedEvent('job-1', 'c00001', '40')
+        : event,
+    );
+    const state = new LocalStateStore();
+
+    const first = await fold(events, state);
+
+    expect(first.watermark).toBeUndefined();
+    expect(first.progress!.tenants[0]!.status).toBe('paused');
+    const tickets = first.progress!.tenants[0]!.tables.find((table) => table.table === 'tickets')!;
+    expect(tickets).toMatchObject({ status: 'paused', records: 240, error: { code: 'QuotaExhausted' } });
+    expect(first.conclusions.map((event) => event.type)).toEqual([
+      'JobCompleted',
+      'TablePaused',
+      'TableSynced',
+    ]);
+    expect(first.conclusions[0]!.data).toMatchObject({
+      status: 'paused',
+      tablesSynced: 1,
+      tablesPaused: 1,
+      tablesFailed: 0,
+    });
+    expect(first.totals).toMatchObject({ ChunksPaused: 1, TablesPaused: 1, JobsPaused: 1 });
+    const ref = { tenantId: 'acme', source: 'connectwise', table: 'tickets' };
+    expect(await readPausedTable(state, ref)).toEqual({
+      jobId: 'job-1',
+      jobStartedAt,
+      window,
+      chunks: [
+        {
+          chunkId: 'c00001',
+          keyRange: { kind: 'integer', from: 1, to: 100 },
+          expectedRecords: 100,
+          continuation: {
+            cursor: '40',
+            partsWritten: 1,
+            recordsSoFar: 40,
+            apiCallsSoFar: 2,
+            retries: 0,
+            sequence: 2,
+          },
+        },
+      ],
+    });
+
+    // The next job resumes the chunk (planned with `resumes`) and finishes it.
+    const next = { ...head, jobId: 'job-2', occurredAt: '2026-01-15T11:00:00.000Z' };
+    await fold(
+      [
+        makeEvent(
+          'TenantDiscovered',
+          next,
+          { sources: [{ source: 'connectwise', tables: ['tickets'] }], jobStartedAt: next.occurredAt },
+          [],
+        ),
+        makeEvent(
+          'TablePlanned',
+          next,
+          {
+            source: 'connectwise',
+            table: 'tickets',
+            window,
+            expectedRecords: 100,
+            chunkCount: 1,
+            resumes: 'job-1',
+          },
+          ['tickets'],
+        ),
+        makeEvent(
+          'ChunkFetched',
+          next,
+          {
+            source: 'connectwise',
+            table: 'tickets',
+            chunkId: 'c00001',
+            records: 60,
+            objectKeys: ['k-rest'],
+            apiCalls: 1,
+            invocations: 1,
+          },
+          ['c00001'],
+        ),
+      ],
+      state,
+    );
+
+    expect((await readWatermark(state, 'acme', 'connectwise', 'tickets'))?.watermark).toBe(window.to);
+    expect((await readPausedTable(state, ref))!.chunks).toEqual([]);
+  });
+
+  it('given a paused chunk delivered again after a later job paused the table too, when folded, then the later job’s paused chunks are kept', async () => {
+    const state = new LocalStateStore();
+    const ref = { tenantId: 'acme', source: 'connectwise', table: 'tickets' };
+    await rememberPausedChunks(state, ref, {
+      jobId: 'job-9',
+      jobStartedAt: '2026-01-16T10:00:00.000Z',
+      window,
+      chunks: [],
+    });
+    const events = jobEvents().map((event) =>
+      event.type === 'ChunkFetched' && event.data.chunkId === 'c00001'
+        ? pausedEvent('job-1', 'c00001', '40')
+        : event,
+    );
+
+    await fold(events, state);
+
+    expect((await readPausedTable(state, ref))!.jobId).toBe('job-9');
   });
 });
