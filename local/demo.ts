@@ -2,9 +2,13 @@ import type { CanonicalTableName } from '../mappings/canonical';
 import { credentialsKey, type LoadedTenants, type SourceConfig } from '../shared/config/tenantsFile';
 import { DEFAULT_MAX_CONCURRENT_REQUESTS } from '../shared/sources/connector';
 import { CONNECTWISE_TABLES } from '../sources/connectwise/endpoints';
+import { SALESFORCE_DEFAULT_OBJECTS } from '../sources/salesforce/tables';
 import { SERVICENOW_DEFAULT_TABLES } from '../sources/servicenow/tables';
 import {
+  startSalesforceSimulator,
   startServiceNowSimulator,
+  type SalesforceObjectName,
+  type SalesforceSimulator,
   startSimulator,
   type ServiceNowSimulator,
   type ServiceNowTableName,
@@ -15,18 +19,22 @@ import { startOfUtcDay } from '../simulator/core/period';
 /** The ServiceNow tables behind the canonical ones by default: the connector's own catalogue. */
 const SERVICENOW_TABLE_OF = SERVICENOW_DEFAULT_TABLES as Record<CanonicalTableName, ServiceNowTableName>;
 
+/** The Salesforce objects behind the canonical ones by default: the connector's own catalogue. */
+const SALESFORCE_OBJECT_OF = SALESFORCE_DEFAULT_OBJECTS as Record<CanonicalTableName, SalesforceObjectName>;
+
 type Sizes = Record<CanonicalTableName, number>;
 
 export interface DemoTenant {
   id: string;
   name: string;
   /** Records per canonical table at each source the tenant has. */
-  sources: { connectwise?: Sizes; servicenow?: Sizes };
+  sources: { connectwise?: Sizes; servicenow?: Sizes; salesforce?: Sizes };
 }
 
 /**
  * The demo fleet: tenants of very different sizes, so fairness and progress are visible; one on ServiceNow
- * only and one with both sources, whose canonical views then hold rows of each.
+ * only, one with ConnectWise and ServiceNow, and one with all three sources, whose canonical views then hold
+ * rows of each.
  */
 export const DEMO_TENANTS: DemoTenant[] = [
   {
@@ -46,6 +54,15 @@ export const DEMO_TENANTS: DemoTenant[] = [
     id: 'fabrikam-tech',
     name: 'Fabrikam Tech',
     sources: { connectwise: { companies: 25, contacts: 90, tickets: 240, time_entries: 400 } },
+  },
+  {
+    id: 'initech-cloud',
+    name: 'Initech Cloud',
+    sources: {
+      connectwise: { companies: 60, contacts: 240, tickets: 1_500, time_entries: 2_000 },
+      servicenow: { companies: 30, contacts: 100, tickets: 700, time_entries: 800 },
+      salesforce: { companies: 200, contacts: 800, tickets: 5_000, time_entries: 3_000 },
+    },
   },
   {
     id: 'globex-services',
@@ -79,6 +96,8 @@ const secrets = (tenantId: string) => ({
   clientId: '00000000-0000-4000-8000-00000000demo'.slice(0, 36),
   username: `${tenantId}.integration`,
   password: `${tenantId}-password`,
+  salesforceClientId: `${tenantId}-connected-app`,
+  salesforceClientSecret: `${tenantId}-consumer-secret`,
 });
 
 export interface Demo {
@@ -126,6 +145,33 @@ export async function startDemo(): Promise<Demo> {
     latency,
     dataEndsAt,
   });
+  const salesforce: SalesforceSimulator = await startSalesforceSimulator({
+    orgs: DEMO_TENANTS.flatMap((tenant) => {
+      const sizes = tenant.sources.salesforce;
+      if (!sizes) return [];
+      const own = secrets(tenant.id);
+      const objectSizes: Partial<Record<SalesforceObjectName, number>> = Object.fromEntries(
+        (Object.entries(sizes) as Array<[CanonicalTableName, number]>).map(([table, size]) => [
+          SALESFORCE_OBJECT_OF[table],
+          size,
+        ]),
+      );
+      // Time sheet entries reach their case through a work order (WorkOrder.CaseId).
+      objectSizes.WorkOrder = Math.ceil(sizes.time_entries / 3);
+      return [
+        {
+          name: tenant.id,
+          clientId: own.salesforceClientId,
+          clientSecret: own.salesforceClientSecret,
+          sizes: objectSizes,
+          // A production org's allocation (100,000 + 1,000 per licence): the demo never gets near 80% of it.
+          dailyRequestLimit: 150_000,
+        },
+      ];
+    }),
+    latency,
+    dataEndsAt,
+  });
   const budget = { requestsPerMinute: 1000, maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS };
   const credentials = new Map<string, Record<string, string>>();
   const tenants = DEMO_TENANTS.map((tenant) => {
@@ -157,6 +203,20 @@ export async function startDemo(): Promise<Demo> {
         password: own.password,
       });
     }
+    if (tenant.sources.salesforce) {
+      services.salesforce = {
+        loginUrl: salesforce.instanceUrl,
+        tables: Object.keys(tenant.sources.salesforce) as CanonicalTableName[],
+        ...budget,
+        backfillFrom: null,
+        apiVersion: '62.0',
+        dailyQuotaShare: 0.8,
+      };
+      credentials.set(credentialsKey(tenant.id, 'salesforce'), {
+        clientId: own.salesforceClientId,
+        clientSecret: own.salesforceClientSecret,
+      });
+    }
     return { id: tenant.id, name: tenant.name, enabled: true, services };
   });
   return {
@@ -168,12 +228,14 @@ export async function startDemo(): Promise<Demo> {
         changed +=
           source === 'servicenow'
             ? serviceNow.mutate(tenantId, SERVICENOW_TABLE_OF[table], count).length
-            : connectWise.mutate(tenantId, table, count).length;
+            : source === 'salesforce'
+              ? salesforce.mutate(tenantId, SALESFORCE_OBJECT_OF[table], count).length
+              : connectWise.mutate(tenantId, table, count).length;
       }
       return changed;
     },
     async stop() {
-      await Promise.all([connectWise.stop(), serviceNow.stop()]);
+      await Promise.all([connectWise.stop(), serviceNow.stop(), salesforce.stop()]);
     },
   };
 }

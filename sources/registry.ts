@@ -1,5 +1,6 @@
 import type { SourceConnector } from '../shared/sources/connector';
 import { connectWise } from './connectwise';
+import { salesforce } from './salesforce';
 import { serviceNow } from './servicenow';
 
 /**
@@ -7,7 +8,7 @@ import { serviceNow } from './servicenow';
  * line here; nothing else in the pipeline names a source.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector has its own settings type
-export const SOURCES: readonly SourceConnector<any, any>[] = [connectWise, serviceNow];
+export const SOURCES: readonly SourceConnector<any, any>[] = [connectWise, serviceNow, salesforce];
 
 export const SOURCE_NAMES: readonly string[] = SOURCES.map((source) => source.name);
 

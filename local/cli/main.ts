@@ -68,12 +68,12 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /**
  * The `avesa` command line (commander): per-command `--help`, `--version`, suggestions for mistyped commands
- * and options, every message through `io`. Exit codes: 0 ok, 1 a tenant failed, 2 bad input.
+ * and options, every message through `io`. Exit codes: 0 ok (a lane paused at a source's quota included), 1 a tenant failed, 2 bad input.
  */
 function commandLine(io: CliIo, done: (code: number) => void): Command {
   const program = new Command('avesa')
     .description(
-      "sync tenants' ConnectWise and ServiceNow data into a Parquet lake, with canonical SCD2 history",
+      "sync tenants' ConnectWise, ServiceNow and Salesforce data into a Parquet lake, with canonical SCD2 history",
     )
     .version(version, '-V, --version')
     .configureOutput({
@@ -91,7 +91,7 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
   program
     .command('run')
     .description(
-      'run one sync job; without --tenants a demo: built-in ConnectWise and ServiceNow simulators, four tenants. ' +
+      'run one sync job; without --tenants a demo: built-in ConnectWise, ServiceNow and Salesforce simulators, five tenants. ' +
         'Run it again with the same --state and only what changed is fetched; an interrupted run resumes.',
     )
     .option('--tenants <file>', 'tenants file (JSON, see README)')
@@ -272,7 +272,10 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
     const recorded = await pipeline.progress(jobId);
     if (!recorded) throw new Error(`job ${jobId} left no progress in the state store`);
     const progress = concludeIdleRun(recorded, deadLetterCounts(pipeline));
-    const failed = progress.tenants.some((tenant) => tenant.status !== 'succeeded');
+    // A paused lane (a source's quota) is not a failure: the next job resumes it.
+    const failed = progress.tenants.some(
+      (tenant) => tenant.status !== 'succeeded' && tenant.status !== 'paused',
+    );
     if (options.json) {
       io.out(
         JSON.stringify(
@@ -356,7 +359,7 @@ export function concludeIdleRun(progress: JobProgress, deadLetters: Record<strin
         ...tenant,
         status: 'failed',
         tables: tenant.tables.map((table) =>
-          table.status === 'synced' || table.status === 'failed'
+          table.status === 'synced' || table.status === 'paused' || table.status === 'failed'
             ? table
             : {
                 ...table,
@@ -446,11 +449,18 @@ function deadLetterCounts(pipeline: LocalPipeline): Record<string, number> {
   );
 }
 
+/** Failed when a tenant failed; paused when none did and some wait for a source's quota; else succeeded. */
+function overallStatus(progress: JobProgress): 'succeeded' | 'paused' | 'failed' {
+  const statuses = new Set(progress.tenants.map((tenant) => tenant.status));
+  if ([...statuses].some((status) => status !== 'succeeded' && status !== 'paused')) return 'failed';
+  return statuses.has('paused') ? 'paused' : 'succeeded';
+}
+
 export function jsonSummary(progress: JobProgress, extra: Record<string, unknown>) {
   return {
     jobId: progress.jobId,
     jobStartedAt: progress.jobStartedAt,
-    status: progress.tenants.every((tenant) => tenant.status === 'succeeded') ? 'succeeded' : 'failed',
+    status: overallStatus(progress),
     ...extra,
     tenants: progress.tenants.map((tenant) => ({
       tenantId: tenant.tenantId,

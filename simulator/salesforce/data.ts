@@ -300,7 +300,9 @@ export function reviseFields(
     case 'Contact':
       return { Title: rng.pick(TITLES) };
     case 'Case': {
-      if (current.IsClosed === true) return { Priority: rng.pick(PRIORITIES) };
+      // An edit always changes something a user sees (as the other simulators' edits do).
+      if (current.IsClosed === true)
+        return { Priority: rng.pick(PRIORITIES.filter((priority) => priority !== current.Priority)) };
       if (rng.chance(0.4)) return { Status: 'Closed', IsClosed: true, ClosedDate: now };
       return { Status: rng.pick(OPEN_STATUSES.filter((status) => status !== current.Status)) };
     }

@@ -132,7 +132,7 @@ describe('the avesa CLI', () => {
     },
   );
 
-  it('given no arguments, when run twice, then the demo syncs its tenants from both sources and the second run fetches only the changed records; status shows both jobs', async () => {
+  it('given no arguments, when run twice, then the demo syncs its tenants from every source and the second run fetches only the changed records; status shows both jobs', async () => {
     const dirs = temporaryDirs();
     const args = ['--lake', dirs.lakeDir, '--state', dirs.stateDir, '--json'];
 
