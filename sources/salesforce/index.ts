@@ -72,6 +72,12 @@ export const salesforce: SourceConnector<SalesforceSettings, SalesforceCredentia
       description: 'the REST API version (default 62.0)',
     },
     {
+      flag: 'daily-quota-share',
+      field: 'dailyQuotaShare',
+      type: 'json',
+      description: "share of the org's daily API requests the sync may use (default 0.8)",
+    },
+    {
       flag: 'table-map',
       field: 'tableMap',
       type: 'json',

@@ -89,3 +89,41 @@ describe('terminal output', () => {
     ]);
   });
 });
+
+describe('a paused lane', () => {
+  const paused: JobProgress = {
+    ...job,
+    tenants: [
+      {
+        ...job.tenants[0]!,
+        tenantId: 'initech',
+        status: 'paused',
+        tables: [
+          table('connectwise', 'tickets'),
+          table('salesforce', 'tickets', {
+            status: 'paused',
+            watermark: null,
+            error: {
+              code: 'QuotaExhausted',
+              message:
+                'tenant initech, source salesforce, table tickets: paused: the org has used 80 of its 100 daily API requests',
+              retryable: true,
+            },
+          }),
+        ],
+      },
+    ],
+  };
+
+  it('given a table paused at its quota, then the live view says PAUSED and the summary lists the reason under paused:, not errors:', () => {
+    const live = renderProgress(paused, 120);
+    const summary = renderSummary(paused, 120);
+
+    expect(live[live.length - 1]).toMatch(/PAUSED$/);
+    expect(summary).toContain('paused:');
+    expect(summary).not.toContain('errors:');
+    expect(summary.join('\n')).toContain(
+      '- initech / salesforce / tickets: QuotaExhausted: tenant initech, source salesforce, table tickets: paused:',
+    );
+  });
+});

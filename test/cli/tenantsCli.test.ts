@@ -425,5 +425,52 @@ describe('avesa tenants through the CLI entry point', () => {
       expect(code).toBe(2);
       expect(io.err.join('\n')).toContain('--base-url: not a setting of source servicenow');
     });
+
+    it('given a tenant, when its Salesforce is added with the consumer secret from the environment, then its settings and a custom time-entry object are registered, the secret is in avesa/test/acme/salesforce and never printed', async () => {
+      const stage = aStage();
+      const io = recordingIo({ SALESFORCE_CLIENT_SECRET: 'sf-Consumer-secret-9' });
+      const timeEntries = {
+        object: 'Time_Entry__c',
+        columns: { time_entry_id: 'Id', time_start: 'Start__c' },
+      };
+
+      const code = await tenants(
+        [
+          'add',
+          '--stage',
+          'test',
+          '--tenant',
+          'acme',
+          '--name',
+          'Acme IT',
+          '--source',
+          'salesforce',
+          '--login-url',
+          'https://acme.my.salesforce.com',
+          '--client-id',
+          'acme-connected-app',
+          '--daily-quota-share',
+          '0.5',
+          '--table-map',
+          JSON.stringify({ time_entries: timeEntries }),
+        ],
+        io.io,
+        stage.deps,
+      );
+
+      expect(io.err).toEqual([]);
+      expect(code).toBe(0);
+      expect((await stage.registry.getTenant('acme'))!.services.salesforce).toMatchObject({
+        loginUrl: 'https://acme.my.salesforce.com',
+        apiVersion: '62.0',
+        dailyQuotaShare: 0.5,
+        tableMap: { time_entries: timeEntries },
+      });
+      expect(await stage.secrets.sourceCredentials('acme', 'salesforce')).toEqual({
+        clientId: 'acme-connected-app',
+        clientSecret: 'sf-Consumer-secret-9',
+      });
+      expect(io.all()).not.toContain('sf-Consumer-secret-9');
+    });
   });
 });

@@ -18,12 +18,15 @@ const TABLE_STATUS: Record<TableStatus, { tone: Tone; icon: string; label: strin
   synced: { tone: 'good', icon: '✓', label: 'Synced' },
   planning: { tone: 'info', icon: '…', label: 'Planning' },
   fetching: { tone: 'info', icon: '↻', label: 'Fetching' },
+  // Waiting for the source's daily quota: not an error, the next sync resumes it.
+  paused: { tone: 'warn', icon: '⏸', label: 'Paused' },
   failed: { tone: 'bad', icon: '✕', label: 'Failed' },
 };
 
 const JOB_STATUS: Record<JobStatus, { tone: Tone; icon: string; label: string }> = {
   succeeded: { tone: 'good', icon: '✓', label: 'Succeeded' },
   running: { tone: 'info', icon: '↻', label: 'Running' },
+  paused: { tone: 'warn', icon: '⏸', label: 'Paused' },
   failed: { tone: 'bad', icon: '✕', label: 'Failed' },
 };
 
@@ -57,7 +60,8 @@ export default function PipelinePage() {
     );
   const data = pipeline.data;
   const now = new Date();
-  const failed = data?.tables.filter((table) => table.status === 'failed').length ?? 0;
+  // Paused (a source's quota), planning and failed tables are not synced.
+  const synced = data?.tables.filter((table) => table.status === 'synced').length ?? 0;
   return (
     <Page title="Pipeline" description="Is the data fresh? The newest sync of every source and table.">
       {pipeline.isError && <QueryError error={pipeline.error} what="the pipeline's status" />}
@@ -65,8 +69,7 @@ export default function PipelinePage() {
         <Summary label="Tables synced" loading={!data}>
           {data && (
             <>
-              <data value={data.tables.length - failed}>{formatInteger(data.tables.length - failed)}</data> of{' '}
-              {formatInteger(data.tables.length)}
+              <data value={synced}>{formatInteger(synced)}</data> of {formatInteger(data.tables.length)}
             </>
           )}
         </Summary>
