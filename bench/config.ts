@@ -1,5 +1,6 @@
 import type { LatencyModel } from './idealBound';
 import type { ApiBenchConfig } from './scenarios/api';
+import type { SalesforceBenchConfig } from './scenarios/salesforce';
 
 /** Sizes of every scenario; `--quick` is the CI smoke test, the full suite is issue 6's. */
 export interface BenchConfig {
@@ -17,6 +18,7 @@ export interface BenchConfig {
   scaling: { tickets: number[] };
   fairness: { bigTickets: number; smallTenants: number; smallTickets: number };
   api: ApiBenchConfig;
+  salesforce: SalesforceBenchConfig;
 }
 
 const PAGE_LATENCY: LatencyModel = { baseMs: 150, jitterMs: 250, perRecordMs: 0 };
@@ -45,6 +47,7 @@ export const FULL: BenchConfig = {
     materialize: true,
     samples: { tickets: 40, words: 5 },
   },
+  salesforce: { cases: 200_000, accounts: 2500, contacts: 5000, changedFraction: 0.01 },
 };
 
 export const QUICK: BenchConfig = {
@@ -71,4 +74,5 @@ export const QUICK: BenchConfig = {
     materialize: true,
     samples: { tickets: 10, words: 3 },
   },
+  salesforce: { cases: 20_000, accounts: 250, contacts: 500, changedFraction: 0.01 },
 };

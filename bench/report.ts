@@ -138,6 +138,17 @@ connection counts (coordinated omission corrected). Requests still waiting when 
 back at every second's tick, and its corrected percentiles assume 1 ms between requests.
 `;
 
+const SALESFORCE_METHOD = `
+**Salesforce requests** (scenario 7, bench/scenarios/salesforce.ts; alone: \`npm run bench -- --scenario 7\`): the
+Salesforce simulator runs in the bench's own process, the pipeline in one of its own as above, with the tenant's
+defaults (batches of 2,000 by \`Sforce-Query-Options\`, the planner's ~20,000 records per SystemModstamp chunk). The
+simulator's log is split into the OAuth token, planning (\`SELECT COUNT()\` and the \`… LIMIT 1\` bound queries, told
+apart by their \`q\`) and pages (first batches and nextRecordsUrl batches; a queryMore batch counts for the object
+whose query opened its locator); requests per 1,000 records divide a job's requests by the records its pages held.
+The fewest a run can make are planning + ⌈records ÷ 2,000⌉ pages per object; a chunk's last page is usually partial,
+which adds up to one page per chunk beyond that.
+`;
+
 /** docs/benchmarks.md: what was run, on what, the table, the chart, and the command that reproduces it. */
 export function docsPage(result: BenchResult, chartPath: string | undefined): string {
   const { machine } = result;
@@ -182,7 +193,7 @@ requests in flight by Little's law — and never less than the busiest tenant's 
 concurrency. It leaves out planning calls, CPU and the transform. Concurrency *c* in the sweep means *c*
 fetcher invocations and at most min(*c*, the tenant's limit) requests per tenant; *c* = 1 is the sequential
 baseline.
-${result.scenarios.some((scenario) => scenario.id === 6) ? API_METHOD : ''}
+${result.scenarios.some((scenario) => scenario.id === 6) ? API_METHOD : ''}${result.scenarios.some((scenario) => scenario.id === 7) ? SALESFORCE_METHOD : ''}
 ## Results
 
 ${resultsMarkdown(result)}
