@@ -217,6 +217,8 @@ export const historyResponseSchema = z.object({
       valid_from: isoDateTime,
       valid_to: isoDateTime.nullable(),
       is_current: z.boolean(),
+      /** The ticket was deleted at the source then (this version's valid_to); null otherwise. */
+      deleted_at: isoDateTime.nullable(),
       /** Fields that differ from the version before (none for the first version). */
       changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
       record: entityRowSchema('tickets'),

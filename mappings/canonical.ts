@@ -31,12 +31,17 @@ export const IDENTITY_COLUMNS: CanonicalColumn[] = [
   { name: 'source_id', type: 'string', required: true },
 ];
 
-/** SCD Type 2 columns (DESIGN §6): a version is valid from its source update time until the next version's. */
+/**
+ * SCD Type 2 columns (DESIGN §6): a version is valid from its source update time until the next version's. A
+ * record deleted at the source has no current version: its last one is closed at the deletion (`valid_to`) and
+ * carries `deleted_at`; a record that comes back (restored from a recycle bin) opens a new version.
+ */
 export const HISTORY_COLUMNS: CanonicalColumn[] = [
   { name: 'valid_from', type: 'timestamp', required: true },
   { name: 'valid_to', type: 'timestamp' },
   { name: 'is_current', type: 'boolean', required: true },
   { name: 'record_hash', type: 'string', required: true },
+  { name: 'deleted_at', type: 'timestamp' },
 ];
 
 const col = (name: string, type: CanonicalType, required = false): CanonicalColumn => ({

@@ -18,6 +18,8 @@ export interface CompiledMapping {
   sourceTable: string;
   /** Maps one source record; never throws: a record that cannot be mapped comes back with the reason. */
   map(record: unknown): MappingResult;
+  /** Whether the record says it was deleted at the source (the mapping's `deletedWhen`); false without one. */
+  isDeletion(record: unknown): boolean;
 }
 
 class RejectedValue extends Error {}
@@ -36,9 +38,15 @@ export function compileMapping(document: unknown, label = 'mapping'): CompiledMa
     const spec = mapping.columns[column.name]!;
     return { column, spec, extract: extractorFor(spec), normalize: NORMALIZERS[column.type] };
   });
+  const deletedWhen = mapping.deletedWhen;
+  const deletionPath = deletedWhen?.from.split('/');
   return {
     table: mapping.table,
     sourceTable: mapping.sourceTable,
+    isDeletion(record) {
+      if (!deletedWhen || record === null || typeof record !== 'object') return false;
+      return valueAt(record as Record<string, unknown>, deletionPath!) === deletedWhen.equals;
+    },
     map(record) {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
         return { ok: false, reason: 'the record is not a JSON object' };

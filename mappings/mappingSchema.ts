@@ -60,6 +60,13 @@ export const mappingSchema = z.strictObject({
   sourceTable: z.string().min(1),
   table: z.enum(CANONICAL_TABLE_NAMES),
   columns: z.record(z.string(), columnSpecSchema),
+  /**
+   * A record the source still serves after deleting it (Salesforce's `IsDeleted` rows from queryAll): when the
+   * field at `from` equals `equals`, the record is a tombstone at its `updated_at`, closing its history.
+   */
+  deletedWhen: z
+    .strictObject({ from: pathSchema, equals: z.union([z.string(), z.number(), z.boolean()]) })
+    .optional(),
 });
 
 export type Mapping = z.infer<typeof mappingSchema>;

@@ -118,13 +118,23 @@ export function getQuery(d: SqlDialect, entity: EntityName, source: string, key:
 
 /** Every SCD2 version of one ticket, oldest first. */
 export function ticketHistoryQuery(d: SqlDialect, source: string, key: string): SqlQuery {
-  const columns = [...entityColumns('tickets').map((column) => column.name), 'valid_to', 'is_current'];
+  const columns = [
+    ...entityColumns('tickets').map((column) => column.name),
+    'valid_to',
+    'is_current',
+    'deleted_at',
+  ];
   return {
     sql: `SELECT ${columns.join(', ')} FROM ${d.relation('tickets_history')}
       WHERE source = ${d.param('source', 'string')} AND ticket_id = ${d.param('key', 'string')}
       ORDER BY valid_from ASC`,
     params: { source, key },
-    columns: { ...resultKinds('tickets'), valid_to: 'timestamp', is_current: 'boolean' },
+    columns: {
+      ...resultKinds('tickets'),
+      valid_to: 'timestamp',
+      is_current: 'boolean',
+      deleted_at: 'timestamp',
+    },
   };
 }
 

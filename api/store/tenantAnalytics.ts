@@ -41,7 +41,14 @@ export interface AnalyticsOptions {
 }
 
 /** Columns that change with every version and say nothing a person would call a change. */
-const UNCHANGING_FOR_HISTORY = new Set(['updated_at', 'valid_from', 'valid_to', 'is_current', 'record_hash']);
+const UNCHANGING_FOR_HISTORY = new Set([
+  'updated_at',
+  'valid_from',
+  'valid_to',
+  'is_current',
+  'record_hash',
+  'deleted_at',
+]);
 
 export class TenantAnalytics {
   constructor(
@@ -101,11 +108,12 @@ export class TenantAnalytics {
                 )
                 .map((field) => ({ field, from: before[field] ?? null, to: row[field] ?? null }))
             : [];
-          const { valid_to, is_current, ...record } = row;
+          const { valid_to, is_current, deleted_at, ...record } = row;
           return {
             valid_from: String(row.valid_from),
             valid_to: (valid_to as string | null) ?? null,
             is_current: Boolean(is_current),
+            deleted_at: (deleted_at as string | null) ?? null,
             changes,
             record: withId('tickets', record) as HistoryResponse['versions'][number]['record'],
           };

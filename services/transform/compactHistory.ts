@@ -6,6 +6,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CANONICAL_TABLES, type CanonicalTableName } from '../../mappings/canonical';
 import { PipelineError } from '../../shared/errors';
 import { DUCKDB_TYPES } from '../../shared/lake/canonicalParquet';
+import { TOMBSTONE_HASH } from './scd2';
 
 export interface CompactHistoryInput {
   /** Every versions file of one tenant's table, e.g. `{lake}/{tenant}/canonical/tickets/versions/**\/*.parquet`. */
@@ -174,7 +175,7 @@ async function versionsSource(
  * `buildHistory` in SQL. Per key and valid_from the greatest hash wins; a winner whose hash equals the
  * previous instant's winner is not a new version (the previous winner's hash is always the last kept
  * hash, so comparing with it is the same as comparing with the last kept version); valid_to is the next
- * kept valid_from.
+ * kept valid_from, and `deleted_at` too when that next one is a tombstone (which is never a row itself).
  */
 function historyQuery(table: CanonicalTableName, source: string): string {
   const key = KEY.join(', ');
@@ -194,13 +195,19 @@ function historyQuery(table: CanonicalTableName, source: string): string {
     ),
     kept AS (
       SELECT * EXCLUDE (previous_hash) FROM changes WHERE previous_hash IS DISTINCT FROM record_hash
+    ),
+    chained AS (
+      SELECT *, lead(valid_from) OVER successor AS next_from, lead(record_hash) OVER successor AS next_hash
+      FROM kept
+      WINDOW successor AS (PARTITION BY ${key} ORDER BY valid_from)
     )
     SELECT ${key}, ${canonical.join(', ')}, valid_from,
-           lead(valid_from) OVER successor AS valid_to,
-           lead(valid_from) OVER successor IS NULL AS is_current,
-           record_hash
-    FROM kept
-    WINDOW successor AS (PARTITION BY ${key} ORDER BY valid_from)
+           next_from AS valid_to,
+           next_from IS NULL AS is_current,
+           record_hash,
+           CASE WHEN next_hash = ${literal(TOMBSTONE_HASH)} THEN next_from END AS deleted_at
+    FROM chained
+    WHERE record_hash <> ${literal(TOMBSTONE_HASH)}
     ORDER BY ${key}, valid_from`;
 }
 

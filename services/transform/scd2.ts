@@ -33,12 +33,21 @@ export function recordHash(row: CanonicalRow): string {
   return hash('sha256', JSON.stringify(pairs), 'hex').slice(0, 32);
 }
 
+/**
+ * The record_hash of a tombstone: a version that says the record was deleted at the source at its valid_from.
+ * Not a hex digest, so no content hashes to it; it sorts after every digest, so a deletion wins over an edit
+ * stamped with the same instant.
+ */
+export const TOMBSTONE_HASH = '~deleted';
+
 export interface Version {
   /** The business key: tenant, source and source id. */
   key: string;
   /** The source's last-updated time of this version. */
   validFrom: Date;
   row: CanonicalRow;
+  /** The record was deleted at the source at validFrom (its hash is TOMBSTONE_HASH, its row is not used). */
+  tombstone?: boolean;
 }
 
 export interface HistoryRow {
@@ -49,6 +58,8 @@ export interface HistoryRow {
   valid_to: Date | null;
   is_current: boolean;
   record_hash: string;
+  /** The deletion that closed this version (its valid_to), when the record was deleted at the source. */
+  deleted_at: Date | null;
 }
 
 /**
@@ -57,13 +68,16 @@ export interface HistoryRow {
  * are ordered by valid_from; a version whose content equals its predecessor's is not a new version; two
  * different versions stamped with the same second keep the one with the greater hash, so the choice is
  * deterministic and intervals never have zero length. Intervals are contiguous, and exactly one row per
- * key is current.
+ * key is current, except for a key whose last kept version is a tombstone: it has none, its last version closed
+ * at the deletion with `deleted_at`. Tombstones are versions like any other (a second one is no change, a
+ * version after one is a new version: the record came back), so order independence and idempotency hold for
+ * deletes too; a tombstone itself is never a history row.
  */
 export function buildHistory(versions: readonly Version[]): HistoryRow[] {
   const byKey = new Map<string, Array<Version & { hash: string }>>();
   for (const version of versions) {
     const list = byKey.get(version.key) ?? [];
-    list.push({ ...version, hash: recordHash(version.row) });
+    list.push({ ...version, hash: version.tombstone ? TOMBSTONE_HASH : recordHash(version.row) });
     byKey.set(version.key, list);
   }
   const history: HistoryRow[] = [];
@@ -86,6 +100,7 @@ export function buildHistory(versions: readonly Version[]): HistoryRow[] {
       kept.push(version);
     }
     kept.forEach((version, index) => {
+      if (version.hash === TOMBSTONE_HASH) return;
       const next = kept[index + 1];
       history.push({
         key,
@@ -94,6 +109,7 @@ export function buildHistory(versions: readonly Version[]): HistoryRow[] {
         valid_to: next ? next.validFrom : null,
         is_current: next === undefined,
         record_hash: version.hash,
+        deleted_at: next?.hash === TOMBSTONE_HASH ? next.validFrom : null,
       });
     });
   }

@@ -10,7 +10,7 @@ import { canonicalVersionsKey, quarantineKey } from '../../shared/lake/keys';
 import { readRawRecords, recordText } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
 import type { ConfiguredSourceFor } from '../../shared/sources/readers';
-import { recordHash } from './scd2';
+import { recordHash, TOMBSTONE_HASH } from './scd2';
 
 export interface TransformDeps {
   /** The tenant's source settings, for its mapping (a `tableMap` may name another source table). */
@@ -74,7 +74,8 @@ export async function transformChunk(
         continue;
       }
       const validFrom = result.row.updated_at as Date;
-      const hash = recordHash(result.row);
+      // A record the source serves as deleted is a tombstone at its change time: it closes the record's history.
+      const hash = mapping.isDeletion(payload) ? TOMBSTONE_HASH : recordHash(result.row);
       versions.set(`${sourceId}|${validFrom.getTime()}|${hash}`, {
         tenantId,
         source,

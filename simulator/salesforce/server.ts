@@ -214,6 +214,10 @@ class SalesforceSimulatorServer implements SalesforceSimulator {
     this.org(org).data.deleteRecords(object, ids, this.nowSeconds());
   }
 
+  undeleteRecords(org: string, object: SalesforceObjectName, ids: string[]): void {
+    this.org(org).data.undeleteRecords(object, ids, this.nowSeconds());
+  }
+
   setSystemModstamp(org: string, object: SalesforceObjectName, ids: string[], iso: string): void {
     const seconds = parseDateTime(iso) ?? Date.parse(iso) / 1000;
     if (Number.isNaN(seconds)) throw new Error(`setSystemModstamp: '${iso}' is not a datetime`);

@@ -219,6 +219,13 @@ export class ObjectStore {
     this.modstamp[ordinal] = now;
   }
 
+  /** Undelete from the recycle bin: the same Id is live again, SystemModstamp bumped (reference §B.6). */
+  restore(ordinal: number, now: number): void {
+    if (this.deleted[ordinal] === 0) return;
+    this.deleted[ordinal] = 0;
+    this.modstamp[ordinal] = now;
+  }
+
   /** Forces SystemModstamp (LastModifiedDate follows when it would otherwise be later: it never exceeds it). */
   setModstamp(ordinal: number, seconds: number): void {
     this.modstamp[ordinal] = seconds;
@@ -333,6 +340,11 @@ export class OrgData implements GenerationContext {
   deleteRecords(name: SalesforceObjectName, ids: readonly string[], now: number): void {
     const store = this.object(name);
     for (const ordinal of this.ordinalsOf(name, ids, 'deleteRecords')) store.softDelete(ordinal, now);
+  }
+
+  undeleteRecords(name: SalesforceObjectName, ids: readonly string[], now: number): void {
+    const store = this.object(name);
+    for (const ordinal of this.ordinalsOf(name, ids, 'undeleteRecords')) store.restore(ordinal, now);
   }
 
   setSystemModstamp(name: SalesforceObjectName, ids: readonly string[], seconds: number): void {

@@ -113,6 +113,8 @@ function objectProblems(table: CanonicalTableName, object: string): Problem[] {
   return [];
 }
 
+const IS_DELETED = { from: 'IsDeleted', equals: true } as const;
+
 const pathsOf = (spec: ColumnSpec): string[] =>
   'from' in spec ? (typeof spec.from === 'string' ? [spec.from] : spec.from) : [];
 
@@ -123,7 +125,8 @@ function customDocument(table: CanonicalTableName, custom: CustomObject): Mappin
     if (column.name !== 'updated_at') columns[column.name] = { const: null };
   for (const [name, given] of Object.entries(custom.columns))
     columns[name] = typeof given === 'string' ? { from: given } : given;
-  return { source: 'salesforce', sourceTable: custom.object, table, columns };
+  // Every Salesforce object has IsDeleted; queryAll serves soft-deleted rows with it set.
+  return { source: 'salesforce', sourceTable: custom.object, table, columns, deletedWhen: IS_DELETED };
 }
 
 /** What is wrong with a custom object's field map, each problem at its column. */

@@ -145,7 +145,14 @@ export class AnalyticsOracle {
       .filter((row) => row.source === source && row.ticket_id === key)
       .sort((a, b) => a.valid_from.getTime() - b.valid_from.getTime());
     if (versions.length === 0) return undefined;
-    const unchanging = new Set(['updated_at', 'valid_from', 'valid_to', 'is_current', 'record_hash']);
+    const unchanging = new Set([
+      'updated_at',
+      'valid_from',
+      'valid_to',
+      'is_current',
+      'record_hash',
+      'deleted_at',
+    ]);
     const fields = [...IDENTITY_COLUMNS, ...CANONICAL_TABLES.tickets.columns]
       .map((column) => column.name)
       .filter((name) => !unchanging.has(name));
@@ -158,6 +165,7 @@ export class AnalyticsOracle {
           valid_from: row.valid_from.toISOString(),
           valid_to: row.valid_to?.toISOString() ?? null,
           is_current: row.is_current,
+          deleted_at: row.deleted_at?.toISOString() ?? null,
           changes: before
             ? fields
                 .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(record[field]))

@@ -34,6 +34,8 @@ export type HistoryRow = CanonicalRow & {
   valid_to: Date | null;
   is_current: boolean;
   record_hash: string;
+  /** The contract lake deletes nothing: always null. */
+  deleted_at: Date | null;
 };
 
 export type TenantHistory = Record<CanonicalTableName, HistoryRow[]>;
@@ -407,6 +409,7 @@ function historyOf(versions: CanonicalVersion[]): HistoryRow[] {
         valid_to: next ? next.validFrom : null,
         is_current: next === undefined,
         record_hash: item.recordHash,
+        deleted_at: null,
       });
     });
   }

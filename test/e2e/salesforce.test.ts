@@ -375,4 +375,56 @@ describe('Salesforce end to end', () => {
       await salesforce.stop();
     }
   }, 60_000);
+
+  it('given records soft-deleted at the org, then one restored from the recycle bin, when synced after each, then the deleted ones leave the current views with their last version closed at the deletion, and the restored one opens a new current version', async () => {
+    const { salesforce, tenants } = await startOrgs([{ id: 'umbrella', sizes: { Account: 30, Case: 400 } }]);
+    const dirs = temporaryDirs();
+    try {
+      await runJob({ tenants, ...dirs, planner });
+      const cases = salesforce.ids('umbrella', 'Case');
+      const deleted = [cases[3]!, cases[200]!, cases[399]!];
+      const account = salesforce.ids('umbrella', 'Account')[7]!;
+      salesforce.deleteRecords('umbrella', 'Case', deleted);
+      salesforce.deleteRecords('umbrella', 'Account', [account]);
+      const afterDelete = await runJob({ tenants, ...dirs, planner });
+      const currentAfterDelete = await sql<{ n: string }>(
+        dirs.lakeDir,
+        `SELECT count(*)::VARCHAR AS n FROM tickets`,
+      );
+      const closed = await sql<{ ticket_id: string; closed_at_deletion: boolean; is_current: boolean }>(
+        dirs.lakeDir,
+        `SELECT ticket_id, valid_to = deleted_at AS closed_at_deletion, is_current FROM tickets_history
+         WHERE deleted_at IS NOT NULL ORDER BY ticket_id`,
+      );
+      const companies = await sql<{ n: string }>(
+        dirs.lakeDir,
+        `SELECT count(*)::VARCHAR AS n FROM companies WHERE company_id = '${account}'`,
+      );
+      salesforce.undeleteRecords('umbrella', 'Case', [deleted[1]!]);
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // the restore's stamp is a later second
+      const afterRestore = await runJob({ tenants, ...dirs, planner });
+      const restored = await sql<{ valid_to: string | null; deleted: boolean; is_current: boolean }>(
+        dirs.lakeDir,
+        `SELECT valid_to::VARCHAR AS valid_to, deleted_at IS NOT NULL AS deleted, is_current FROM tickets_history
+         WHERE ticket_id = '${deleted[1]}' ORDER BY valid_from`,
+      );
+
+      expect(afterDelete.progress.tenants[0]!.status).toBe('succeeded');
+      expect(currentAfterDelete).toEqual([{ n: '397' }]);
+      expect(closed).toEqual(
+        [...deleted].sort().map((ticket_id) => ({ ticket_id, closed_at_deletion: true, is_current: false })),
+      );
+      expect(companies).toEqual([{ n: '0' }]);
+      expect(afterRestore.progress.tenants[0]!.status).toBe('succeeded');
+      expect(restored.map(({ deleted, is_current }) => ({ deleted, is_current }))).toEqual([
+        { deleted: true, is_current: false },
+        { deleted: false, is_current: true },
+      ]);
+      expect(await sql<{ n: string }>(dirs.lakeDir, `SELECT count(*)::VARCHAR AS n FROM tickets`)).toEqual([
+        { n: '398' },
+      ]);
+    } finally {
+      await salesforce.stop();
+    }
+  }, 120_000);
 });

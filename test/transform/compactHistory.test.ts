@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { CANONICAL_TABLES } from '../../mappings/canonical';
 import { encodeCanonicalVersions, type CanonicalVersion } from '../../shared/lake/canonicalParquet';
 import { compactHistory } from '../../services/transform/compactHistory';
-import { buildHistory } from '../../services/transform/scd2';
+import { buildHistory, TOMBSTONE_HASH } from '../../services/transform/scd2';
 import { at, columnTypes, query, ticketVersion, withTempDir } from './lakeFixtures';
 
 /** One history row in a shape both sides can produce: instants as epoch milliseconds. */
@@ -14,6 +14,7 @@ interface ComparableRow {
   valid_to: number | null;
   is_current: boolean;
   record_hash: string;
+  deleted_at: number | null;
   row: Record<string, unknown>;
 }
 
@@ -29,6 +30,7 @@ function expectedHistory(versions: CanonicalVersion[]): ComparableRow[] {
       key: keyOf(version.tenantId, version.source, version.sourceId),
       validFrom: version.validFrom,
       row: version.row,
+      tombstone: version.recordHash === TOMBSTONE_HASH,
     })),
   )
     .map((entry) => ({
@@ -37,6 +39,7 @@ function expectedHistory(versions: CanonicalVersion[]): ComparableRow[] {
       valid_to: entry.valid_to?.getTime() ?? null,
       is_current: entry.is_current,
       record_hash: entry.record_hash,
+      deleted_at: entry.deleted_at?.getTime() ?? null,
       row: Object.fromEntries(
         ticketColumns.map((column) => {
           const value = entry.row[column.name] ?? null;
@@ -57,7 +60,8 @@ async function readHistory(file: string): Promise<ComparableRow[]> {
   });
   const rows = await query(
     `SELECT tenant_id, source, source_id, epoch_ms(valid_from)::DOUBLE AS valid_from,
-            epoch_ms(valid_to)::DOUBLE AS valid_to, is_current, record_hash, ${asComparable.join(', ')}
+            epoch_ms(valid_to)::DOUBLE AS valid_to, is_current, record_hash,
+            epoch_ms(deleted_at)::DOUBLE AS deleted_at, ${asComparable.join(', ')}
      FROM read_parquet('${file}')`,
   );
   return rows
@@ -67,6 +71,7 @@ async function readHistory(file: string): Promise<ComparableRow[]> {
       valid_to: row.valid_to as number | null,
       is_current: row.is_current as boolean,
       record_hash: row.record_hash as string,
+      deleted_at: row.deleted_at as number | null,
       row: Object.fromEntries(ticketColumns.map((column) => [column.name, row[column.name]])),
     }))
     .sort(byKeyAndTime);
@@ -92,12 +97,21 @@ function expectWellFormed(history: ComparableRow[]) {
   const keys = new Set(history.map((row) => row.key));
   for (const key of keys) {
     const rows = history.filter((row) => row.key === key);
-    expect(rows.filter((row) => row.is_current)).toHaveLength(1);
+    const last = rows[rows.length - 1]!;
+    // A deleted record has no current version; any other has exactly one, its last.
+    expect(rows.filter((row) => row.is_current)).toEqual(last.deleted_at === null ? [last] : []);
     rows.forEach((row, index) => {
       const next = rows[index + 1];
-      expect(row.valid_to).toBe(next ? next.valid_from : null); // contiguous: no gap, no overlap
-      expect(row.is_current).toBe(next === undefined);
-      if (next) expect(next.record_hash).not.toBe(row.record_hash);
+      expect(row.record_hash).not.toBe(TOMBSTONE_HASH);
+      if (row.deleted_at !== null) {
+        // Closed at its deletion; a record that came back opens its next version later.
+        expect(row.valid_to).toBe(row.deleted_at);
+        if (next) expect(next.valid_from).toBeGreaterThan(row.deleted_at);
+      } else {
+        expect(row.valid_to).toBe(next ? next.valid_from : null); // contiguous: no gap, no overlap
+        if (next) expect(next.record_hash).not.toBe(row.record_hash);
+      }
+      expect(row.is_current).toBe(next === undefined && row.deleted_at === null);
     });
   }
 }
@@ -109,19 +123,21 @@ describe('compactHistory', () => {
     sourceId: fc.constantFrom('1', '2', '3'),
     second: fc.integer({ min: 0, max: 20 }),
     status: fc.constantFrom('New', 'In Progress', 'Closed'),
+    /** About one version in five is a deletion (a tombstone), so deletes, restores and repeats all occur. */
+    deleted: fc.integer({ min: 0, max: 4 }).map((draw) => draw === 0),
     customFields: customFieldsArb,
     hours: fc.constantFrom(null, 0.5, 2),
   });
 
-  it('given random versions split across chunk files with duplicates, when compacted, then the history equals buildHistory of the same versions', async () => {
+  it('given random versions and deletions split across chunk files with duplicates, when compacted, then the history equals buildHistory of the same versions', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(versionArb, { minLength: 1, maxLength: 20 }),
         fc.array(fc.nat(), { maxLength: 8 }),
         fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 30 }),
         async (specs, duplicates, fileChoices) => {
-          const versions = specs.map((spec) =>
-            ticketVersion(
+          const versions = specs.map((spec) => {
+            const version = ticketVersion(
               spec.sourceId,
               at(spec.second),
               {
@@ -131,8 +147,9 @@ describe('compactHistory', () => {
                 summary: 'Café ☕',
               },
               spec.tenantId,
-            ),
-          );
+            );
+            return spec.deleted ? { ...version, recordHash: TOMBSTONE_HASH } : version;
+          });
           const delivered = [...versions, ...duplicates.map((index) => versions[index % versions.length]!)];
           await withTempDir(async (dir) => {
             await writeChunks(dir, delivered, (index) => fileChoices[index % fileChoices.length]!);
@@ -149,7 +166,7 @@ describe('compactHistory', () => {
             expect(result).toEqual({
               versions: delivered.length,
               rows: expected.length,
-              current: new Set(expected.map((row) => row.key)).size,
+              current: expected.filter((row) => row.is_current).length,
             });
             expectWellFormed(history);
           });

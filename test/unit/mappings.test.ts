@@ -397,3 +397,41 @@ describe('mapping language: timestamps with a colon-less offset and quotients', 
     },
   );
 });
+
+describe('mapping language: deletedWhen', () => {
+  const document = (deletedWhen?: unknown) => ({
+    source: 'test',
+    sourceTable: 't',
+    table: 'companies',
+    columns: {
+      ...Object.fromEntries(
+        CANONICAL_TABLES.companies.columns.map((column) => [column.name, { const: null }]),
+      ),
+      company_id: { from: 'Id' },
+      name: { from: 'Name' },
+      updated_at: { from: 'Stamp' },
+    },
+    ...(deletedWhen === undefined ? {} : { deletedWhen }),
+  });
+
+  it('given deletedWhen IsDeleted = true, then exactly the records whose field equals it are deletions', () => {
+    const mapping = compileMapping(document({ from: 'IsDeleted', equals: true }));
+
+    expect(mapping.isDeletion({ Id: '1', IsDeleted: true })).toBe(true);
+    expect(mapping.isDeletion({ Id: '1', IsDeleted: false })).toBe(false);
+    expect(mapping.isDeletion({ Id: '1', IsDeleted: 'true' })).toBe(false);
+    expect(mapping.isDeletion({ Id: '1' })).toBe(false);
+    expect(
+      compileMapping(document({ from: 'Meta/State', equals: 'gone' })).isDeletion({
+        Meta: { State: 'gone' },
+      }),
+    ).toBe(true);
+  });
+
+  it('given no deletedWhen, then no record is a deletion; given a malformed one, then the mapping is refused', () => {
+    expect(compileMapping(document()).isDeletion({ IsDeleted: true })).toBe(false);
+    expect(() => compileMapping(document({ from: 'IsDeleted' }), 'x.json')).toThrow(
+      /x\.json: deletedWhen\.equals/,
+    );
+  });
+});

@@ -79,6 +79,100 @@ describe('buildHistory (SCD Type 2)', () => {
   });
 });
 
+describe('buildHistory with deletions (tombstones)', () => {
+  const deletion = (key: string, second: number): Version => ({
+    ...version(key, second, 'Closed'),
+    tombstone: true,
+  });
+  const summary = (history: ReturnType<typeof buildHistory>) =>
+    history.map((row) => ({
+      status: row.row.status,
+      from: row.valid_from.toISOString().slice(17, 19),
+      to: row.valid_to?.toISOString().slice(17, 19) ?? null,
+      current: row.is_current,
+      deleted: row.deleted_at?.toISOString().slice(17, 19) ?? null,
+    }));
+
+  it('given a record deleted after two versions, when built, then its last version is closed at the deletion with deleted_at and none is current', () => {
+    const history = buildHistory([version('a', 1, 'New'), version('a', 5, 'Open'), deletion('a', 9)]);
+
+    expect(summary(history)).toEqual([
+      { status: 'New', from: '01', to: '05', current: false, deleted: null },
+      { status: 'Open', from: '05', to: '09', current: false, deleted: '09' },
+    ]);
+  });
+
+  it('given a record restored with the very content it had, when built, then the restore opens a new current version after the gap', () => {
+    const history = buildHistory([version('a', 1, 'Open'), deletion('a', 4), version('a', 7, 'Open')]);
+
+    expect(summary(history)).toEqual([
+      { status: 'Open', from: '01', to: '04', current: false, deleted: '04' },
+      { status: 'Open', from: '07', to: null, current: true, deleted: null },
+    ]);
+  });
+
+  it('given the same deletion delivered twice and a second one later, when built, then the first closes the record and the others change nothing', () => {
+    expect(
+      buildHistory([version('a', 1, 'Open'), deletion('a', 4), deletion('a', 4), deletion('a', 6)]),
+    ).toEqual(buildHistory([version('a', 1, 'Open'), deletion('a', 4)]));
+  });
+
+  it('given an edit and a deletion stamped with the same second, when built, then the deletion wins whatever the order', () => {
+    const history = buildHistory([version('a', 1, 'New'), deletion('a', 3), version('a', 3, 'Open')]);
+
+    expect(summary(history)).toEqual([
+      { status: 'New', from: '01', to: '03', current: false, deleted: '03' },
+    ]);
+  });
+
+  it('given a deletion of a record never seen before, when built, then it leaves no row', () => {
+    expect(buildHistory([deletion('a', 2)])).toEqual([]);
+  });
+
+  it('given versions and deletions delivered in any order with duplicates, when built, then the history is the same, and a key has one current row exactly when its last event is not a deletion (property)', () => {
+    const eventArb = fc.record({
+      key: fc.constantFrom('a', 'b'),
+      second: fc.integer({ min: 0, max: 12 }),
+      status: fc.constantFrom('New', 'Open'),
+      deleted: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(eventArb, { minLength: 1, maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.func(fc.integer()),
+        (specs, duplicates, order) => {
+          const events = specs.map((spec) =>
+            spec.deleted ? deletion(spec.key, spec.second) : version(spec.key, spec.second, spec.status),
+          );
+          const delivered = [...events, ...duplicates.map((index) => events[index % events.length]!)]
+            .map((entry, index) => ({ entry, sortKey: order(index) }))
+            .sort((a, b) => a.sortKey - b.sortKey)
+            .map(({ entry }) => entry);
+
+          const history = buildHistory(delivered);
+
+          expect(history).toEqual(buildHistory(events));
+          for (const key of new Set(events.map((event) => event.key))) {
+            const rows = history.filter((row) => row.key === key);
+            const latest = Math.max(
+              ...events.filter((event) => event.key === key).map((event) => event.validFrom.getTime()),
+            );
+            const deletedLast = events.some(
+              (event) => event.key === key && event.tombstone && event.validFrom.getTime() === latest,
+            );
+            expect(rows.filter((row) => row.is_current).length).toBe(
+              deletedLast || rows.length === 0 ? 0 : 1,
+            );
+            for (const row of rows) if (row.deleted_at) expect(row.valid_to).toEqual(row.deleted_at);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('recordHash', () => {
   /** The definition every stored record_hash was computed with; recordHash must never drift from it. */
   const definition = (row: CanonicalRow) =>

@@ -128,6 +128,7 @@ describe('the change history', () => {
               valid_from: '2026-11-01T10:00:00.000Z',
               valid_to: '2026-11-02T09:30:00.000Z',
               is_current: false,
+              deleted_at: null,
               changes: [],
               record: { id: 'connectwise:7', status: 'New', priority: 'High' } as never,
             },
@@ -135,6 +136,7 @@ describe('the change history', () => {
               valid_from: '2026-11-02T09:30:00.000Z',
               valid_to: null,
               is_current: true,
+              deleted_at: null,
               changes: [
                 { field: 'status', from: 'New', to: 'In Progress' },
                 { field: 'owner', from: null, to: 'Ada' },
@@ -153,6 +155,33 @@ describe('the change history', () => {
     expect(status.textContent).toBe('StatusNew→ In Progress');
     expect(within(versions[0]!).getByRole('row', { name: /Owner/ }).textContent).toBe('Owner—→ Ada');
     expect(versions[1]!.textContent).toContain('First seen with status New, priority High');
+  });
+});
+
+describe('the change history of a deleted ticket', () => {
+  it('given a ticket deleted at the source, then its last version says so and none is current', () => {
+    render(
+      <HistoryTimeline
+        history={{
+          id: 'salesforce:500000000000001AAA',
+          versions: [
+            {
+              valid_from: '2026-11-01T10:00:00.000Z',
+              valid_to: '2026-11-03T08:00:00.000Z',
+              is_current: false,
+              deleted_at: '2026-11-03T08:00:00.000Z',
+              changes: [],
+              record: { id: 'salesforce:500000000000001AAA', status: 'New', priority: 'High' } as never,
+            },
+          ],
+        }}
+      />,
+    );
+
+    const [version] = screen.getAllByTestId('history-version');
+    expect(version!.textContent).toContain('deleted at the source');
+    expect(version!.textContent).toContain('until it was deleted at the source');
+    expect(version!.textContent).not.toContain('current');
   });
 });
 

@@ -66,10 +66,16 @@ function VersionItem({ version, number }: { version: Version; number: number }) 
         Version {number}
         {version.is_current && <Badge tone="info">current</Badge>}
         {first && <Badge>first seen</Badge>}
+        {version.deleted_at && <Badge tone="warn">deleted at the source</Badge>}
       </h3>
       <p className="text-xs text-slate-600">
         From <Timestamp value={version.valid_from} />
-        {version.valid_to ? (
+        {version.deleted_at ? (
+          <>
+            {' '}
+            until it was deleted at the source, <Timestamp value={version.deleted_at} />
+          </>
+        ) : version.valid_to ? (
           <>
             {' '}
             until <Timestamp value={version.valid_to} />
