@@ -15,6 +15,7 @@ export type {
   RowPredicate,
 } from './encodedQuery';
 export type {
+  DeleteOptions,
   ServiceNowRecord,
   ServiceNowRecordedRequest,
   ServiceNowRequestHook,

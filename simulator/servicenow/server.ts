@@ -28,9 +28,18 @@ import {
 import { tableLinkHeader } from './paging';
 import { HourlyRateLimit } from './rateLimit';
 import { parseFields, renderRecord, type RenderOptions, type ServiceNowRecord } from './render';
-import { InstanceData, type QueryPlan } from './store';
-import { isServiceNowTable, SCHEMAS, type ServiceNowTableName, type TableSchema } from './tables';
+import type { QueryableTable, QueryPlan } from './queryable';
+import { InstanceData } from './store';
+import {
+  AUDIT_DELETE_TABLE,
+  isServedTable,
+  SCHEMAS,
+  type ServedTableName,
+  type ServiceNowTableName,
+  type TableSchema,
+} from './tables';
 import type {
+  DeleteOptions,
   FaultOptions,
   ServiceNowRecordedRequest,
   ServiceNowRequestHook,
@@ -180,7 +189,10 @@ class ServiceNowSimulatorServer implements ServiceNowSimulator {
         config,
         data: new InstanceData(config.name, seed, config.sizes, period),
         rule,
-        forbidden: new Set(config.forbiddenTables ?? []),
+        forbidden: new Set<string>([
+          ...(config.forbiddenTables ?? []),
+          ...(config.auditReadable === false ? [AUDIT_DELETE_TABLE] : []),
+        ]),
         faultReplies: serviceNowFaultReplies(storm.limitPerHour, () => storm.headers(this.nowMs())),
       };
       this.instances.set(key, state);
@@ -262,6 +274,19 @@ class ServiceNowSimulatorServer implements ServiceNowSimulator {
 
   addRecords(instance: string, table: ServiceNowTableName, count: number): string[] {
     return this.instance(instance).data.addRecords(table, count, this.now());
+  }
+
+  deleteRecords(
+    instance: string,
+    table: ServiceNowTableName,
+    sysIds: string[],
+    options: DeleteOptions = {},
+  ): void {
+    this.instance(instance).data.deleteRecords(table, sysIds, this.now(), options.audit ?? true);
+  }
+
+  restoreRecords(instance: string, table: ServiceNowTableName, sysIds: string[]): void {
+    this.instance(instance).data.restoreRecords(table, sysIds, this.now());
   }
 
   setUpdatedOn(instance: string, table: ServiceNowTableName, sysIds: string[], iso: string): void {
@@ -365,11 +390,17 @@ class ServiceNowSimulatorServer implements ServiceNowSimulator {
     state: InstanceState,
   ): Reply {
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(method);
-    if (!isServiceNowTable(target.table)) return invalidTable(target.table);
+    if (!isServedTable(target.table)) return invalidTable(target.table);
     if (state.forbidden.has(target.table)) return forbiddenTable(target.table);
-    if (target.kind === 'stats') return this.stats(url, target.table, state);
-    if (target.sysId !== undefined) return this.one(url, target.table, target.sysId, state);
-    return this.list(url, target.version, target.table, state);
+    const store = this.tableOf(target.table, state);
+    if (target.kind === 'stats') return this.stats(url, store);
+    if (target.sysId !== undefined) return this.one(url, store, target.sysId, state);
+    return this.list(url, target.version, store, state);
+  }
+
+  /** The table a route names: a generated one, or the deletion audit. */
+  private tableOf(name: ServedTableName, state: InstanceState): QueryableTable {
+    return name === AUDIT_DELETE_TABLE ? state.data.auditLog : state.data.table(name);
   }
 
   private renderOptions(params: URLSearchParams, schema: TableSchema): RenderOptions {
@@ -382,8 +413,7 @@ class ServiceNowSimulatorServer implements ServiceNowSimulator {
     };
   }
 
-  private one(url: URL, table: ServiceNowTableName, sysId: string, state: InstanceState): Reply {
-    const store = state.data.table(table);
+  private one(url: URL, store: QueryableTable, sysId: string, state: InstanceState): Reply {
     const ordinal = store.ordinalOf(sysId);
     if (ordinal < 0) return noRecord();
     const options = this.renderOptions(url.searchParams, store.schema);
@@ -393,9 +423,8 @@ class ServiceNowSimulatorServer implements ServiceNowSimulator {
     return json(200, { result: record }, 1);
   }
 
-  private list(url: URL, version: ApiVersion, table: ServiceNowTableName, state: InstanceState): Reply {
+  private list(url: URL, version: ApiVersion, store: QueryableTable, state: InstanceState): Reply {
     const params = url.searchParams;
-    const store = state.data.table(table);
     const schema = store.schema;
     const limitText = params.get('sysparm_limit');
     const requested = limitText !== null && /^\s*\d+\s*$/.test(limitText) ? Number(limitText) : DEFAULT_LIMIT;
@@ -435,9 +464,8 @@ class ServiceNowSimulatorServer implements ServiceNowSimulator {
   }
 
   /** The Aggregate API (reference §A.10): `sysparm_count` and `sysparm_min_fields` / `sysparm_max_fields`. */
-  private stats(url: URL, table: ServiceNowTableName, state: InstanceState): Reply {
+  private stats(url: URL, store: QueryableTable): Reply {
     const params = url.searchParams;
-    const store = state.data.table(table);
     const schema = store.schema;
     const columns = (name: string) => parseFields(params.get(name), schema) ?? [];
     const minFields = columns('sysparm_min_fields');

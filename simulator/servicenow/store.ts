@@ -3,11 +3,14 @@
  * sys_id, and the revised records kept whole; everything else is generated on demand (data.ts). 100,000 incidents
  * cost ~1.6 MB plus the revised records. Also runs encoded queries over those columns: sys_id, sys_created_on,
  * sys_updated_on and sys_mod_count are read without building the record, a keyset page (`sys_id>X^ORDERBYsys_id`)
- * starts with a binary search, and an ORDERBY over those columns walks a cached sorted index.
+ * starts with a binary search, and an ORDERBY over those columns walks a cached sorted index. A deleted record
+ * keeps its ordinal and columns (so it can be restored) but leaves the sys_id order and every query; its audit row
+ * goes to the instance's sys_audit_delete (auditDelete.ts).
  */
 import { FIXED_PERIOD, type DataPeriod } from '../core/period';
 import { hashString, mix32, Rng } from '../core/prng';
 import { lazyReadonlyArray } from '../core/records';
+import { AuditDeleteLog } from './auditDelete';
 import {
   DEFAULT_SIZES,
   buildColumns,
@@ -19,42 +22,20 @@ import {
   type GenerationContext,
 } from './data';
 import { glideDateTime } from './dates';
+import { compareForOrder, type OrderTerm, type QueryRow } from './encodedQuery';
 import {
-  compareForOrder,
-  type OrderTerm,
-  type QueryRow,
-  type RowPredicate,
-  type SysIdBounds,
-} from './encodedQuery';
+  columnExtremes,
+  type AggregateResult,
+  type PageRequest,
+  type PageResult,
+  type QueryPlan,
+  type QueryableTable,
+} from './queryable';
 import { SCHEMAS, type FieldSpec, type ServiceNowTableName, type TableSchema } from './tables';
 
 const RESULT_CACHE_ENTRIES = 8;
 const { freeze } = Object;
 const { floor } = Math;
-
-/** A query ready to run against one table. */
-export interface QueryPlan {
-  filter: RowPredicate | undefined;
-  orderBy: readonly OrderTerm[];
-  bounds: SysIdBounds;
-  /** Identifies the filter in the table's result cache. */
-  key: string;
-}
-
-export interface PageRequest {
-  offset: number;
-  limit: number;
-  /** Whether the total is needed (X-Total-Count); without it a page stops scanning early. */
-  count: boolean;
-}
-
-export interface PageResult {
-  ordinals: number[];
-  /** All matches, when counted. */
-  total: number | undefined;
-  /** Whether matches exist after this page. */
-  more: boolean;
-}
 
 type ColumnField = 'sys_id' | 'sys_created_on' | 'sys_updated_on' | 'sys_mod_count';
 const COLUMN_FIELDS = new Set<string>(['sys_id', 'sys_created_on', 'sys_updated_on', 'sys_mod_count']);
@@ -95,14 +76,20 @@ class Row implements QueryRow {
   }
 }
 
-export class TableStore {
+export class TableStore implements QueryableTable {
   readonly schema: TableSchema;
   private created: Uint32Array;
   private updated: Uint32Array;
   private modCount: Uint32Array;
+  /** Ordinals handed out so far (deleted records keep theirs, so they can be restored). */
   private size: number;
-  /** Ordinals in sys_id order. */
+  /** Ordinals of the current (not deleted) records in sys_id order. */
   private bySysId: Uint32Array;
+  /** Deleted records by sys_id → ordinal; their columns and overrides stay, for restoreRecords. */
+  private readonly removed = new Map<string, number>();
+  private readonly removedOrdinals = new Set<number>();
+  /** The current ordinals in creation order, built when something was deleted (until the table changes). */
+  private liveCache: Uint32Array | undefined;
   /** Whole records for the ones revised since generation (frozen, shared with callers). */
   private readonly overrides = new Map<number, DbRecord>();
   private readonly resultCache = new Map<string, Uint32Array>();
@@ -125,8 +112,29 @@ export class TableStore {
     );
   }
 
+  /** Number of current records. */
   get length(): number {
-    return this.size;
+    return this.size - this.removedOrdinals.size;
+  }
+
+  /** The current records' ordinals in creation order (all ordinals until something is deleted). */
+  private live(): Candidates {
+    if (this.removedOrdinals.size === 0) return { length: this.size, at: (position) => position };
+    const order = (this.liveCache ??= this.liveOrdinals());
+    return { length: order.length, at: (position) => order[position] as number };
+  }
+
+  /** A new array of the current records' ordinals in creation order. */
+  private liveOrdinals(): Uint32Array {
+    const all = Uint32Array.from({ length: this.size }, (_, i) => i);
+    return this.removedOrdinals.size === 0
+      ? all
+      : all.filter((ordinal) => !this.removedOrdinals.has(ordinal));
+  }
+
+  /** The ordinal of the position-th current record in creation order. */
+  liveOrdinalAt(position: number): number {
+    return this.live().at(position);
   }
 
   sysIdOf(ordinal: number): string {
@@ -148,7 +156,7 @@ export class TableStore {
   /** The first sys_id position whose sys_id is >= text (or > text when not inclusive). */
   private sysIdPosition(text: string, inclusive: boolean): number {
     let lo = 0;
-    let hi = this.size;
+    let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const sysId = this.sysIdOf(this.bySysId[mid] as number);
@@ -162,7 +170,7 @@ export class TableStore {
   ordinalOf(sysId: string): number {
     const position = this.sysIdPosition(sysId, true);
     const ordinal = this.bySysId[position];
-    return position < this.size && ordinal !== undefined && this.sysIdOf(ordinal) === sysId ? ordinal : -1;
+    return position < this.length && ordinal !== undefined && this.sysIdOf(ordinal) === sysId ? ordinal : -1;
   }
 
   record(ordinal: number): DbRecord {
@@ -178,16 +186,16 @@ export class TableStore {
   }
 
   sysIds(): string[] {
-    return Array.from(this.bySysId.subarray(0, this.size), (ordinal) => this.sysIdOf(ordinal));
+    return Array.from(this.bySysId.subarray(0, this.length), (ordinal) => this.sysIdOf(ordinal));
   }
 
   /** A consistent view of the table in sys_id order as it is now; later changes do not show through. */
   snapshot<T>(present: (record: DbRecord) => T): readonly T[] {
-    const length = this.size;
+    const length = this.length;
     const order = this.bySysId.slice(0, length);
-    const created = this.created.slice(0, length);
-    const updated = this.updated.slice(0, length);
-    const modCount = this.modCount.slice(0, length);
+    const created = this.created.slice(0, this.size);
+    const updated = this.updated.slice(0, this.size);
+    const modCount = this.modCount.slice(0, this.size);
     const overrides = new Map(this.overrides);
     return lazyReadonlyArray(length, (position) => {
       const ordinal = order[position] as number;
@@ -208,6 +216,7 @@ export class TableStore {
   private changed(): void {
     this.resultCache.clear();
     this.indexCache.clear();
+    this.liveCache = undefined;
   }
 
   revise(ordinal: number, rng: Rng, now: number, revision: number): void {
@@ -239,26 +248,58 @@ export class TableStore {
       this.updated[ordinal] = now;
       this.modCount[ordinal] = 0;
     }
-    // Merge the new sys_ids into the sorted order.
+    this.mergeIntoSysIdOrder(added);
+    this.size = capacity;
+    this.changed();
+    return added;
+  }
+
+  /** Merges ordinals that are not in the sys_id order into it. */
+  private mergeIntoSysIdOrder(ordinals: readonly number[]): void {
     const seed = this.ctx.seed;
     const table = this.table;
-    const fresh = [...added].sort((a, b) => compareSysIds(seed, table, a, b));
-    const merged = new Uint32Array(capacity);
+    const current = this.bySysId.length;
+    const fresh = [...ordinals].sort((a, b) => compareSysIds(seed, table, a, b));
+    const merged = new Uint32Array(current + fresh.length);
     let i = 0;
     let j = 0;
-    for (let out = 0; out < capacity; out++) {
+    for (let out = 0; out < merged.length; out++) {
       const old = this.bySysId[i];
       const next = fresh[j];
       const takeOld =
-        next === undefined || (i < this.size && compareSysIds(seed, table, old as number, next) < 0);
+        next === undefined || (i < current && compareSysIds(seed, table, old as number, next) < 0);
       merged[out] = takeOld ? (old as number) : next;
       if (takeOld) i++;
       else j++;
     }
     this.bySysId = merged;
-    this.size = capacity;
+  }
+
+  /** Deletes current records: they leave every list, count and lookup, but stay restorable. */
+  remove(ordinals: readonly number[]): void {
+    for (const ordinal of ordinals) {
+      this.removedOrdinals.add(ordinal);
+      this.removed.set(this.sysIdOf(ordinal), ordinal);
+    }
+    this.bySysId = this.bySysId.filter((ordinal) => !this.removedOrdinals.has(ordinal));
     this.changed();
-    return added;
+  }
+
+  /** The ordinal of a deleted record's sys_id, or -1. */
+  removedOrdinalOf(sysId: string): number {
+    return this.removed.get(sysId) ?? -1;
+  }
+
+  /** Brings deleted records back with their sys_id and values; sys_updated_on = now. */
+  restore(ordinals: readonly number[], now: number): void {
+    const back = ordinals.filter((ordinal) => this.removedOrdinals.has(ordinal));
+    for (const ordinal of back) {
+      this.removedOrdinals.delete(ordinal);
+      this.removed.delete(this.sysIdOf(ordinal));
+    }
+    this.mergeIntoSysIdOrder(back);
+    for (const ordinal of back) this.setUpdated(ordinal, now);
+    this.changed();
   }
 
   setUpdated(ordinal: number, seconds: number): void {
@@ -278,7 +319,7 @@ export class TableStore {
   /** The candidates of a query in its order, and whether that order is final (no sort needed). */
   private candidates(plan: QueryPlan): Candidates | undefined {
     const { orderBy, bounds } = plan;
-    if (orderBy.length === 0) return { length: this.size, at: (position) => position };
+    if (orderBy.length === 0) return this.live();
     if (!orderBy.every((term) => COLUMN_FIELDS.has(term.field))) return undefined;
     const first = orderBy[0] as OrderTerm;
     if (first.field === 'sys_id') {
@@ -286,7 +327,7 @@ export class TableStore {
       const from = bounds.after ? this.sysIdPosition(bounds.after.value, bounds.after.inclusive) : 0;
       const to = bounds.before
         ? this.sysIdPosition(bounds.before.value, !bounds.before.inclusive)
-        : this.size;
+        : this.length;
       const length = Math.max(0, to - from);
       const order = this.bySysId;
       return first.descending
@@ -310,7 +351,7 @@ export class TableStore {
       descending: term.descending,
       column: term.field === 'sys_id' ? undefined : numeric(term.field as ColumnField),
     }));
-    const index = Uint32Array.from({ length: this.size }, (_, i) => i).sort((a, b) => {
+    const index = this.liveOrdinals().sort((a, b) => {
       for (const { descending, column } of terms) {
         const order = column
           ? (column[a] as number) - (column[b] as number)
@@ -331,7 +372,7 @@ export class TableStore {
     if (cached) return cached;
     const row = new Row(this);
     const ordered = this.candidates(plan);
-    const source = ordered ?? { length: this.size, at: (position: number) => position };
+    const source = ordered ?? this.live();
     const found: number[] = [];
     for (let position = 0; position < source.length; position++) {
       const ordinal = source.at(position);
@@ -404,44 +445,38 @@ export class TableStore {
   }
 
   /** Count and per-column minimum / maximum of a query's matches (the Aggregate API); empty values are skipped. */
-  aggregate(
-    plan: QueryPlan,
-    minFields: readonly string[],
-    maxFields: readonly string[],
-  ): { count: number; min: Record<string, string>; max: Record<string, string> } {
+  aggregate(plan: QueryPlan, minFields: readonly string[], maxFields: readonly string[]): AggregateResult {
     const matches =
       minFields.length === 0 && maxFields.length === 0 && !plan.filter
         ? undefined
         : this.allMatches({ ...plan, orderBy: [] });
-    const count = matches ? matches.length : this.size;
+    const count = matches ? matches.length : this.length;
     const row = new Row(this);
-    const extreme = (fields: readonly string[], sign: number) => {
-      const result: Record<string, string> = {};
-      for (const field of fields) {
-        const spec = this.spec(field);
-        let best = '';
-        for (const ordinal of matches ?? []) {
-          const value = row.at(ordinal).value(field);
-          if (value !== '' && (best === '' || sign * compareForOrder(spec, value, best) < 0)) best = value;
-        }
-        result[field] = best;
-      }
-      return result;
+    const rows = function* () {
+      for (const ordinal of matches ?? []) yield row.at(ordinal);
     };
-    return { count, min: extreme(minFields, 1), max: extreme(maxFields, -1) };
+    return {
+      count,
+      min: columnExtremes(this.schema, rows(), minFields, 1),
+      max: columnExtremes(this.schema, rows(), maxFields, -1),
+    };
   }
 }
 
 export class InstanceData implements GenerationContext {
   private readonly tables = new Map<ServiceNowTableName, TableStore>();
   private changeCounter = 0;
+  /** sys_audit_delete: a row per audited deletion. */
+  readonly auditLog: AuditDeleteLog;
 
   constructor(
     readonly instance: string,
     readonly seed: number,
     private readonly sizes: Partial<Record<ServiceNowTableName, number>>,
     readonly period: DataPeriod = FIXED_PERIOD,
-  ) {}
+  ) {
+    this.auditLog = new AuditDeleteLog(seed);
+  }
 
   /** The table's store, generated on first use. */
   table(name: ServiceNowTableName): TableStore {
@@ -485,11 +520,11 @@ export class InstanceData implements GenerationContext {
     } else {
       while (chosen.size < wanted) chosen.add(rng.int(n));
     }
+    // Draws pick positions among the current records (the ordinals themselves until something is deleted).
+    const ordinals = [...chosen].sort((a, b) => a - b).map((position) => store.liveOrdinalAt(position));
     const seconds = floor(now.getTime() / 1000);
-    for (const ordinal of [...chosen].sort((a, b) => a - b)) {
-      store.revise(ordinal, rng, seconds, this.changeCounter);
-    }
-    return [...chosen].map((ordinal) => store.sysIdOf(ordinal)).sort();
+    for (const ordinal of ordinals) store.revise(ordinal, rng, seconds, this.changeCounter);
+    return ordinals.map((ordinal) => store.sysIdOf(ordinal)).sort();
   }
 
   /** Creates `count` records now; returns their sys_ids ascending. */
@@ -507,5 +542,32 @@ export class InstanceData implements GenerationContext {
       return ordinal;
     });
     for (const ordinal of ordinals) store.setUpdated(ordinal, floor(seconds));
+  }
+
+  /**
+   * Deletes current records now; with `audit`, each deletion appends a sys_audit_delete row. Every sys_id must
+   * name a current record (nothing changes otherwise).
+   */
+  deleteRecords(name: ServiceNowTableName, sysIds: readonly string[], now: Date, audit: boolean): void {
+    const store = this.table(name);
+    const ordinals = [...new Set(sysIds)].map((sysId) => {
+      const ordinal = store.ordinalOf(sysId);
+      if (ordinal < 0) throw new Error(`deleteRecords: ${name} has no record with sys_id ${sysId}`);
+      return ordinal;
+    });
+    const deleted = ordinals.map((ordinal) => store.record(ordinal));
+    store.remove(ordinals);
+    if (audit) this.auditLog.append(name, deleted, store.schema.displayField, floor(now.getTime() / 1000));
+  }
+
+  /** Undeletes: the records come back with their sys_ids and values, sys_updated_on = now. */
+  restoreRecords(name: ServiceNowTableName, sysIds: readonly string[], now: Date): void {
+    const store = this.table(name);
+    const ordinals = [...new Set(sysIds)].map((sysId) => {
+      const ordinal = store.removedOrdinalOf(sysId);
+      if (ordinal < 0) throw new Error(`restoreRecords: ${name} has no deleted record with sys_id ${sysId}`);
+      return ordinal;
+    });
+    store.restore(ordinals, floor(now.getTime() / 1000));
   }
 }

@@ -15,6 +15,12 @@ export const SERVICENOW_TABLES = [
 
 export type ServiceNowTableName = (typeof SERVICENOW_TABLES)[number];
 
+/** The deletion audit ("Deleted Records", reference §A.11): served like a table, written only by deletes. */
+export const AUDIT_DELETE_TABLE = 'sys_audit_delete';
+
+/** Every table the Table API serves. */
+export type ServedTableName = ServiceNowTableName | typeof AUDIT_DELETE_TABLE;
+
 export type FieldKind = 'string' | 'integer' | 'boolean' | 'datetime' | 'duration' | 'reference' | 'choice';
 
 export interface FieldSpec {
@@ -28,7 +34,7 @@ export interface FieldSpec {
 }
 
 export interface TableSchema {
-  readonly name: ServiceNowTableName;
+  readonly name: ServedTableName;
   /** Columns in the order records list them. */
   readonly fieldNames: readonly string[];
   readonly fields: ReadonlyMap<string, FieldSpec>;
@@ -267,6 +273,31 @@ export const SCHEMAS: Readonly<Record<ServiceNowTableName, TableSchema>> = Objec
   SERVICENOW_TABLES.map((name) => [name, schemaOf(name)]),
 ) as Record<ServiceNowTableName, TableSchema>;
 
+/**
+ * sys_audit_delete's columns: what deleted which record when, with the record's display value and a payload of it
+ * (reference §A.11). Not an extensible table, so no sys_class_name.
+ */
+export const AUDIT_DELETE_SCHEMA: TableSchema = (() => {
+  const columns: [string, FieldSpec][] = [
+    ['tablename', text],
+    ['documentkey', text],
+    ['display_value', text],
+    ['payload', text],
+    ...SYSTEM_FIELDS.filter(([field]) => field !== 'sys_class_name'),
+  ];
+  return {
+    name: AUDIT_DELETE_TABLE,
+    fieldNames: columns.map(([field]) => field),
+    fields: new Map(columns),
+    displayField: 'display_value',
+  };
+})();
+
 export function isServiceNowTable(name: string): name is ServiceNowTableName {
   return (SERVICENOW_TABLES as readonly string[]).includes(name);
+}
+
+/** A generated table or sys_audit_delete. */
+export function isServedTable(name: string): name is ServedTableName {
+  return name === AUDIT_DELETE_TABLE || isServiceNowTable(name);
 }

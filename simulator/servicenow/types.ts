@@ -27,6 +27,16 @@ export interface SimulatedInstance {
   tokenLifetimeSeconds?: number;
   /** Tables the user may not read: 403 from the Table and Aggregate APIs. */
   forbiddenTables?: ServiceNowTableName[];
+  /**
+   * Whether the user may read sys_audit_delete. Default true; false answers every request to it with 403, as for
+   * an integration user without the role that reads it (deletes then need an id-set comparison).
+   */
+  auditReadable?: boolean;
+}
+
+export interface DeleteOptions {
+  /** Write a sys_audit_delete row per record. Default true; false simulates a delete the instance does not audit. */
+  audit?: boolean;
 }
 
 export interface ServiceNowSimulatorOptions {
@@ -83,6 +93,19 @@ export interface ServiceNowSimulator {
   mutate(instance: string, table: ServiceNowTableName, count: number): string[];
   /** Creates `count` records now (new incidents are New); returns their sys_ids ascending. */
   addRecords(instance: string, table: ServiceNowTableName, count: number): string[];
+  /**
+   * Deletes current records (they leave every list, count and lookup) and, unless `audit` is false, appends a
+   * sys_audit_delete row per record at now: tablename, documentkey = the sys_id, sys_created_on = sys_updated_on =
+   * now. Throws, changing nothing, when a sys_id names no current record.
+   */
+  deleteRecords(
+    instance: string,
+    table: ServiceNowTableName,
+    sysIds: string[],
+    options?: DeleteOptions,
+  ): void;
+  /** Undeletes: the records come back with their sys_ids and values, sys_updated_on = now (sys_mod_count kept). */
+  restoreRecords(instance: string, table: ServiceNowTableName, sysIds: string[]): void;
   /** Forces sys_updated_on of these records to one second (`YYYY-MM-DD HH:MM:SS` UTC or ISO 8601; tie tests). */
   setUpdatedOn(instance: string, table: ServiceNowTableName, sysIds: string[], iso: string): void;
   /** Every OAuth access token issued so far (for one instance, or all) answers 401 from now on. */
