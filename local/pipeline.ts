@@ -215,8 +215,14 @@ export class LocalPipeline {
   }
 
   /** Starts a job (discovery), as the EventBridge schedule does in AWS. */
-  async startJob(tenantIds?: string[]): Promise<{ jobId: string; tenants: string[] }> {
-    const result = await this.discover({ ...(tenantIds ? { tenantIds } : {}) });
+  async startJob(
+    tenantIds?: string[],
+    options: { sweepDeletes?: boolean } = {},
+  ): Promise<{ jobId: string; tenants: string[] }> {
+    const result = await this.discover({
+      ...(tenantIds ? { tenantIds } : {}),
+      ...(options.sweepDeletes ? { sweepDeletes: true } : {}),
+    });
     writeFileSync(join(this.lockPath, '..', 'current-job'), result.jobId);
     return result;
   }

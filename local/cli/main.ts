@@ -101,6 +101,11 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
     .option('--tenant <id>', 'only this tenant (repeatable)', collect)
     .option('--deadline-ms <n>', 'per-invocation deadline of every handler (default: the Lambda timeouts)')
     .option(
+      '--sweep-deletes',
+      "sweep every table for deletes at the source in this job, whatever the tenant's deletes.sweepEveryHours says",
+      false,
+    )
+    .option(
       '--serve',
       'then serve the API and dashboard over the lake (the demo also creates its users)',
       false,
@@ -212,6 +217,7 @@ interface RunOptions {
   json: boolean;
   tenant?: string[];
   deadlineMs?: string;
+  sweepDeletes: boolean;
 }
 
 async function run(options: RunOptions, io: CliIo): Promise<number> {
@@ -257,7 +263,7 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
       jobId = resumed;
       if (!options.json) io.out(`resuming interrupted job ${jobId}`);
     } else {
-      jobId = (await pipeline.startJob(options.tenant)).jobId;
+      jobId = (await pipeline.startJob(options.tenant, { sweepDeletes: options.sweepDeletes })).jobId;
       if (!options.json)
         for (const line of wrap(
           `job ${jobId}: syncing ${tenants.tenants.filter((tenant) => tenant.enabled).length} tenant(s) into ${resolve(options.lake)}`,
@@ -472,6 +478,7 @@ export function jsonSummary(progress: JobProgress, extra: Record<string, unknown
         table: table.table,
         status: table.status,
         records: table.records,
+        deleted: table.deleted,
         files: table.files,
         canonicalVersions: table.canonicalVersions,
         currentRows: table.currentRows,

@@ -115,6 +115,12 @@ const SUMMARY_COLUMNS: SummaryColumn[] = [
   { header: 'table', value: (_tenant, table) => table.table },
   { header: 'status', value: (_tenant, table) => table.status },
   { header: 'records', value: (_tenant, table) => formatCount(table.records), numeric: true },
+  {
+    header: 'deleted',
+    value: (_tenant, table) => formatCount(table.deleted ?? 0),
+    numeric: true,
+    dropRank: 0,
+  },
   { header: 'files', value: (_tenant, table) => String(table.files), numeric: true, dropRank: 1 },
   { header: 'api calls', value: (_tenant, table) => formatCount(table.apiCalls), numeric: true, dropRank: 2 },
   {

@@ -6,7 +6,7 @@ import { assertTenantId } from '../../shared/config/tenantId';
 import { errorMessage, ValidationError } from '../../shared/errors';
 import type { CliIo } from './main';
 
-export const TRIGGER_USAGE = 'usage: avesa trigger --stage S [--tenant ID ...] [--json]';
+export const TRIGGER_USAGE = 'usage: avesa trigger --stage S [--tenant ID ...] [--sweep-deletes] [--json]';
 
 export interface TriggerDeps {
   /** Default: a client configured from the environment (region, credentials). */
@@ -32,7 +32,7 @@ const functionErrorSchema = z.object({
  * starts. Exit 0: a job started; 1: the function failed or started no tenant; 2: usage.
  */
 export async function trigger(argv: string[], io: CliIo, deps: TriggerDeps = {}): Promise<number> {
-  let options: { stage?: string; tenant?: string[]; json: boolean };
+  let options: { stage?: string; tenant?: string[]; json: boolean; 'sweep-deletes': boolean };
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(TRIGGER_USAGE);
     return 0;
@@ -46,6 +46,7 @@ export async function trigger(argv: string[], io: CliIo, deps: TriggerDeps = {})
         stage: { type: 'string' },
         tenant: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
+        'sweep-deletes': { type: 'boolean', default: false },
       },
     }).values;
     if (options.stage === undefined) throw new ValidationError('avesa trigger needs --stage');
@@ -58,7 +59,10 @@ export async function trigger(argv: string[], io: CliIo, deps: TriggerDeps = {})
   const stage = options.stage;
   const functionName = `avesa-${stage}-discovery`;
   const requested = options.tenant ? [...new Set(options.tenant)] : undefined;
-  const payload = requested ? { tenantIds: requested } : {};
+  const payload = {
+    ...(requested ? { tenantIds: requested } : {}),
+    ...(options['sweep-deletes'] ? { sweepDeletes: true } : {}),
+  };
 
   let response;
   try {

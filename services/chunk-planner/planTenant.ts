@@ -10,9 +10,13 @@ import {
 } from '../../shared/events/schemas';
 import { chunkIdFor } from '../../shared/lake/keys';
 import type { EventBus, StateStore } from '../../shared/ports';
-import type { SourceConnector, SourceReader } from '../../shared/sources/connector';
+import {
+  DEFAULT_SWEEP_EVERY_HOURS,
+  type SourceConnector,
+  type SourceReader,
+} from '../../shared/sources/connector';
 import type { SourceReaderFor } from '../../shared/sources/readers';
-import { readWatermark } from '../../shared/state/watermarks';
+import { readDeletesKnownTo, readWatermark } from '../../shared/state/watermarks';
 import { planChunks } from './planChunks';
 
 export interface PlannerSettings {
@@ -54,6 +58,10 @@ interface TablePlan {
   ranges: KeyRange[];
   /** A plan that resumes the paused chunks of an earlier job: their ids, ranges and continuations, and the job. */
   resumed?: { jobId: string; chunks: PausedChunk[] };
+  /** The window of the plan's delete sweep chunk (its `deletions` range), when it has one. */
+  sweepWindow?: SyncWindow;
+  /** See TablePlanned.deletionsKnownTo. */
+  deletionsKnownTo?: string;
 }
 
 type PlannedTable = { source: string; table: CanonicalTableName; expectedRecords: number; chunks: number };
@@ -121,10 +129,12 @@ async function planAndPublishTable(
       const { connector, settings, reader } = await open();
       const window = await windowFor(event, source, table, connector, settings.backfillFrom, deps);
       plan = await planTable(reader, connector, table, window, deps.settings.targetChunkRecords);
+      plan = { ...plan, ...(await sweepFor(event, source, table, reader, connector, settings, deps)) };
+      if (plan.sweepWindow) plan.ranges = [...plan.ranges, { kind: 'deletions' }];
     }
     await deps.state.putIfAbsent(planKey.pk, planKey.sk, plan);
     plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))!.value;
-    const { window, expectedRecords, ranges, resumed } = plan;
+    const { window, expectedRecords, ranges, resumed, sweepWindow, deletionsKnownTo } = plan;
     events.push(
       makeEvent(
         'TablePlanned',
@@ -136,6 +146,7 @@ async function planAndPublishTable(
           expectedRecords,
           chunkCount: ranges.length,
           ...(resumed ? { resumes: resumed.jobId } : {}),
+          ...(deletionsKnownTo ? { deletionsKnownTo } : {}),
         },
         [source, table],
       ),
@@ -151,9 +162,11 @@ async function planAndPublishTable(
             source,
             table,
             chunkId,
-            window,
+            window: paused?.window ?? (keyRange.kind === 'deletions' ? (sweepWindow ?? window) : window),
             keyRange,
-            expectedRecords: paused?.expectedRecords ?? Math.ceil(expectedRecords / ranges.length),
+            expectedRecords:
+              paused?.expectedRecords ??
+              (keyRange.kind === 'deletions' ? 0 : Math.ceil(expectedRecords / dataChunks(ranges))),
             // A resumed chunk continues after the last part its job wrote; the counts restart for this job.
             ...(paused
               ? {
@@ -207,6 +220,45 @@ async function resumedPlan(
     expectedRecords: paused.chunks.reduce((sum, chunk) => sum + chunk.expectedRecords, 0),
     ranges: paused.chunks.map((chunk) => chunk.keyRange),
     resumed: { jobId: paused.jobId, chunks: paused.chunks },
+  };
+}
+
+/** Chunks that read the table's records (the delete sweep's is not one). */
+const dataChunks = (ranges: KeyRange[]) =>
+  Math.max(1, ranges.filter((range) => range.kind !== 'deletions').length);
+
+/**
+ * Whether this job sweeps the table for deletes (DESIGN §11): only a source with a delete signal, only a table
+ * synced before (its first sync cannot find anything of ours deleted, so it just starts the clock), and only when
+ * the last sweep is `deletes.sweepEveryHours` old (0: every job) or the job asks for one (`--sweep-deletes`).
+ * A sweep's window starts the overlap before the last sweep's end, like a change window.
+ */
+async function sweepFor(
+  event: TenantDiscoveredEvent,
+  source: string,
+  table: CanonicalTableName,
+  reader: SourceReader,
+  connector: SourceConnector,
+  settings: { deletes?: { sweepEveryHours: number } | undefined },
+  deps: PlannerDeps,
+): Promise<Pick<TablePlan, 'sweepWindow' | 'deletionsKnownTo'>> {
+  if (!reader.fetchDeletions) return {};
+  const to = event.data.jobStartedAt;
+  const { tenantId } = event;
+  const known = await readDeletesKnownTo(deps.state, tenantId, source, table);
+  if (!known) {
+    const synced = await readWatermark(deps.state, tenantId, source, table);
+    // First sync: everything it fetches is live now. A table synced before sweeps existed is swept in full.
+    if (!synced) return { deletionsKnownTo: to };
+    return { sweepWindow: { from: null, to }, deletionsKnownTo: to };
+  }
+  const everyMs = (settings.deletes?.sweepEveryHours ?? DEFAULT_SWEEP_EVERY_HOURS) * 3_600_000;
+  const due = event.data.sweepDeletes === true || Date.parse(to) - Date.parse(known.watermark) >= everyMs;
+  if (!due) return {};
+  const overlapMs = Math.max(connector.timestampResolutionMs, deps.settings.overlapSeconds * 1000);
+  return {
+    sweepWindow: { from: new Date(Date.parse(known.watermark) - overlapMs).toISOString(), to },
+    deletionsKnownTo: to,
   };
 }
 

@@ -10,6 +10,8 @@ export interface DiscoveryRequest {
   triggerId: string;
   /** Restrict the job to these tenants (manual trigger); default: every enabled tenant. */
   tenantIds?: readonly string[];
+  /** Sweep every table for deletes in this job, whatever its `deletes.sweepEveryHours` says. */
+  sweepDeletes?: boolean;
 }
 
 export interface DiscoveryResult {
@@ -61,7 +63,11 @@ export async function discoverTenants(
       makeEvent(
         'TenantDiscovered',
         { tenantId: tenant.id, jobId, occurredAt: startedAt },
-        { sources, jobStartedAt: startedAt.toISOString() },
+        {
+          sources,
+          jobStartedAt: startedAt.toISOString(),
+          ...(request.sweepDeletes ? { sweepDeletes: true } : {}),
+        },
         [],
       ),
     );

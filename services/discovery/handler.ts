@@ -12,6 +12,8 @@ export interface DiscoveryTrigger {
   id?: string;
   time?: string;
   tenantIds?: string[];
+  /** Sweep every table for deletes in this job (`avesa run --sweep-deletes`, `avesa trigger --sweep-deletes`). */
+  sweepDeletes?: boolean;
 }
 
 /** Schedule or manual trigger → one job, one TenantDiscovered per enabled tenant. */
@@ -20,7 +22,12 @@ export function makeHandler(deps: DiscoveryDeps) {
     const startedAt = trigger.time ? new Date(trigger.time) : new Date();
     const triggerId = trigger.id ?? context?.awsRequestId ?? `manual-${startedAt.getTime()}-${Math.random()}`;
     const result = await discoverTenants(
-      { startedAt, triggerId, ...(trigger.tenantIds ? { tenantIds: trigger.tenantIds } : {}) },
+      {
+        startedAt,
+        triggerId,
+        ...(trigger.tenantIds ? { tenantIds: trigger.tenantIds } : {}),
+        ...(trigger.sweepDeletes ? { sweepDeletes: true } : {}),
+      },
       deps,
     );
     deps.log.info('job started', {

@@ -4,6 +4,7 @@ import {
   MalformedResponseError,
   QuotaExhaustedError,
   RetriesExhaustedError,
+  ValidationError,
   errorCode,
   errorMessage,
   isRetryable,
@@ -13,7 +14,7 @@ import { makeEvent, type ChunkPlannedEvent, type Continuation } from '../../shar
 import { rawChunkPrefix, rawObjectKey } from '../../shared/lake/keys';
 import { encodeRawParquet, type RawRow } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore, WorkQueue } from '../../shared/ports';
-import type { SourceConnector, SourceReader } from '../../shared/sources/connector';
+import type { Page, PageRequest, SourceConnector, SourceReader } from '../../shared/sources/connector';
 import type { SourceReaderFor } from '../../shared/sources/readers';
 
 export interface FetcherSettings {
@@ -79,6 +80,8 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
   let reader: SourceReader | undefined;
   let connector: SourceConnector | undefined;
   const where = `tenant ${tenantId}, source ${data.source}, table ${data.table}, chunk ${data.chunkId}`;
+  // A delete sweep's chunk: its pages are deletion markers, written as raw parts like any page.
+  const sweep = data.keyRange.kind === 'deletions';
   const chunk = {
     tenantId,
     source: data.source,
@@ -197,12 +200,13 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       const pageStarted = deps.clock.now().getTime();
       if (pageStarted >= deps.deadline() - Math.max(settings.safetyMarginMs, 2 * slowestPageMs))
         return await continueLater('deadline', 0);
-      const page = await reader.fetchPage({
+      const request = {
         table: data.table,
         window: data.window,
         range: data.keyRange,
         cursor: written.cursor,
-      });
+      };
+      const page = sweep ? await fetchDeletions(reader, request, where) : await reader.fetchPage(request);
       if (page.next !== null && page.next === written.cursor) {
         // A source that does not move its cursor would loop forever; refuse instead of re-reading the page.
         throw new MalformedResponseError(`${where}: paging did not advance past cursor ${page.next}`);
@@ -246,9 +250,16 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
         objectKeys,
         apiCalls: apiCalls(),
         invocations: previous.sequence,
+        ...(sweep ? { deletions: true } : {}),
       },
       [data.source, data.table, data.chunkId],
     ),
   ]);
   return { kind: 'fetched', records: written.records, objectKeys };
+}
+
+function fetchDeletions(reader: SourceReader, request: PageRequest, where: string): Promise<Page> {
+  if (!reader.fetchDeletions)
+    throw new ValidationError(`${where}: a delete sweep was planned, but the source has no delete signal`);
+  return reader.fetchDeletions(request);
 }

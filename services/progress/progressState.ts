@@ -55,11 +55,20 @@ export type TableItem =
       window: SyncWindow;
       /** The job whose paused chunks this plan resumes. */
       resumes?: string;
+      /** See TablePlanned.deletionsKnownTo. */
+      deletionsKnownTo?: string;
     }
   | { kind: 'planFailed'; source: string; table: string; error: Failure };
 
 export type ChunkItem =
-  | { status: 'fetched'; records: number; files: number; apiCalls: number }
+  | {
+      status: 'fetched';
+      records: number;
+      files: number;
+      apiCalls: number;
+      /** A delete sweep's chunk: the records it found deleted at the source (its `records` are 0). */
+      deleted?: number;
+    }
   | { status: 'failed'; records: number; apiCalls: number; error: Failure }
   | {
       status: 'paused';

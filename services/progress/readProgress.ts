@@ -20,6 +20,8 @@ export interface TableProgress {
   chunksDone: number;
   chunksTotal: number | null;
   records: number;
+  /** Records a delete sweep found deleted at the source in this job. */
+  deleted: number;
   files: number;
   /** Canonical versions written by the transform, and records it quarantined. */
   canonicalVersions: number;
@@ -136,6 +138,7 @@ function tableProgress(
     chunksDone: chunks.length,
     chunksTotal: planned?.kind === 'planned' ? planned.chunkCount : planned ? 0 : null,
     records: sum(chunks.map((chunk) => chunk.records)),
+    deleted: sum(chunks.map((chunk) => (chunk.status === 'fetched' ? (chunk.deleted ?? 0) : 0))),
     files: sum(chunks.map((chunk) => (chunk.status === 'fetched' ? chunk.files : 0))),
     canonicalVersions: sum(transformed.map((item) => item.versions)),
     quarantined: sum(transformed.map((item) => item.quarantined)),

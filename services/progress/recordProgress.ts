@@ -79,7 +79,7 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       break;
     }
     case 'TablePlanned': {
-      const { source, table, chunkCount, expectedRecords, window, resumes } = event.data;
+      const { source, table, chunkCount, expectedRecords, window, resumes, deletionsKnownTo } = event.data;
       const item: TableItem = {
         kind: 'planned',
         source,
@@ -88,6 +88,7 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
         expectedRecords,
         window,
         ...(resumes ? { resumes } : {}),
+        ...(deletionsKnownTo ? { deletionsKnownTo } : {}),
       };
       if (await state.putIfAbsent(partition, keys.table(source, table), item)) {
         metrics.push({ name: 'ChunksPlanned', unit: 'Count', value: chunkCount, dimensions: dims(table) });
@@ -105,11 +106,19 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       break;
     }
     case 'ChunkFetched': {
-      const { source, table, chunkId, records, objectKeys, apiCalls } = event.data;
-      const item: ChunkItem = { status: 'fetched', records, files: objectKeys.length, apiCalls };
+      const { source, table, chunkId, records, objectKeys, apiCalls, deletions } = event.data;
+      const item: ChunkItem = {
+        status: 'fetched',
+        records: deletions ? 0 : records,
+        files: objectKeys.length,
+        apiCalls,
+        ...(deletions ? { deleted: records } : {}),
+      };
       if (await state.putIfAbsent(partition, keys.chunk(source, table, chunkId), item)) {
         metrics.push(
-          { name: 'RecordsFetched', unit: 'Count', value: records, dimensions: dims(table) },
+          deletions
+            ? { name: 'RecordsDeleted', unit: 'Count', value: records, dimensions: dims(table) }
+            : { name: 'RecordsFetched', unit: 'Count', value: records, dimensions: dims(table) },
           { name: 'ChunksFetched', unit: 'Count', value: 1, dimensions: dims(table) },
           { name: 'ApiCalls', unit: 'Count', value: apiCalls, dimensions: dims(table) },
         );
@@ -145,14 +154,20 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
     }
     case 'ChunkPaused': {
       const { source, table, chunkId, recordsWritten, apiCalls, reason, objectKeys } = event.data;
-      const { keyRange, expectedRecords, continuation } = event.data;
+      const { keyRange, expectedRecords, continuation, window } = event.data;
       const item: ChunkItem = {
         status: 'paused',
         records: recordsWritten,
         files: objectKeys.length,
         apiCalls,
         reason,
-        resume: { chunkId, keyRange, expectedRecords, continuation },
+        resume: {
+          chunkId,
+          keyRange,
+          expectedRecords,
+          continuation,
+          ...(keyRange.kind === 'deletions' ? { window } : {}),
+        },
       };
       if (await state.putIfAbsent(partition, keys.chunk(source, table, chunkId), item)) {
         metrics.push(
@@ -250,6 +265,14 @@ async function concludeTable(
       };
     } else if (failed.length === 0) {
       if (tableItem.resumes) await settlePausedChunks(state, { tenantId, source, table }, tableItem.resumes);
+      if (tableItem.deletionsKnownTo) {
+        await commitWatermark(
+          state,
+          { tenantId, source, table },
+          { watermark: tableItem.deletionsKnownTo, jobId, committedAt: completedAt },
+          'deletes',
+        );
+      }
       // Every chunk is acknowledged: the window is complete, so its upper bound becomes the watermark.
       const committed = await commitWatermark(
         state,

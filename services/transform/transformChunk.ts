@@ -10,6 +10,7 @@ import { canonicalVersionsKey, quarantineKey } from '../../shared/lake/keys';
 import { readRawRecords, recordText } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
 import type { ConfiguredSourceFor } from '../../shared/sources/readers';
+import { deletionTime } from '../../shared/sources/deletionMarker';
 import { recordHash, TOMBSTONE_HASH } from './scd2';
 
 export interface TransformDeps {
@@ -40,6 +41,9 @@ export async function transformChunk(
   const { connector, settings } = await deps.sourceFor(tenantId, source);
   const mapping = connector.mapping(settings, table);
   const versions = new Map<string, CanonicalVersion>();
+  // A delete sweep's chunk holds deletion markers (shared/sources/deletionMarker.ts), not source records.
+  const sweep =
+    event.type === 'ChunkFetched' ? event.data.deletions === true : event.data.keyRange.kind === 'deletions';
   const quarantine: QuarantinedRecord[] = [];
   for (const key of event.data.objectKeys) {
     const body = await deps.lake.get(key);
@@ -57,6 +61,23 @@ export async function transformChunk(
         // The fetcher checks a page's structure, not every literal (recordArray.ts): keep the text as received.
         const reason = `the record is not valid JSON: ${(error as Error).message}`;
         quarantine.push({ tenantId, source, table, sourceId, reason, payload: text, jobId, chunkId });
+        continue;
+      }
+      if (sweep) {
+        const deletedAt = deletionTime(payload);
+        if (typeof deletedAt === 'string') {
+          quarantine.push({ tenantId, source, table, sourceId, reason: deletedAt, payload, jobId, chunkId });
+          continue;
+        }
+        // Only the key and the time matter: a tombstone is never a history row of its own.
+        versions.set(`${sourceId}|${deletedAt.getTime()}|${TOMBSTONE_HASH}`, {
+          tenantId,
+          source,
+          sourceId,
+          validFrom: deletedAt,
+          recordHash: TOMBSTONE_HASH,
+          row: { updated_at: deletedAt },
+        });
         continue;
       }
       const result = mapping.map(payload);

@@ -23,6 +23,11 @@ export const keyRangeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('integer'), from: z.number().int(), to: z.number().int() }),
   z.strictObject({ kind: z.literal('string'), from: z.string().min(1), to: z.string().min(1) }),
   z.strictObject({ kind: z.literal('time'), from: isoTime, to: isoTime }),
+  /**
+   * The records of the table deleted at the source within the chunk's window (a delete sweep): the connector's
+   * cheapest reliable signal (ServiceNow's sys_audit_delete, Salesforce's getDeleted), paged like any chunk.
+   */
+  z.strictObject({ kind: z.literal('deletions') }),
 ]);
 export type KeyRange = z.infer<typeof keyRangeSchema>;
 
@@ -58,6 +63,8 @@ export const TenantDiscovered = envelopeSchema(
     sources: z.array(z.strictObject({ source: sourceSchema, tables: z.array(tableSchema).min(1) })).min(1),
     /** The job's start: the upper bound of every window in this job (DESIGN §4.1). */
     jobStartedAt: isoTime,
+    /** Sweep every table for deletes in this job, whatever `deletes.sweepEveryHours` says (`--sweep-deletes`). */
+    sweepDeletes: z.boolean().optional(),
   }),
 );
 
@@ -71,6 +78,11 @@ export const TablePlanned = envelopeSchema(
     chunkCount: z.number().int().nonnegative(),
     /** The job whose paused chunks these are (resumed with that job's window); absent for a fresh plan. */
     resumes: z.string().optional(),
+    /**
+     * Once the table is synced, deletes at the source are known up to this instant (the job's start): a sweep
+     * chunk is part of the plan, or this is the table's first sync (nothing synced before could be deleted).
+     */
+    deletionsKnownTo: isoTime.optional(),
   }),
 );
 
@@ -103,6 +115,8 @@ export const ChunkFetched = envelopeSchema(
     objectKeys: z.array(z.string()),
     apiCalls: z.number().int().nonnegative(),
     invocations: z.number().int().positive(),
+    /** A delete sweep's chunk: `records` are deletion markers, which the transform writes as tombstones. */
+    deletions: z.boolean().optional(),
   }),
 );
 

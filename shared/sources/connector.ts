@@ -58,9 +58,12 @@ export interface SourceSettings {
   backfillFrom: string | null;
   /** Records per list request, below the source's own (a server with a lower cap); absent: the source's. */
   pageSize?: number | undefined;
+  /** Absent in settings stored before delete sweeps existed: DEFAULT_SWEEP_EVERY_HOURS. */
+  deletes?: { sweepEveryHours: number } | undefined;
 }
 
 export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
+export const DEFAULT_SWEEP_EVERY_HOURS = 24;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
 
 /**
@@ -78,6 +81,15 @@ export function sourceSettingsSchema<Shape extends z.ZodRawShape>(own: Shape) {
     maxConcurrentRequests: z.number().int().positive().max(64).default(DEFAULT_MAX_CONCURRENT_REQUESTS),
     backfillFrom: z.iso.datetime({ offset: true }).nullable().default(null),
     pageSize: z.number().int().min(1).max(10_000).optional(),
+    deletes: z
+      .strictObject({
+        /**
+         * Hours between delete sweeps of a table (each costs requests: an audit-table query, getDeleted); 0 sweeps
+         * at every sync. `avesa run --sweep-deletes` sweeps now whatever this says.
+         */
+        sweepEveryHours: z.number().min(0).max(24 * 30).default(DEFAULT_SWEEP_EVERY_HOURS),
+      })
+      .default({ sweepEveryHours: DEFAULT_SWEEP_EVERY_HOURS }),
   });
 }
 
@@ -158,4 +170,11 @@ export interface SourceReader {
   readonly apiCalls: number;
   survey(table: CanonicalTableName, window: SyncWindow): Promise<TableSurvey>;
   fetchPage(request: PageRequest): Promise<Page>;
+  /**
+   * A source whose deletes do not arrive as records of the table has a delete sweep: one page of the records
+   * deleted within the window (`range` is `{ kind: 'deletions' }`), as deletion markers whose `id` is the
+   * deleted record's key and `lastUpdated` the deletion time, paged by the same opaque cursor. Absent: the
+   * source has no such signal (or its deletes come as records the mapping's `deletedWhen` recognises).
+   */
+  fetchDeletions?(request: PageRequest): Promise<Page>;
 }

@@ -11,6 +11,8 @@ export interface PausedChunk {
   keyRange: KeyRange;
   expectedRecords: number;
   continuation: Continuation;
+  /** The chunk's own window when it is not the table's (a delete sweep's). */
+  window?: SyncWindow;
 }
 
 export interface PausedTable {

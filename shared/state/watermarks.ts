@@ -10,7 +10,13 @@ export interface Watermark {
   committedAt: string;
 }
 
-const pk = (tenantId: string) => `watermark#${tenantId}`;
+/**
+ * Two kinds of forward-only mark per (tenant, source, table): the change watermark, and how far the table's
+ * deletes are known (the last delete sweep's window end, DESIGN §11), which moves at its own pace.
+ */
+type MarkKind = 'watermark' | 'deletes';
+
+const pk = (tenantId: string, kind: MarkKind = 'watermark') => `${kind}#${tenantId}`;
 const sk = (source: string, table: string) => `${source}#${table}`;
 
 export async function readWatermark(
@@ -20,6 +26,16 @@ export async function readWatermark(
   table: string,
 ): Promise<Watermark | undefined> {
   return (await state.get<Watermark>(pk(tenantId), sk(source, table)))?.value;
+}
+
+/** Up to when the table's deletes at the source are reflected in the lake (a sweep's end, or the first sync). */
+export async function readDeletesKnownTo(
+  state: StateStore,
+  tenantId: string,
+  source: string,
+  table: string,
+): Promise<Watermark | undefined> {
+  return (await state.get<Watermark>(pk(tenantId, 'deletes'), sk(source, table)))?.value;
 }
 
 export async function listWatermarks(
@@ -41,12 +57,13 @@ export async function commitWatermark(
   state: StateStore,
   key: { tenantId: string; source: string; table: string },
   next: Watermark,
+  kind: MarkKind = 'watermark',
 ): Promise<Watermark> {
   for (;;) {
-    const current = await state.get<Watermark>(pk(key.tenantId), sk(key.source, key.table));
+    const current = await state.get<Watermark>(pk(key.tenantId, kind), sk(key.source, key.table));
     if (current && Date.parse(current.value.watermark) >= Date.parse(next.watermark)) return current.value;
     const written = await state.putIfVersion(
-      pk(key.tenantId),
+      pk(key.tenantId, kind),
       sk(key.source, key.table),
       next,
       current?.version ?? 0,

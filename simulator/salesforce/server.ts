@@ -214,6 +214,10 @@ class SalesforceSimulatorServer implements SalesforceSimulator {
     this.org(org).data.deleteRecords(object, ids, this.nowSeconds());
   }
 
+  purgeRecords(org: string, object: SalesforceObjectName, ids: string[]): void {
+    this.org(org).data.purgeRecords(object, ids, this.nowSeconds());
+  }
+
   undeleteRecords(org: string, object: SalesforceObjectName, ids: string[]): void {
     this.org(org).data.undeleteRecords(object, ids, this.nowSeconds());
   }

@@ -152,10 +152,22 @@ export class ObjectStore {
     return this.edits.get(ordinal) ?? generateFields(this.ctx, this.object, ordinal, this.createdAt(ordinal));
   }
 
+  /** Deleted records emptied from the recycle bin (hard-deleted): gone from queryAll, still in the delete log. */
+  private readonly purged = new Set<number>();
+
   /** Whether a query sees the record at `now`: live ones always, deleted ones with queryAll until purged. */
   visible(ordinal: number, includeDeleted: boolean, now: number): boolean {
     const deletedAt = this.deleted[ordinal] as number;
-    return deletedAt === 0 || (includeDeleted && deletedAt > now - RECYCLE_BIN_SECONDS);
+    return (
+      deletedAt === 0 ||
+      (includeDeleted && !this.purged.has(ordinal) && deletedAt > now - RECYCLE_BIN_SECONDS)
+    );
+  }
+
+  /** Hard delete (emptyRecycleBin): soft-deleted first if it was live, then gone from queryAll. */
+  purge(ordinal: number, now: number): void {
+    this.softDelete(ordinal, now);
+    this.purged.add(ordinal);
   }
 
   /** Live ordinals in Id order. */
@@ -221,7 +233,7 @@ export class ObjectStore {
 
   /** Undelete from the recycle bin: the same Id is live again, SystemModstamp bumped (reference §B.6). */
   restore(ordinal: number, now: number): void {
-    if (this.deleted[ordinal] === 0) return;
+    if (this.deleted[ordinal] === 0 || this.purged.has(ordinal)) return;
     this.deleted[ordinal] = 0;
     this.modstamp[ordinal] = now;
   }
@@ -340,6 +352,11 @@ export class OrgData implements GenerationContext {
   deleteRecords(name: SalesforceObjectName, ids: readonly string[], now: number): void {
     const store = this.object(name);
     for (const ordinal of this.ordinalsOf(name, ids, 'deleteRecords')) store.softDelete(ordinal, now);
+  }
+
+  purgeRecords(name: SalesforceObjectName, ids: readonly string[], now: number): void {
+    const store = this.object(name);
+    for (const ordinal of this.ordinalsOf(name, ids, 'purgeRecords')) store.purge(ordinal, now);
   }
 
   undeleteRecords(name: SalesforceObjectName, ids: readonly string[], now: number): void {

@@ -85,6 +85,11 @@ export interface SalesforceSimulator {
   addRecords(org: string, object: SalesforceObjectName, count: number): string[];
   /** Soft-deletes: IsDeleted = true, SystemModstamp = now; visible to queryAll and getDeleted for 15 days. */
   deleteRecords(org: string, object: SalesforceObjectName, ids: string[]): void;
+  /**
+   * Hard-deletes (deletes, then empties them from the recycle bin): queryAll no longer sees them; getDeleted still
+   * lists them for 15 days.
+   */
+  purgeRecords(org: string, object: SalesforceObjectName, ids: string[]): void;
   /** Undeletes soft-deleted records (from the recycle bin): live again with their Id, SystemModstamp = now. */
   undeleteRecords(org: string, object: SalesforceObjectName, ids: string[]): void;
   /** Forces SystemModstamp (any SOQL datetime form or ISO 8601; tie and commit-lag tests). */

@@ -121,7 +121,16 @@ export function clearSalesforceSessions(): void {
   usages.clear();
 }
 
-type Endpoint = 'query' | 'queryMore' | 'token';
+type Endpoint = 'query' | 'queryMore' | 'deleted' | 'token';
+
+/** What getDeleted answered: each deleted record with its deletion time, and how far back the org keeps them. */
+export interface DeletedRecords {
+  records: Array<{ id: string; deletedAt: Date; entry: unknown }>;
+  earliestDateAvailable: Date;
+}
+
+/** getDeleted reads minutes (seconds are ignored): `2024-01-01T00:00:00Z`. */
+const minuteOf = (date: Date) => `${date.toISOString().slice(0, 16)}:00Z`;
 
 /**
  * A Salesforce REST client for one tenant (reference §B): OAuth 2.0 client credentials at
@@ -171,12 +180,49 @@ export class SalesforceClient {
     return `tenant ${this.options.tenantId}, source ${SALESFORCE_SOURCE}, table ${ref.table}`;
   }
 
-  private async get(
+  /**
+   * getDeleted (reference §B.6): the records of the object deleted in [start, end] (minute granularity, the
+   * last 15 days only), with how far back the org could answer.
+   */
+  async deleted(ref: ObjectRef, start: Date, end: Date): Promise<DeletedRecords> {
+    const query = new URLSearchParams({ start: minuteOf(start), end: minuteOf(end) });
+    const path = `/services/data/v${this.options.apiVersion}/sobjects/${encodeURIComponent(ref.object)}/deleted/?${query}`;
+    return this.get(ref, 'deleted', path, SALESFORCE_MIN_BATCH_SIZE, (bytes) =>
+      this.deletedRecords(ref, bytes),
+    );
+  }
+
+  private deletedRecords(ref: ObjectRef, bytes: Uint8Array): DeletedRecords {
+    const body = parseJsonObject(bytes);
+    const entries = body?.deletedRecords;
+    const earliest =
+      typeof body?.earliestDateAvailable === 'string'
+        ? parseSalesforceDateTime(body.earliestDateAvailable)
+        : null;
+    if (!Array.isArray(entries) || earliest === null) {
+      throw new MalformedResponseError(
+        `${this.where(ref)}: getDeleted of object ${ref.object} answered without deletedRecords and earliestDateAvailable`,
+      );
+    }
+    const records = entries.map((entry: { id?: unknown; deletedDate?: unknown }) => {
+      const deletedAt =
+        typeof entry?.deletedDate === 'string' ? parseSalesforceDateTime(entry.deletedDate) : null;
+      if (typeof entry?.id !== 'string' || deletedAt === null)
+        throw new MalformedResponseError(
+          `${this.where(ref)}: getDeleted of object ${ref.object} listed an entry without id and deletedDate: ${JSON.stringify(entry).slice(0, 200)}`,
+        );
+      return { id: entry.id, deletedAt, entry: entry as unknown };
+    });
+    return { records, earliestDateAvailable: earliest };
+  }
+
+  private async get<T = QueryBatch>(
     ref: ObjectRef,
     endpoint: Endpoint,
     path: string,
     batchSize: number,
-  ): Promise<QueryBatch> {
+    parse: (bytes: Uint8Array) => T = (bytes) => this.batch(ref, bytes) as T,
+  ): Promise<T> {
     const where = this.where(ref);
     // The session is settled before the request takes its budget slot (asking for one from inside an attempt
     // would need a second slot while holding the first).
@@ -204,7 +250,7 @@ export class SalesforceClient {
       },
       (answer) => {
         this.noteUsage(answer.headers);
-        if (answer.status >= 200 && answer.status < 300) return this.batch(ref, answer.bytes);
+        if (answer.status >= 200 && answer.status < 300) return parse(answer.bytes);
         throw this.errorFor(answer, where, context);
       },
     );

@@ -9,6 +9,7 @@ import type {
   SourceReader,
   TableSurvey,
 } from '../../shared/sources/connector';
+import { deletionMarker } from '../../shared/sources/deletionMarker';
 import type { ReceivedRecord } from '../../shared/sources/recordArray';
 import {
   QueryLocatorExpiredError,
@@ -92,6 +93,9 @@ interface ChunkCursor {
   locator: string | null;
   after: Position;
 }
+
+/** How long an org keeps its delete log for getDeleted (reference §B.6). */
+const DELETE_LOG_DAYS = 15;
 
 class SalesforceSourceReader implements SourceReader {
   private readonly client: SalesforceClient;
@@ -184,6 +188,27 @@ class SalesforceSourceReader implements SourceReader {
     return {
       records: batch.records,
       next: encodeCursor({ locator: batch.nextRecordsUrl, after: this.positionOf(last, ref) }),
+    };
+  }
+
+  /**
+   * The delete sweep (reference §B.6): getDeleted over the window, one request. Soft deletes arrive anyway as
+   * IsDeleted rows of queryAll; this finds the records purged from the recycle bin (or hard-deleted) before a
+   * sync saw them. The org keeps 15 days of its delete log: a window reaching further back is cut there.
+   */
+  async fetchDeletions({ table, window }: PageRequest): Promise<Page> {
+    const ref = this.ref(table);
+    const earliest = Date.now() - DELETE_LOG_DAYS * 86_400_000 + 5 * 60_000;
+    const start = Math.max(window.from === null ? earliest : Date.parse(window.from), earliest);
+    const end = Date.parse(window.to);
+    // getDeleted refuses a range of a minute or less; the next sweep's window starts before this one ended.
+    if (end - start <= 60_000) return { records: [], next: null };
+    const { records } = await this.client.deleted(ref, new Date(start), new Date(end));
+    return {
+      records: records.map((record) =>
+        deletionMarker(record.id, record.deletedAt, 'getDeleted', record.entry),
+      ),
+      next: null,
     };
   }
 

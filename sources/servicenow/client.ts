@@ -150,7 +150,13 @@ export class ServiceNowClient {
    * One page of whole records (no `sysparm_fields`: the raw layer keeps every field) as the bytes the
    * instance sent, with database values and bare sys_ids for references.
    */
-  async listPage(ref: TableRef, query: string, limit = SERVICENOW_PAGE_SIZE): Promise<ReceivedRecord[]> {
+  async listPage(
+    ref: TableRef,
+    query: string,
+    limit = SERVICENOW_PAGE_SIZE,
+    /** Only these fields (a delete sweep's audit rows); absent: whole records. */
+    fields?: readonly string[],
+  ): Promise<ReceivedRecord[]> {
     return this.get(
       ref,
       'table',
@@ -160,14 +166,21 @@ export class ServiceNowClient {
         sysparm_display_value: 'false',
         sysparm_exclude_reference_link: 'true',
         sysparm_no_count: 'true',
+        ...(fields ? { sysparm_fields: fields.join(',') } : {}),
       },
-      (bytes) => this.records(ref, bytes),
+      (bytes) => this.records(ref, bytes, fields !== undefined),
     );
   }
 
-  private records(ref: TableRef, bytes: Uint8Array): ReceivedRecord[] {
+  private records(ref: TableRef, bytes: Uint8Array, partial = false): ReceivedRecord[] {
     try {
-      return splitPage(bytes, SERVICENOW_RECORD_LAYOUT).records;
+      // Rows limited to some fields need not have sys_updated_on (audit rows are read by sys_created_on).
+      return splitPage(
+        bytes,
+        partial
+          ? { ...SERVICENOW_RECORD_LAYOUT, updatedAtPath: ['sys_created_on'] }
+          : SERVICENOW_RECORD_LAYOUT,
+      ).records;
     } catch (error) {
       if (!(error instanceof RecordArrayError)) throw error;
       throw new MalformedResponseError(

@@ -8,9 +8,17 @@ import type {
   SourceReader,
   TableSurvey,
 } from '../../shared/sources/connector';
-import { SERVICENOW_PAGE_SIZE, SERVICENOW_SOURCE, ServiceNowClient, type TableRef } from './client';
+import { MalformedResponseError } from '../../shared/errors';
+import { deletionMarker } from '../../shared/sources/deletionMarker';
+import {
+  parseServiceNowDateTime,
+  SERVICENOW_PAGE_SIZE,
+  SERVICENOW_SOURCE,
+  ServiceNowClient,
+  type TableRef,
+} from './client';
 import { nextCursor } from './paginator';
-import { and, ORDER_BY_SYS_ID, sysIdRangeQuery, windowQuery } from './queries';
+import { and, auditWindowQuery, ORDER_BY_SYS_ID, sysIdRangeQuery, windowQuery } from './queries';
 import {
   SERVICENOW_CREDENTIAL_FIELDS,
   serviceNowCredentialsSchema,
@@ -19,6 +27,12 @@ import {
   type ServiceNowSettings,
 } from './settings';
 import { serviceNowMapping, serviceNowTable } from './tables';
+
+/** Where an instance records every deleted record (reference: deletes, ServiceNow). */
+const AUDIT_TABLE = 'sys_audit_delete';
+/** What a sweep reads of an audit row: its own key (the cursor), the deleted record's, and when. */
+const AUDIT_FIELDS = ['sys_id', 'documentkey', 'tablename', 'sys_created_on'];
+const utf8 = new TextDecoder();
 
 /** sys_ids: 32 lower-case hex characters, compared as text by the instance (reference §A.5). */
 const SYS_ID_KEY_KIND = { kind: 'string', alphabet: '0123456789abcdef', length: 32 } as const;
@@ -112,6 +126,46 @@ class ServiceNowSourceReader implements SourceReader {
       this.pageSize,
       sysIds?.to ?? null,
       `tenant ${this.options.tenantId}, source ${SERVICENOW_SOURCE}, table ${table} (ServiceNow table ${ref.sourceTable})`,
+    );
+    return { records, next };
+  }
+
+  /**
+   * The delete sweep (reference §A, deletes): `sys_audit_delete` rows of the table created within the window,
+   * keyset-paged by the audit row's sys_id; each becomes a deletion marker of its `documentkey`. An integration
+   * user that cannot read the audit table gets a PermissionError that says which role it needs.
+   */
+  async fetchDeletions({ table, window, cursor }: PageRequest): Promise<Page> {
+    const { sourceTable } = this.ref(table);
+    const audit: TableRef = { table, sourceTable: AUDIT_TABLE };
+    const where = `tenant ${this.options.tenantId}, source ${SERVICENOW_SOURCE}, table ${table} (ServiceNow table ${AUDIT_TABLE} for ${sourceTable})`;
+    const rows = await this.client.listPage(
+      audit,
+      and(
+        `tablename=${sourceTable}`,
+        auditWindowQuery(window),
+        sysIdRangeQuery(null, cursor),
+        ORDER_BY_SYS_ID,
+      ),
+      this.pageSize,
+      AUDIT_FIELDS,
+    );
+    const records = rows.map((row) => {
+      const entry = JSON.parse(utf8.decode(row.json)) as Record<string, unknown>;
+      const deletedAt =
+        typeof entry.sys_created_on === 'string' ? parseServiceNowDateTime(entry.sys_created_on) : null;
+      if (typeof entry.documentkey !== 'string' || entry.documentkey === '' || deletedAt === null)
+        throw new MalformedResponseError(
+          `${where}: audit row ${row.id} has no documentkey and sys_created_on: ${utf8.decode(row.json).slice(0, 200)}`,
+        );
+      return deletionMarker(entry.documentkey, deletedAt, AUDIT_TABLE, entry);
+    });
+    const next = nextCursor(
+      cursor,
+      rows.map((row) => row.id),
+      this.pageSize,
+      null,
+      where,
     );
     return { records, next };
   }

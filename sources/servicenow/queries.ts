@@ -18,6 +18,12 @@ export function windowQuery(window: SyncWindow): string {
   return window.from === null ? upper : `sys_updated_on>${dateTimeLiteral(window.from)}^${upper}`;
 }
 
+/** A delete sweep's window on the audit rows' creation: `sys_created_on > from` (absent: all) and `<= to`. */
+export function auditWindowQuery(window: SyncWindow): string {
+  const upper = `sys_created_on<=${dateTimeLiteral(window.to)}`;
+  return window.from === null ? upper : `sys_created_on>${dateTimeLiteral(window.from)}^${upper}`;
+}
+
 /** A chunk's sys_id range, inclusive at both ends, continuing after `after` (the previous page's last key). */
 /** A chunk's sys_id range (null: the whole window) and the keyset cursor, as encoded-query conditions. */
 export function sysIdRangeQuery(range: { from: string; to: string } | null, after: string | null): string {

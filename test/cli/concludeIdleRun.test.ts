@@ -8,6 +8,7 @@ const table = (overrides: Partial<TableProgress>): TableProgress => ({
   chunksDone: 1,
   chunksTotal: 1,
   records: 10,
+  deleted: 0,
   files: 1,
   canonicalVersions: 10,
   quarantined: 0,

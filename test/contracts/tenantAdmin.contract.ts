@@ -120,6 +120,7 @@ export function tenantAdminContract(name: string, makeAdmin: () => Promise<Tenan
         requestsPerMinute: 600,
         maxConcurrentRequests: 2,
         backfillFrom: null,
+        deletes: { sweepEveryHours: 24 },
       };
 
       // Act

@@ -19,6 +19,7 @@ export function aTenantConfig(overrides: Partial<TenantConfig> & { id: string })
         requestsPerMinute: 600,
         maxConcurrentRequests: 2,
         backfillFrom: '2024-01-01T00:00:00Z',
+        deletes: { sweepEveryHours: 24 },
       },
     },
     ...overrides,

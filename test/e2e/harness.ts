@@ -63,11 +63,14 @@ export function temporaryDirs() {
 
 /** Runs one job to completion (or resumes the pending one) and returns its progress and the runtime's stats. */
 export async function runJob(
-  options: Omit<LocalPipelineOptions, 'log'> & { log?: LocalPipelineOptions['log'] },
+  options: Omit<LocalPipelineOptions, 'log'> & { log?: LocalPipelineOptions['log']; sweepDeletes?: boolean },
 ) {
-  const pipeline = new LocalPipeline({ log: silentLog, ...options });
+  const { sweepDeletes, ...pipelineOptions } = options;
+  const pipeline = new LocalPipeline({ log: silentLog, ...pipelineOptions });
   try {
-    const jobId = pipeline.hasPendingWork() ? pipeline.currentJobId()! : (await pipeline.startJob()).jobId;
+    const jobId = pipeline.hasPendingWork()
+      ? pipeline.currentJobId()!
+      : (await pipeline.startJob(undefined, { sweepDeletes: sweepDeletes === true })).jobId;
     await pipeline.runUntilIdle();
     const progress = (await pipeline.progress(jobId))!;
     const dlq = Object.values(pipeline.deadLetterQueues).reduce(

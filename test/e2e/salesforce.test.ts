@@ -427,4 +427,55 @@ describe('Salesforce end to end', () => {
       await salesforce.stop();
     }
   }, 120_000);
+
+  it('given records hard-deleted at the org (emptied from the recycle bin, so queryAll no longer has them), when the next job sweeps deletes, then getDeleted finds them and they leave the current views; a job that does not sweep leaves them', async () => {
+    // getDeleted reads whole minutes and never the current one, so the deletion is dated 5 minutes back (the
+    // org's clock), and the first job is made to look 10 minutes old to the sweep (its deletes-known mark).
+    let clockOffsetMs = -5 * 60_000;
+    const { salesforce, tenants } = await startOrgs([{ id: 'hooli', sizes: { Case: 300 } }], {
+      now: () => new Date(Date.now() + clockOffsetMs),
+    });
+    const dirs = temporaryDirs();
+    const current = async () =>
+      (
+        await sql<{ ticket_id: string }>(dirs.lakeDir, `SELECT ticket_id FROM tickets ORDER BY ticket_id`)
+      ).map((row) => row.ticket_id);
+    try {
+      const first = await runJob({ tenants, ...dirs, planner });
+      const state = new LocalStateStore(join(dirs.stateDir, 'state.log'));
+      const known = (await state.get<{ watermark: string }>('deletes#hooli', 'salesforce#tickets'))!;
+      const tenMinutesEarlier = new Date(Date.parse(known.value.watermark) - 10 * 60_000).toISOString();
+      await state.putIfVersion(
+        'deletes#hooli',
+        'salesforce#tickets',
+        { ...known.value, watermark: tenMinutesEarlier },
+        known.version,
+      );
+      state.close();
+      const ids = salesforce.ids('hooli', 'Case');
+      const purged = [ids[10]!, ids[250]!];
+      salesforce.purgeRecords('hooli', 'Case', purged);
+      clockOffsetMs = 0;
+      const unswept = await runJob({ tenants, ...dirs, planner });
+      const beforeSweep = await current();
+      const swept = await runJob({ tenants, ...dirs, planner, sweepDeletes: true });
+      const afterSweep = await current();
+      const log = salesforce.requests('hooli').filter((request) => request.path.endsWith('/deleted/'));
+
+      expect(first.progress.tenants[0]!.tables[0]!.deleted).toBe(0);
+      expect(unswept.progress.tenants[0]!.tables[0]!.deleted).toBe(0);
+      expect(beforeSweep).toEqual(ids);
+      expect(swept.progress.tenants[0]!.status).toBe('succeeded');
+      expect(swept.progress.tenants[0]!.tables[0]!.deleted).toBe(2);
+      expect(afterSweep).toEqual(ids.filter((id) => !purged.includes(id)));
+      expect(log).toHaveLength(1);
+      const history = await sql<{ ticket_id: string; closed: boolean }>(
+        dirs.lakeDir,
+        `SELECT ticket_id, valid_to = deleted_at AS closed FROM tickets_history WHERE deleted_at IS NOT NULL ORDER BY ticket_id`,
+      );
+      expect(history).toEqual([...purged].sort().map((ticket_id) => ({ ticket_id, closed: true })));
+    } finally {
+      await salesforce.stop();
+    }
+  }, 120_000);
 });

@@ -267,3 +267,81 @@ describe('planTenant with paused chunks', () => {
     });
   });
 });
+
+describe('planTenant: delete sweeps', () => {
+  /** The ConnectWise fake with a delete signal, as a source that has one. */
+  function withDeleteSignal(source: FakeConnectWise, sweepEveryHours = 24) {
+    const { bus, state, deps } = given(source);
+    const plain = deps.readerFor;
+    deps.readerFor = async (...args) => {
+      const opened = await plain(...args);
+      const reader = Object.assign(Object.create(Object.getPrototypeOf(opened.reader)), opened.reader, {
+        fetchDeletions: async () => ({ records: [], next: null }),
+      });
+      return { ...opened, settings: { ...opened.settings, deletes: { sweepEveryHours } }, reader };
+    };
+    return { bus, state, deps };
+  }
+  const ref = (table: string) => ({ tenantId: 'acme', source: 'connectwise', table });
+  const mark = (watermark: string) => ({ watermark, jobId: 'job-0', committedAt: watermark });
+  const sweepChunks = (bus: RecordingBus) =>
+    bus.ofType('ChunkPlanned').filter((event) => event.data.keyRange.kind === 'deletions');
+
+  it("given a table's first sync, when planned, then no sweep is planned but deletes count as known from this job", async () => {
+    const { bus, deps } = withDeleteSignal(new FakeConnectWise({ tickets: makeRecords(range(1, 10)) }));
+
+    await planTenant(discovered(['tickets']), deps);
+
+    expect(sweepChunks(bus)).toEqual([]);
+    expect(bus.ofType('TablePlanned')[0]!.data.deletionsKnownTo).toBe(jobStartedAt);
+  });
+
+  it('given deletes known up to 25 hours ago (sweeps every 24 h), when planned, then a sweep chunk covers from then (less the overlap) to the job start, beside the change chunks', async () => {
+    const { bus, state, deps } = withDeleteSignal(
+      new FakeConnectWise({ tickets: makeRecords(range(1, 10)) }),
+    );
+    await commitWatermark(state, ref('tickets'), mark('2026-01-14T09:00:00.000Z'));
+    await commitWatermark(state, ref('tickets'), mark('2026-01-14T09:00:00.000Z'), 'deletes');
+
+    await planTenant(discovered(['tickets']), deps);
+
+    const [planned] = bus.ofType('TablePlanned');
+    expect(planned!.data).toMatchObject({ chunkCount: 2, deletionsKnownTo: jobStartedAt });
+    expect(
+      sweepChunks(bus).map((event) => [event.data.chunkId, event.data.window, event.data.expectedRecords]),
+    ).toEqual([['c00001', { from: '2026-01-14T08:55:00.000Z', to: jobStartedAt }, 0]]);
+  });
+
+  it('given deletes known up to an hour ago, when planned, then no sweep is planned unless the job asks for one (--sweep-deletes) or the tenant sweeps at every sync', async () => {
+    const planWith = async (sweepEveryHours: number, sweepDeletes: boolean) => {
+      const { bus, state, deps } = withDeleteSignal(
+        new FakeConnectWise({ tickets: makeRecords(range(1, 10)) }),
+        sweepEveryHours,
+      );
+      await commitWatermark(state, ref('tickets'), mark('2026-01-15T09:00:00.000Z'));
+      await commitWatermark(state, ref('tickets'), mark('2026-01-15T09:00:00.000Z'), 'deletes');
+      const event = discovered(['tickets']);
+      if (sweepDeletes) event.data.sweepDeletes = true;
+      await planTenant(event, deps);
+      return { sweeps: sweepChunks(bus).length, known: bus.ofType('TablePlanned')[0]!.data.deletionsKnownTo };
+    };
+
+    expect(await planWith(24, false)).toEqual({ sweeps: 0, known: undefined });
+    expect(await planWith(24, true)).toEqual({ sweeps: 1, known: jobStartedAt });
+    expect(await planWith(0, false)).toEqual({ sweeps: 1, known: jobStartedAt });
+  });
+
+  it('given a source without a delete signal, when planned, then no sweep is planned and nothing is said about deletes', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 10)) });
+    const { bus, state, deps } = given(source);
+    await commitWatermark(state, ref('tickets'), mark('2026-01-10T09:00:00.000Z'));
+
+    await planTenant(
+      { ...discovered(['tickets']), data: { ...discovered(['tickets']).data, sweepDeletes: true } },
+      deps,
+    );
+
+    expect(sweepChunks(bus)).toEqual([]);
+    expect(bus.ofType('TablePlanned')[0]!.data.deletionsKnownTo).toBeUndefined();
+  });
+});

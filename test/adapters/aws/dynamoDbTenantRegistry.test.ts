@@ -57,6 +57,7 @@ describe('DynamoDbTenantRegistry', () => {
           requestsPerMinute: DEFAULT_REQUESTS_PER_MINUTE,
           maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
           backfillFrom: null,
+          deletes: { sweepEveryHours: 24 },
         },
       },
     });
