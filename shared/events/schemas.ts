@@ -91,17 +91,19 @@ export const TablePlanFailed = envelopeSchema(
   z.strictObject({ source: sourceSchema, table: tableSchema, error: failureSchema }),
 );
 
+/** What a planned chunk is: which table, which window and key range. A paused chunk carries it to be resumed. */
+const plannedChunkShape = {
+  source: sourceSchema,
+  table: tableSchema,
+  chunkId: z.string().regex(/^c\d{5}$/),
+  window: syncWindowSchema,
+  keyRange: keyRangeSchema,
+  expectedRecords: z.number().int().nonnegative(),
+};
+
 export const ChunkPlanned = envelopeSchema(
   'ChunkPlanned',
-  z.strictObject({
-    source: sourceSchema,
-    table: tableSchema,
-    chunkId: z.string().regex(/^c\d{5}$/),
-    window: syncWindowSchema,
-    keyRange: keyRangeSchema,
-    expectedRecords: z.number().int().nonnegative(),
-    continuation: continuationSchema.optional(),
-  }),
+  z.strictObject({ ...plannedChunkShape, continuation: continuationSchema.optional() }),
 );
 
 export const ChunkFetched = envelopeSchema(
@@ -140,12 +142,7 @@ export const ChunkFailed = envelopeSchema(
 export const ChunkPaused = envelopeSchema(
   'ChunkPaused',
   z.strictObject({
-    source: sourceSchema,
-    table: tableSchema,
-    chunkId: z.string().regex(/^c\d{5}$/),
-    window: syncWindowSchema,
-    keyRange: keyRangeSchema,
-    expectedRecords: z.number().int().nonnegative(),
+    ...plannedChunkShape,
     /** Where the chunk resumes: the cursor after the last part written. */
     continuation: continuationSchema,
     reason: failureSchema,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CANONICAL_TABLE_NAMES, type CanonicalTableName } from '../../mappings/canonical';
 import type { CompiledMapping } from '../../mappings/compile';
 import type { KeyRange, SyncWindow } from '../events/schemas';
-import type { RequestBudget } from '../ports';
+import type { RequestBudget, RequestLimits } from '../ports';
 import type { ReceivedRecord } from './recordArray';
 import type { HttpOverrides } from './sourceHttp';
 
@@ -62,6 +62,14 @@ export interface SourceSettings {
   deletes?: { sweepEveryHours: number } | undefined;
 }
 
+/** A tenant's request budget at a source, as its settings give it (DESIGN §5). */
+export function requestLimitsOf(settings: SourceSettings): RequestLimits {
+  return {
+    requestsPerMinute: settings.requestsPerMinute,
+    maxConcurrentRequests: settings.maxConcurrentRequests,
+  };
+}
+
 export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
 export const DEFAULT_SWEEP_EVERY_HOURS = 24;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
@@ -87,7 +95,11 @@ export function sourceSettingsSchema<Shape extends z.ZodRawShape>(own: Shape) {
          * Hours between delete sweeps of a table (each costs requests: an audit-table query, getDeleted); 0 sweeps
          * at every sync. `avesa run --sweep-deletes` sweeps now whatever this says.
          */
-        sweepEveryHours: z.number().min(0).max(24 * 30).default(DEFAULT_SWEEP_EVERY_HOURS),
+        sweepEveryHours: z
+          .number()
+          .min(0)
+          .max(24 * 30)
+          .default(DEFAULT_SWEEP_EVERY_HOURS),
       })
       .default({ sweepEveryHours: DEFAULT_SWEEP_EVERY_HOURS }),
   });

@@ -5,13 +5,14 @@ import contacts from '../../mappings/connectwise/contacts.json';
 import tickets from '../../mappings/connectwise/tickets.json';
 import time_entries from '../../mappings/connectwise/time_entries.json';
 import type { KeyRange, SyncWindow } from '../../shared/events/schemas';
-import type {
-  ConnectOptions,
-  Page,
-  PageRequest,
-  SourceConnector,
-  SourceReader,
-  TableSurvey,
+import {
+  requestLimitsOf,
+  type ConnectOptions,
+  type Page,
+  type PageRequest,
+  type SourceConnector,
+  type SourceReader,
+  type TableSurvey,
 } from '../../shared/sources/connector';
 import { ConnectWiseClient, type ConnectWiseReader } from './client';
 import { and, idRangeCondition, windowCondition } from './conditions';
@@ -136,10 +137,7 @@ function connectWiseClient(
   return new ConnectWiseClient({
     ...rest,
     baseUrl: settings.baseUrl,
-    limits: {
-      requestsPerMinute: settings.requestsPerMinute,
-      maxConcurrentRequests: settings.maxConcurrentRequests,
-    },
+    limits: requestLimitsOf(settings),
   });
 }
 

@@ -1,13 +1,14 @@
 import type { CanonicalTableName } from '../../mappings/canonical';
 import { MalformedResponseError } from '../../shared/errors';
 import type { SyncWindow } from '../../shared/events/schemas';
-import type {
-  ConnectOptions,
-  Page,
-  PageRequest,
-  SourceConnector,
-  SourceReader,
-  TableSurvey,
+import {
+  requestLimitsOf,
+  type ConnectOptions,
+  type Page,
+  type PageRequest,
+  type SourceConnector,
+  type SourceReader,
+  type TableSurvey,
 } from '../../shared/sources/connector';
 import { deletionMarker } from '../../shared/sources/deletionMarker';
 import type { ReceivedRecord } from '../../shared/sources/recordArray';
@@ -107,10 +108,7 @@ class SalesforceSourceReader implements SourceReader {
       loginUrl: settings.loginUrl,
       apiVersion: settings.apiVersion,
       dailyQuotaShare: settings.dailyQuotaShare,
-      limits: {
-        requestsPerMinute: settings.requestsPerMinute,
-        maxConcurrentRequests: settings.maxConcurrentRequests,
-      },
+      limits: requestLimitsOf(settings),
     });
   }
 

@@ -1,12 +1,13 @@
 import type { CanonicalTableName } from '../../mappings/canonical';
 import type { KeyRange, SyncWindow } from '../../shared/events/schemas';
-import type {
-  ConnectOptions,
-  Page,
-  PageRequest,
-  SourceConnector,
-  SourceReader,
-  TableSurvey,
+import {
+  requestLimitsOf,
+  type ConnectOptions,
+  type Page,
+  type PageRequest,
+  type SourceConnector,
+  type SourceReader,
+  type TableSurvey,
 } from '../../shared/sources/connector';
 import { MalformedResponseError } from '../../shared/errors';
 import { deletionMarker } from '../../shared/sources/deletionMarker';
@@ -79,10 +80,7 @@ class ServiceNowSourceReader implements SourceReader {
     this.client = new ServiceNowClient({
       ...rest,
       instanceUrl: settings.instanceUrl,
-      limits: {
-        requestsPerMinute: settings.requestsPerMinute,
-        maxConcurrentRequests: settings.maxConcurrentRequests,
-      },
+      limits: requestLimitsOf(settings),
     });
   }
 
