@@ -46,10 +46,15 @@ describe('avesa migrate-lake', () => {
       // Assess
       expect(report.tenants.map((tenant) => tenant.tenantId).sort()).toEqual(['omega', 'sigma']);
       const omega = report.tenants.find((tenant) => tenant.tenantId === 'omega')!;
+      // Companies ConnectWise marks deleted (deletedFlag) are tombstones: not current.
+      const deletedCompanies = simulator
+        .records('omega', 'companies')
+        .filter((record) => record.deletedFlag === true).length;
+      expect(deletedCompanies).toBeGreaterThan(0);
       expect(
         omega.histories.map((history) => [history.source, history.table, history.currentRows]).sort(),
       ).toEqual([
-        ['connectwise', 'companies', 40],
+        ['connectwise', 'companies', 40 - deletedCompanies],
         ['connectwise', 'tickets', 700],
         ['connectwise', 'time_entries', 300],
       ]);
