@@ -1,5 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { transformChunk } from '../../services/transform/transformChunk';
+import { TOMBSTONE_HASH } from '../../services/transform/scd2';
+import { deletionMarker } from '../../shared/sources/deletionMarker';
 import { makeEvent } from '../../shared/events/schemas';
 import { PARQUET_DECOMPRESSORS } from '../../shared/lake/parquetCodec';
 import { encodeRawParquet } from '../../shared/lake/rawParquet';
@@ -121,5 +123,47 @@ describe('transformChunk', () => {
     await transformChunk(event, { sourceFor, lake, bus, clock: new ManualClock() });
     expect([...lake.objects.keys()]).toEqual([...first.keys()]);
     expect(new Set(bus.events.map((published) => published.eventId)).size).toBe(1);
+  });
+});
+
+describe('transformChunk of a delete sweep', () => {
+  it('given deletion markers (and one without a time), when transformed, then each marker is a tombstone at its deletion time and the malformed one is quarantined', async () => {
+    const marker = (id: number, at: string) =>
+      deletionMarker(String(id), new Date(at), 'test-signal', { note: 'evidence' });
+    const broken: ReceivedRecord = {
+      id: '9',
+      lastUpdated: null,
+      json: new TextEncoder().encode('{"id":"9","signal":"test-signal"}'),
+    };
+    const { lake, event, bus } = await given([
+      marker(4, '2026-01-15T09:00:00Z'),
+      marker(5, '2026-01-15T09:30:00Z'),
+      broken,
+    ]);
+    event.data.deletions = true;
+
+    const outcome = await transformChunk(event, { sourceFor, lake, bus, clock: new ManualClock() });
+
+    expect(outcome).toEqual({ versions: 2, quarantined: 1 });
+    const versions = await readObjects(
+      lake,
+      'acme/canonical/tickets/connectwise/versions/job-1/c00000.parquet',
+    );
+    expect(
+      versions.map((row) => [
+        row.source_id,
+        (row.valid_from as Date).toISOString(),
+        row.record_hash,
+        row.summary,
+      ]),
+    ).toEqual([
+      ['4', '2026-01-15T09:00:00.000Z', TOMBSTONE_HASH, null],
+      ['5', '2026-01-15T09:30:00.000Z', TOMBSTONE_HASH, null],
+    ]);
+    const [quarantined] = await readObjects(lake, 'acme/quarantine/tickets/connectwise/job-1/c00000.parquet');
+    expect([quarantined!.source_id, quarantined!.reason]).toEqual([
+      '9',
+      'a delete sweep row without a deletedAt time',
+    ]);
   });
 });
