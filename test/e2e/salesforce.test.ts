@@ -400,8 +400,9 @@ describe('Salesforce end to end', () => {
         dirs.lakeDir,
         `SELECT count(*)::VARCHAR AS n FROM companies WHERE company_id = '${account}'`,
       );
+      // The restore's stamp must be a later second than the deletion's: at one instant a deletion wins.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       salesforce.undeleteRecords('umbrella', 'Case', [deleted[1]!]);
-      await new Promise((resolve) => setTimeout(resolve, 1100)); // the restore's stamp is a later second
       const afterRestore = await runJob({ tenants, ...dirs, planner });
       const restored = await sql<{ valid_to: string | null; deleted: boolean; is_current: boolean }>(
         dirs.lakeDir,
