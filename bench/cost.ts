@@ -62,6 +62,7 @@ export const FUNCTION_SIZES: Record<'discovery' | ConsumerService, FunctionSize>
   discovery: { memoryMb: 1024, ephemeralMb: 512, architecture: 'arm64' },
   'chunk-planner': { memoryMb: 1024, ephemeralMb: 512, architecture: 'arm64' },
   fetcher: { memoryMb: 1024, ephemeralMb: 512, architecture: 'arm64' },
+  'backfill-fetcher': { memoryMb: 1024, ephemeralMb: 512, architecture: 'arm64' },
   transform: { memoryMb: 2048, ephemeralMb: 4096, architecture: 'x86_64' },
   progress: { memoryMb: 1024, ephemeralMb: 512, architecture: 'arm64' },
   'analytics-loader': { memoryMb: 256, ephemeralMb: 512, architecture: 'arm64' },

@@ -37,7 +37,16 @@ const FUNCTION_PERMISSIONS = {
     tenants: ['dynamodb:GetItem'],
     state: {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-      partitions: ['idempotency#*', 'budget#*', 'plan#*', 'watermark#*'],
+      // Watermarks, how far deletes are known, paused chunks to resume, and backfills (started here).
+      partitions: [
+        'idempotency#*',
+        'budget#*',
+        'plan#*',
+        'watermark#*',
+        'deletes#*',
+        'paused#*',
+        'backfill#*',
+      ],
     },
     secrets: true,
   },
@@ -48,6 +57,18 @@ const FUNCTION_PERMISSIONS = {
     state: {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       partitions: ['idempotency#*', 'budget#*'],
+    },
+    secrets: true,
+    lake: { put: ['raw'], list: ['raw'] },
+  },
+  // The backfill lane: the fetcher over backfill slices, which also checkpoints every page it writes.
+  'backfill-fetcher': {
+    publishes: true,
+    sendsTo: ['backfill-fetcher'],
+    tenants: ['dynamodb:GetItem'],
+    state: {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      partitions: ['idempotency#*', 'budget#*', 'checkpoint#*'],
     },
     secrets: true,
     lake: { put: ['raw'], list: ['raw'] },
@@ -63,7 +84,17 @@ const FUNCTION_PERMISSIONS = {
     publishes: true,
     state: {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-      partitions: ['idempotency#*', 'jobs', 'job#*', 'progress#*', 'watermark#*', 'compaction#*'],
+      partitions: [
+        'idempotency#*',
+        'jobs',
+        'job#*',
+        'progress#*',
+        'watermark#*',
+        'deletes#*',
+        'paused#*',
+        'backfill#*',
+        'compaction#*',
+      ],
     },
   },
   // The analytics API: users and sessions (user#…, session#…, refresh#…) read and written; the pipeline page reads

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeHandler as makePlannerHandler } from '../services/chunk-planner/handler';
 import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings } from '../services/chunk-planner/planTenant';
 import { makeHandler as makeDiscoveryHandler } from '../services/discovery/handler';
+import type { BackfillRequest } from '../services/discovery/discoverTenants';
 import { makeHandler as makeFetcherHandler } from '../services/fetcher/handler';
 import { DEFAULT_FETCHER_SETTINGS, type FetcherSettings } from '../services/fetcher/fetchChunk';
 import { makeHandler as makeProgressHandler } from '../services/progress/handler';
@@ -64,7 +65,15 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   invocationTimeoutMs: Object.fromEntries(
     CONSUMER_SERVICES.map((service) => [service, QUEUE_SETTINGS[service].timeoutSeconds * 1000]),
   ) as Record<ConsumerService, number>,
-  concurrency: { 'chunk-planner': 4, fetcher: 8, transform: 2, progress: 1, 'analytics-loader': 1 },
+  // The backfill lane gets a fifth of the fetch slots: onboarding history never starves the scheduled syncs.
+  concurrency: {
+    'chunk-planner': 4,
+    fetcher: 8,
+    'backfill-fetcher': 2,
+    transform: 2,
+    progress: 1,
+    'analytics-loader': 1,
+  },
   failedVisibilitySeconds: 1,
 };
 
@@ -133,6 +142,24 @@ export class LocalPipeline {
       ...(options.client ? { overrides: options.client } : {}),
     });
     const fetcherSettings = { ...DEFAULT_FETCHER_SETTINGS, ...options.fetcher };
+    const fetcher = (lane: 'scheduled' | 'backfill') => {
+      const service = lane === 'backfill' ? 'backfill-fetcher' : 'fetcher';
+      return wrap(
+        service,
+        makeFetcherHandler({
+          idempotencyOptions,
+          readerFor,
+          lake: this.lake,
+          bus,
+          queue: new LocalWorkQueue(this.queues[service], service),
+          clock: systemClock,
+          log: this.log,
+          settings: fetcherSettings,
+          idempotency: this.state,
+          lane,
+        }),
+      );
+    };
     // This process holds the state directory's lock, so claims of any other process were left by a dead one.
     const idempotencyOptions = { liveOwner: `local-${process.pid}-${randomUUID()}` };
     this.discover = makeDiscoveryHandler({ registry, bus: this.bus, log: this.log });
@@ -150,20 +177,8 @@ export class LocalPipeline {
             settings: { ...DEFAULT_PLANNER_SETTINGS, ...options.planner },
           }),
         ),
-        fetcher: wrap(
-          'fetcher',
-          makeFetcherHandler({
-            idempotencyOptions,
-            readerFor,
-            lake: this.lake,
-            bus,
-            queue: new LocalWorkQueue(this.queues.fetcher, 'fetcher'),
-            clock: systemClock,
-            log: this.log,
-            settings: fetcherSettings,
-            idempotency: this.state,
-          }),
-        ),
+        fetcher: fetcher('scheduled'),
+        'backfill-fetcher': fetcher('backfill'),
         transform: wrap(
           'transform',
           makeTransformHandler({
@@ -217,11 +232,12 @@ export class LocalPipeline {
   /** Starts a job (discovery), as the EventBridge schedule does in AWS. */
   async startJob(
     tenantIds?: string[],
-    options: { sweepDeletes?: boolean } = {},
+    options: { sweepDeletes?: boolean; backfill?: BackfillRequest } = {},
   ): Promise<{ jobId: string; tenants: string[] }> {
     const result = await this.discover({
       ...(tenantIds ? { tenantIds } : {}),
       ...(options.sweepDeletes ? { sweepDeletes: true } : {}),
+      ...(options.backfill ? { backfill: options.backfill } : {}),
     });
     writeFileSync(join(this.lockPath, '..', 'current-job'), result.jobId);
     return result;

@@ -6,6 +6,7 @@ import type { JobProgress } from '../../services/progress/readProgress';
 import { listWatermarks } from '../../shared/state/watermarks';
 import { DEMO_TENANTS, startDemo, type Demo } from '../demo';
 import { LocalPipeline } from '../pipeline';
+import type { BackfillRequest } from '../../services/discovery/discoverTenants';
 import { StateView } from '../stateView';
 import { dlq, type DlqOptions } from './dlq';
 import { migrateLake } from './migrateLake';
@@ -118,6 +119,60 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
     });
 
   program
+    .command('backfill')
+    .description(
+      "re-fetch a range of a tenant's changes into the lake and its canonical history, in slices on the backfill " +
+        'lane; no watermark moves, and running it twice adds nothing. Locally (the demo without --tenants), or on a ' +
+        'deployed stage with --stage',
+    )
+    .requiredOption('--tenant <id>', 'the tenant')
+    .option('--source <name>', 'only this source')
+    .option('--table <name>', 'only this canonical table (companies, contacts, tickets, time_entries)')
+    .requiredOption('--from <iso>', 'changes after this instant (inclusive), e.g. 2024-01-01T00:00:00Z')
+    .option('--to <iso>', 'changes up to this instant (default: now)')
+    .option('--stage <stage>', 'start it on a deployed stage (AWS credentials from the environment)')
+    .option('--tenants <file>', 'tenants file (JSON, see README)')
+    .option(...lake)
+    .option(...state)
+    .option('--json', 'print a machine-readable summary instead of the live view', false)
+    .action(async (options: BackfillOptions) => {
+      const backfill: BackfillRequest = {
+        from: options.from,
+        ...(options.to ? { to: options.to } : {}),
+        ...(options.source ? { source: options.source } : {}),
+        ...(options.table ? { table: options.table } : {}),
+      };
+      if (options.stage !== undefined) {
+        const args = [
+          '--stage',
+          options.stage,
+          '--tenant',
+          options.tenant,
+          ...(options.json ? ['--json'] : []),
+        ];
+        done(await trigger(args, io, {}, { backfill }));
+        return;
+      }
+      done(
+        await run(
+          {
+            serve: false,
+            port: '0',
+            host: '127.0.0.1',
+            lake: options.lake,
+            state: options.state,
+            json: options.json,
+            tenant: [options.tenant],
+            sweepDeletes: false,
+            ...(options.tenants ? { tenants: options.tenants } : {}),
+            backfill,
+          },
+          io,
+        ),
+      );
+    });
+
+  program
     .command('serve')
     .description(
       'serve the analytics API and the dashboard over the lake (DuckDB) until Ctrl-C; users: avesa users add',
@@ -182,7 +237,10 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
       .description(description)
       .option(...state)
       .option('--stage <stage>', 'the DLQs of a deployed stage (AWS credentials from the environment)')
-      .option('--queue <service>', 'only this consumer: chunk-planner, fetcher, transform or progress')
+      .option(
+        '--queue <service>',
+        'only this consumer: chunk-planner, fetcher, backfill-fetcher, transform or progress',
+      )
       .option('--json', 'machine-readable', false)
       .action(async (options: DlqOptions) => done(await dlq(name, options, io)));
   }
@@ -218,6 +276,21 @@ interface RunOptions {
   tenant?: string[];
   deadlineMs?: string;
   sweepDeletes: boolean;
+  /** `avesa backfill`: this job re-fetches a range instead of syncing what changed. */
+  backfill?: BackfillRequest;
+}
+
+interface BackfillOptions {
+  tenant: string;
+  source?: string;
+  table?: string;
+  from: string;
+  to?: string;
+  stage?: string;
+  tenants?: string;
+  lake: string;
+  state: string;
+  json: boolean;
 }
 
 async function run(options: RunOptions, io: CliIo): Promise<number> {
@@ -242,6 +315,7 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
             invocationTimeoutMs: {
               'chunk-planner': Math.max(deadlineMs, 10_000),
               fetcher: deadlineMs,
+              'backfill-fetcher': deadlineMs,
               progress: Math.max(deadlineMs, 10_000),
             },
           },
@@ -256,14 +330,20 @@ async function run(options: RunOptions, io: CliIo): Promise<number> {
   };
   process.once('SIGINT', interrupt);
   try {
-    if (demo && !pipeline.hasPendingWork()) await makeDemoChanges(pipeline, demo, io, options.json);
+    if (demo && !options.backfill && !pipeline.hasPendingWork())
+      await makeDemoChanges(pipeline, demo, io, options.json);
     let jobId: string;
     const resumed = pipeline.hasPendingWork() ? pipeline.currentJobId() : undefined;
     if (resumed) {
       jobId = resumed;
       if (!options.json) io.out(`resuming interrupted job ${jobId}`);
     } else {
-      jobId = (await pipeline.startJob(options.tenant, { sweepDeletes: options.sweepDeletes })).jobId;
+      jobId = (
+        await pipeline.startJob(options.tenant, {
+          sweepDeletes: options.sweepDeletes,
+          ...(options.backfill ? { backfill: options.backfill } : {}),
+        })
+      ).jobId;
       if (!options.json)
         for (const line of wrap(
           `job ${jobId}: syncing ${tenants.tenants.filter((tenant) => tenant.enabled).length} tenant(s) into ${resolve(options.lake)}`,
@@ -479,6 +559,7 @@ export function jsonSummary(progress: JobProgress, extra: Record<string, unknown
         status: table.status,
         records: table.records,
         deleted: table.deleted,
+        backfill: table.backfill,
         files: table.files,
         canonicalVersions: table.canonicalVersions,
         currentRows: table.currentRows,

@@ -121,6 +121,13 @@ const SUMMARY_COLUMNS: SummaryColumn[] = [
     numeric: true,
     dropRank: 0,
   },
+  {
+    // Backfill slices finished of those this job planned (DESIGN §11).
+    header: 'backfill',
+    value: (_tenant, table) => (table.backfill ? `${table.backfill.finished}/${table.backfill.slices}` : '-'),
+    numeric: true,
+    dropRank: 0,
+  },
   { header: 'files', value: (_tenant, table) => String(table.files), numeric: true, dropRank: 1 },
   { header: 'api calls', value: (_tenant, table) => formatCount(table.apiCalls), numeric: true, dropRank: 2 },
   {
@@ -171,10 +178,14 @@ export function renderSummary(progress: JobProgress, width = DEFAULT_WIDTH): str
   const widthOf = (rows: string[][]) =>
     rows[0]!.reduce((total, _, index) => total + Math.max(...rows.map((row) => row[index]!.length)), 0) +
     2 * (rows[0]!.length - 1);
-  let columns = [...SUMMARY_COLUMNS];
-  const droppable = SUMMARY_COLUMNS.filter((column) => column.dropRank !== undefined).sort(
-    (a, b) => a.dropRank! - b.dropRank!,
-  );
+  // The backfill column only in a job that backfills something.
+  const shown = pairs.some(({ table }) => table.backfill)
+    ? SUMMARY_COLUMNS
+    : SUMMARY_COLUMNS.filter((column) => column.header !== 'backfill');
+  let columns = [...shown];
+  const droppable = shown
+    .filter((column) => column.dropRank !== undefined)
+    .sort((a, b) => a.dropRank! - b.dropRank!);
   for (const column of droppable) {
     if (widthOf(cellsOf(columns)) <= width - 1) break;
     if (column.header === 'watermark' && !watermarkToMinutes) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { assertStage } from '../../shared/adapters/aws/awsTenantAdmin';
 import { assertTenantId } from '../../shared/config/tenantId';
 import { errorMessage, ValidationError } from '../../shared/errors';
+import type { BackfillRequest } from '../../services/discovery/discoverTenants';
 import type { CliIo } from './main';
 
 export const TRIGGER_USAGE = 'usage: avesa trigger --stage S [--tenant ID ...] [--sweep-deletes] [--json]';
@@ -31,7 +32,13 @@ const functionErrorSchema = z.object({
  * synchronously with `{ tenantIds }` (all enabled tenants without --tenant), the same function the schedule
  * starts. Exit 0: a job started; 1: the function failed or started no tenant; 2: usage.
  */
-export async function trigger(argv: string[], io: CliIo, deps: TriggerDeps = {}): Promise<number> {
+export async function trigger(
+  argv: string[],
+  io: CliIo,
+  deps: TriggerDeps = {},
+  /** `avesa backfill --stage S`: the job re-fetches this range of the one tenant. */
+  job: { backfill?: BackfillRequest } = {},
+): Promise<number> {
   let options: { stage?: string; tenant?: string[]; json: boolean; 'sweep-deletes': boolean };
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(TRIGGER_USAGE);
@@ -62,6 +69,7 @@ export async function trigger(argv: string[], io: CliIo, deps: TriggerDeps = {})
   const payload = {
     ...(requested ? { tenantIds: requested } : {}),
     ...(options['sweep-deletes'] ? { sweepDeletes: true } : {}),
+    ...(job.backfill ? { backfill: job.backfill } : {}),
   };
 
   let response;

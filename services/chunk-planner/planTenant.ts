@@ -4,6 +4,7 @@ import { readPausedTable, type PausedChunk } from '../../shared/state/pausedChun
 import {
   makeEvent,
   type AnyEvent,
+  type BackfillPlan,
   type KeyRange,
   type SyncWindow,
   type TenantDiscoveredEvent,
@@ -11,12 +12,21 @@ import {
 import { chunkIdFor } from '../../shared/lake/keys';
 import type { EventBus, StateStore } from '../../shared/ports';
 import {
+  DEFAULT_BACKFILL_SLICE_DAYS,
   DEFAULT_SWEEP_EVERY_HOURS,
   type SourceConnector,
   type SourceReader,
+  type SourceSettings,
 } from '../../shared/sources/connector';
 import type { SourceReaderFor } from '../../shared/sources/readers';
-import { readDeletesKnownTo, readWatermark } from '../../shared/state/watermarks';
+import {
+  readBackfill,
+  startBackfill,
+  takeOverBackfill,
+  type TableBackfill,
+} from '../../shared/state/backfills';
+import { readDeletesKnownTo, readWatermark, type Watermark } from '../../shared/state/watermarks';
+import { backfillStart, planSlices, sliceWindows } from './planBackfill';
 import { planChunks } from './planChunks';
 
 export interface PlannerSettings {
@@ -32,9 +42,19 @@ export interface PlannerSettings {
    * chunk of 20 pages fits a fetcher invocation (it continues itself past its deadline anyway).
    */
   targetChunkRecords: number;
+  /**
+   * A first sync of more records than this is a backfill (DESIGN §11): slices of change time on the backfill
+   * lane. Smaller ones are planned like any window: slicing them would cost a survey per slice and buy nothing,
+   * since a few chunks never hold back anyone's hourly sync.
+   */
+  backfillMinRecords: number;
 }
 
-export const DEFAULT_PLANNER_SETTINGS: PlannerSettings = { overlapSeconds: 300, targetChunkRecords: 20_000 };
+export const DEFAULT_PLANNER_SETTINGS: PlannerSettings = {
+  overlapSeconds: 300,
+  targetChunkRecords: 20_000,
+  backfillMinRecords: 50_000,
+};
 
 export interface PlannerDeps {
   readerFor: SourceReaderFor;
@@ -62,6 +82,10 @@ interface TablePlan {
   sweepWindow?: SyncWindow;
   /** See TablePlanned.deletionsKnownTo. */
   deletionsKnownTo?: string;
+  /** The plan's backfill slices (their chunks go to the backfill lane); see TablePlanned.backfill. */
+  backfill?: BackfillPlan;
+  /** Per range, its expected records, when the ranges are not an even split of `expectedRecords`. */
+  rangeRecords?: Array<number | null>;
 }
 
 type PlannedTable = { source: string; table: CanonicalTableName; expectedRecords: number; chunks: number };
@@ -124,17 +148,17 @@ async function planAndPublishTable(
   try {
     const planKey = { pk: `plan#${jobId}#${tenantId}`, sk: `${source}#${table}` };
     let plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))?.value;
-    if (!plan) plan = await resumedPlan(tenantId, source, table, deps.state);
+    // An explicit backfill re-fetches its range only: paused chunks wait for the next scheduled job.
+    if (!plan && !event.data.backfill) plan = await resumedPlan(tenantId, source, table, deps.state);
     if (!plan) {
       const { connector, settings, reader } = await open();
-      const window = await windowFor(event, source, table, connector, settings.backfillFrom, deps);
-      plan = await planTable(reader, connector, table, window, deps.settings.targetChunkRecords);
-      plan = { ...plan, ...(await sweepFor(event, source, table, reader, connector, settings, deps)) };
-      if (plan.sweepWindow) plan.ranges = [...plan.ranges, { kind: 'deletions' }];
+      plan = event.data.backfill
+        ? await explicitBackfillPlan(event.data.backfill, table, reader, connector, settings, deps)
+        : await scheduledPlan(event, source, table, reader, connector, settings, deps);
     }
     await deps.state.putIfAbsent(planKey.pk, planKey.sk, plan);
     plan = (await deps.state.get<TablePlan>(planKey.pk, planKey.sk))!.value;
-    const { window, expectedRecords, ranges, resumed, sweepWindow, deletionsKnownTo } = plan;
+    const { window, expectedRecords, ranges, resumed, sweepWindow, deletionsKnownTo, backfill } = plan;
     events.push(
       makeEvent(
         'TablePlanned',
@@ -147,6 +171,7 @@ async function planAndPublishTable(
           chunkCount: ranges.length,
           ...(resumed ? { resumes: resumed.jobId } : {}),
           ...(deletionsKnownTo ? { deletionsKnownTo } : {}),
+          ...(backfill ? { backfill } : {}),
         },
         [source, table],
       ),
@@ -154,18 +179,27 @@ async function planAndPublishTable(
     ranges.forEach((keyRange, index) => {
       const paused = resumed?.chunks[index];
       const chunkId = paused?.chunkId ?? chunkIdFor(index);
+      // A backfill slice's chunk goes to the backfill lane, with its slice's window.
+      const slice = backfill?.chunkSlices[index] ?? null;
       events.push(
         makeEvent(
-          'ChunkPlanned',
+          slice === null ? 'ChunkPlanned' : 'BackfillChunkPlanned',
           head,
           {
             source,
             table,
             chunkId,
-            window: paused?.window ?? (keyRange.kind === 'deletions' ? (sweepWindow ?? window) : window),
+            window:
+              paused?.window ??
+              (slice !== null
+                ? backfill!.slices[slice]!
+                : keyRange.kind === 'deletions'
+                  ? (sweepWindow ?? window)
+                  : window),
             keyRange,
             expectedRecords:
               paused?.expectedRecords ??
+              plan.rangeRecords?.[index] ??
               (keyRange.kind === 'deletions' ? 0 : Math.ceil(expectedRecords / dataChunks(ranges))),
             // A resumed chunk continues after the last part its job wrote; the counts restart for this job.
             ...(paused
@@ -240,6 +274,7 @@ async function sweepFor(
   reader: SourceReader,
   connector: SourceConnector,
   settings: { deletes?: { sweepEveryHours: number } | undefined },
+  marks: { watermark: Watermark | undefined; backfill: TableBackfill | undefined },
   deps: PlannerDeps,
 ): Promise<Pick<TablePlan, 'sweepWindow' | 'deletionsKnownTo'>> {
   if (!reader.fetchDeletions) return {};
@@ -247,38 +282,193 @@ async function sweepFor(
   const { tenantId } = event;
   const known = await readDeletesKnownTo(deps.state, tenantId, source, table);
   if (!known) {
-    const synced = await readWatermark(deps.state, tenantId, source, table);
-    // First sync: everything it fetches is live now. A table synced before sweeps existed is swept in full.
-    if (!synced) return { deletionsKnownTo: to };
+    // First sync: everything it fetches is live now. While another job's backfill is still fetching, its
+    // records are not all in yet: the clock starts when that job concludes (with the backfill's start).
+    if (marks.backfill && marks.backfill.jobId !== event.jobId) return {};
+    // A table synced before sweeps existed is swept in full.
+    if (!marks.watermark) return { deletionsKnownTo: to };
     return { sweepWindow: { from: null, to }, deletionsKnownTo: to };
   }
   const everyMs = (settings.deletes?.sweepEveryHours ?? DEFAULT_SWEEP_EVERY_HOURS) * 3_600_000;
   const due = event.data.sweepDeletes === true || Date.parse(to) - Date.parse(known.watermark) >= everyMs;
   if (!due) return {};
-  const overlapMs = Math.max(connector.timestampResolutionMs, deps.settings.overlapSeconds * 1000);
-  return {
-    sweepWindow: { from: new Date(Date.parse(known.watermark) - overlapMs).toISOString(), to },
-    deletionsKnownTo: to,
-  };
+  return { sweepWindow: { from: before(known.watermark, connector, deps), to }, deletionsKnownTo: to };
 }
 
-async function windowFor(
-  event: TenantDiscoveredEvent,
-  source: string,
-  table: CanonicalTableName,
-  connector: SourceConnector,
-  backfillFrom: string | null,
-  deps: PlannerDeps,
-): Promise<SyncWindow> {
-  const to = event.data.jobStartedAt;
-  // At least the source's timestamp resolution: a record changed in the job's first second after it was
-  // fetched carries the watermark's own (whole-second) stamp and must fall in the next window.
+/**
+ * The instant a window starts from, `mark` less the overlap: at least the source's timestamp resolution, since
+ * a record changed in the job's first second after it was fetched carries the mark's own (whole-second) stamp
+ * and must fall in the next window.
+ */
+function before(mark: string, connector: SourceConnector, deps: PlannerDeps): string {
   const overlapMs = Math.max(connector.timestampResolutionMs, deps.settings.overlapSeconds * 1000);
-  const watermark = await readWatermark(deps.state, event.tenantId, source, table);
-  if (watermark) return { from: new Date(Date.parse(watermark.watermark) - overlapMs).toISOString(), to };
+  return new Date(Date.parse(mark) - overlapMs).toISOString();
+}
+
+/** A table's first-sync window: from `backfillFrom` (inclusive) or everything, to the job's start. */
+function firstSyncWindow(to: string, backfillFrom: string | null, connector: SourceConnector): SyncWindow {
   if (backfillFrom === null) return { from: null, to };
   // The window's lower bound is exclusive; a record stamped exactly at backfillFrom belongs to the backfill.
   return { from: new Date(Date.parse(backfillFrom) - connector.timestampResolutionMs).toISOString(), to };
+}
+
+/**
+ * A scheduled job's plan of a table (DESIGN §5, §11): the change window from the watermark, or, while another
+ * job's backfill of the table runs, from that backfill's start. A first sync larger than a chunk is a backfill:
+ * slices of change time on the backfill lane. A backfill an earlier job left with slices missing has them
+ * planned again here, beside the incremental window. Then the delete sweep, when one is due.
+ */
+async function scheduledPlan(
+  event: TenantDiscoveredEvent,
+  source: string,
+  table: CanonicalTableName,
+  reader: SourceReader,
+  connector: SourceConnector,
+  settings: SourceSettings,
+  deps: PlannerDeps,
+): Promise<TablePlan> {
+  const key = { tenantId: event.tenantId, source, table };
+  const to = event.data.jobStartedAt;
+  const target = deps.settings.targetChunkRecords;
+  const sliceDays = settings.backfillSliceDays ?? DEFAULT_BACKFILL_SLICE_DAYS;
+  const watermark = await readWatermark(deps.state, event.tenantId, source, table);
+  const stored = await readBackfill(deps.state, key);
+  // This job began the backfill (its planning is redelivered): the same slices again.
+  const begunHere = stored?.value.startedAt === to && stored.value.jobId === event.jobId;
+  let plan: TablePlan;
+  if (begunHere) {
+    const slices = stored.value.slices;
+    plan = slicedPlan(
+      { from: slices[0]!.from, to },
+      slices,
+      await planSlices(
+        reader,
+        connector,
+        table,
+        slices,
+        slices.map((_, index) => index),
+        target,
+      ),
+    );
+  } else {
+    const window = watermark
+      ? { from: before(watermark.watermark, connector, deps), to }
+      : stored
+        ? { from: before(stored.value.startedAt, connector, deps), to }
+        : firstSyncWindow(to, settings.backfillFrom, connector);
+    plan = await planTable(reader, connector, table, window, target);
+    if (!watermark && !stored && plan.expectedRecords > deps.settings.backfillMinRecords) {
+      const start = await backfillStart(reader, table, window, settings.backfillFrom);
+      const slices = sliceWindows(window, start, sliceDays);
+      const indexes = slices.map((_, index) => index);
+      const begun = await startBackfill(deps.state, key, {
+        jobId: event.jobId,
+        startedAt: to,
+        slices,
+        finished: [],
+        status: 'running',
+      });
+      if (begun) {
+        plan = slicedPlan(
+          window,
+          slices,
+          await planSlices(reader, connector, table, slices, indexes, target),
+        );
+      } else {
+        // Another job (planned at the same time) began the table's backfill: this one syncs from its start.
+        const winner = (await readBackfill(deps.state, key))!.value;
+        plan = await planTable(
+          reader,
+          connector,
+          table,
+          { from: before(winner.startedAt, connector, deps), to },
+          target,
+        );
+      }
+    } else if (
+      stored &&
+      (stored.value.status === 'incomplete' ||
+        (stored.value.status === 'running' && stored.value.jobId === event.jobId)) &&
+      (await takeOverBackfill(deps.state, key, stored, event.jobId))
+    ) {
+      const missing = stored.value.slices.flatMap((_, index) =>
+        stored.value.finished.includes(index) ? [] : [index],
+      );
+      const sliced = await planSlices(reader, connector, table, stored.value.slices, missing, target);
+      const evenShare = Math.ceil(plan.expectedRecords / Math.max(1, plan.ranges.length));
+      plan = {
+        window,
+        expectedRecords: plan.expectedRecords + sliced.expectedRecords,
+        ranges: [...plan.ranges, ...sliced.ranges],
+        rangeRecords: [...plan.ranges.map(() => evenShare), ...sliced.rangeRecords],
+        backfill: {
+          slices: stored.value.slices,
+          planned: missing,
+          chunkSlices: [...plan.ranges.map(() => null), ...sliced.chunkSlices],
+        },
+      };
+    }
+  }
+  const sweep = await sweepFor(
+    event,
+    source,
+    table,
+    reader,
+    connector,
+    settings,
+    { watermark, backfill: stored?.value },
+    deps,
+  );
+  plan = { ...plan, ...sweep };
+  if (plan.sweepWindow) {
+    plan.ranges = [...plan.ranges, { kind: 'deletions' }];
+    if (plan.rangeRecords) plan.rangeRecords = [...plan.rangeRecords, 0];
+    if (plan.backfill)
+      plan.backfill = { ...plan.backfill, chunkSlices: [...plan.backfill.chunkSlices, null] };
+  }
+  return plan;
+}
+
+/** A plan made only of backfill slices (every slice of `slices` is planned). */
+function slicedPlan(
+  window: SyncWindow,
+  slices: SyncWindow[],
+  sliced: Awaited<ReturnType<typeof planSlices>>,
+): TablePlan {
+  return {
+    window,
+    expectedRecords: sliced.expectedRecords,
+    ranges: sliced.ranges,
+    rangeRecords: sliced.rangeRecords,
+    backfill: { slices, planned: slices.map((_, index) => index), chunkSlices: sliced.chunkSlices },
+  };
+}
+
+/**
+ * `avesa backfill` (DESIGN §11): the changes in (from, to] again, in slices on the backfill lane, whatever the
+ * table's size. It moves no watermark and sweeps nothing; its versions are ones the history has or lacks, so a
+ * second run adds nothing.
+ */
+async function explicitBackfillPlan(
+  range: { from: string; to: string },
+  table: CanonicalTableName,
+  reader: SourceReader,
+  connector: SourceConnector,
+  settings: SourceSettings,
+  deps: PlannerDeps,
+): Promise<TablePlan> {
+  const window = firstSyncWindow(range.to, range.from, connector);
+  const slices = sliceWindows(window, range.from, settings.backfillSliceDays ?? DEFAULT_BACKFILL_SLICE_DAYS);
+  const sliced = await planSlices(
+    reader,
+    connector,
+    table,
+    slices,
+    slices.map((_, index) => index),
+    deps.settings.targetChunkRecords,
+  );
+  const plan = slicedPlan(window, slices, sliced);
+  return { ...plan, backfill: { ...plan.backfill!, explicit: true } };
 }
 
 async function planTable(

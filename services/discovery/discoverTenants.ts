@@ -12,6 +12,16 @@ export interface DiscoveryRequest {
   tenantIds?: readonly string[];
   /** Sweep every table for deletes in this job, whatever its `deletes.sweepEveryHours` says. */
   sweepDeletes?: boolean;
+  /** `avesa backfill`: re-fetch (from, to] of the tenants' tables (one source, one table when named). */
+  backfill?: BackfillRequest;
+}
+
+export interface BackfillRequest {
+  from: string;
+  /** Default (and at most): the job's start. */
+  to?: string;
+  source?: string;
+  table?: string;
 }
 
 export interface DiscoveryResult {
@@ -52,12 +62,14 @@ export async function discoverTenants(
       );
   }
   const wanted = request.tenantIds ? new Set(request.tenantIds) : undefined;
+  const backfill = request.backfill ? backfillRange(request.backfill, startedAt) : undefined;
   const events: TenantDiscoveredEvent[] = [];
   for (const tenant of tenants) {
     if (!tenant.enabled || (wanted && !wanted.has(tenant.id))) continue;
-    const sources = Object.entries(tenant.services)
+    let sources = Object.entries(tenant.services)
       .map(([source, settings]) => ({ source, tables: settings.tables }))
       .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+    if (request.backfill) sources = backfilledTables(tenant.id, sources, request.backfill);
     if (sources.length === 0) continue;
     events.push(
       makeEvent(
@@ -67,6 +79,7 @@ export async function discoverTenants(
           sources,
           jobStartedAt: startedAt.toISOString(),
           ...(request.sweepDeletes ? { sweepDeletes: true } : {}),
+          ...(backfill ? { backfill } : {}),
         },
         [],
       ),
@@ -74,4 +87,44 @@ export async function discoverTenants(
   }
   await deps.bus.publish(events);
   return { jobId, jobStartedAt: startedAt.toISOString(), events };
+}
+
+/** A backfill's (from, to]: ISO instants, `to` at most the job's start (nothing later can be in the window). */
+function backfillRange(request: BackfillRequest, startedAt: Date): { from: string; to: string } {
+  const problems: string[] = [];
+  const from = Date.parse(request.from);
+  const to = request.to === undefined ? startedAt.getTime() : Date.parse(request.to);
+  if (Number.isNaN(from)) problems.push(`from "${request.from}" is not an ISO date-time`);
+  if (Number.isNaN(to)) problems.push(`to "${request.to}" is not an ISO date-time`);
+  if (problems.length === 0 && from >= Math.min(to, startedAt.getTime()))
+    problems.push(
+      `from ${new Date(from).toISOString()} must be before ${to > startedAt.getTime() ? 'now' : `to ${new Date(to).toISOString()}`}`,
+    );
+  if (problems.length > 0) throw new ValidationError('Invalid backfill range', problems);
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(Math.min(to, startedAt.getTime())).toISOString(),
+  };
+}
+
+/** The tenant's sources and tables a backfill names; a source or table the tenant does not sync is an error. */
+function backfilledTables(
+  tenantId: string,
+  sources: Array<{ source: string; tables: TenantDiscoveredEvent['data']['sources'][number]['tables'] }>,
+  request: BackfillRequest,
+) {
+  const chosen = sources
+    .filter((entry) => request.source === undefined || entry.source === request.source)
+    .map((entry) => ({
+      ...entry,
+      tables: entry.tables.filter((table) => request.table === undefined || table === request.table),
+    }))
+    .filter((entry) => entry.tables.length > 0);
+  if (chosen.length === 0) {
+    const configured = sources.map((entry) => `${entry.source} (${entry.tables.join(', ')})`).join('; ');
+    throw new ValidationError(`Nothing to backfill for tenant "${tenantId}"`, [
+      `${request.source ? `source "${request.source}"` : 'any source'}${request.table ? `, table "${request.table}"` : ''} is not synced for it; it syncs ${configured || 'nothing'}`,
+    ]);
+  }
+  return chosen;
 }

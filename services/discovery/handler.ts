@@ -1,5 +1,5 @@
 import type { EventBus, Log, TenantRegistry } from '../../shared/ports';
-import { discoverTenants } from './discoverTenants';
+import { discoverTenants, type BackfillRequest } from './discoverTenants';
 
 export interface DiscoveryDeps {
   registry: TenantRegistry;
@@ -14,6 +14,8 @@ export interface DiscoveryTrigger {
   tenantIds?: string[];
   /** Sweep every table for deletes in this job (`avesa run --sweep-deletes`, `avesa trigger --sweep-deletes`). */
   sweepDeletes?: boolean;
+  /** Re-fetch a range of the tenant's tables (`avesa backfill`): one tenant in `tenantIds`. */
+  backfill?: BackfillRequest;
 }
 
 /** Schedule or manual trigger → one job, one TenantDiscovered per enabled tenant. */
@@ -27,6 +29,7 @@ export function makeHandler(deps: DiscoveryDeps) {
         triggerId,
         ...(trigger.tenantIds ? { tenantIds: trigger.tenantIds } : {}),
         ...(trigger.sweepDeletes ? { sweepDeletes: true } : {}),
+        ...(trigger.backfill ? { backfill: trigger.backfill } : {}),
       },
       deps,
     );

@@ -10,10 +10,10 @@ import {
   isRetryable,
   retryAfterSeconds,
 } from '../../shared/errors';
-import { makeEvent, type ChunkPlannedEvent, type Continuation } from '../../shared/events/schemas';
+import { makeEvent, type Continuation, type PlannedChunkEvent } from '../../shared/events/schemas';
 import { rawChunkPrefix, rawObjectKey } from '../../shared/lake/keys';
 import { encodeRawParquet, type RawRow } from '../../shared/lake/rawParquet';
-import type { Clock, EventBus, ObjectStore, WorkQueue } from '../../shared/ports';
+import type { Clock, EventBus, ObjectStore, StateStore, WorkQueue } from '../../shared/ports';
 import type { Page, PageRequest, SourceConnector, SourceReader } from '../../shared/sources/connector';
 import type { SourceReaderFor } from '../../shared/sources/readers';
 
@@ -44,6 +44,48 @@ export interface FetcherDeps {
   deadline: () => number;
   /** For the re-queue delay's jitter (default Math.random). */
   random?: () => number;
+  /**
+   * Where the chunk's position is recorded after every page (the backfill lane): a delivery that follows a crash
+   * starts from the last page written instead of the last continuation, so a killed backfill loses one page of
+   * work, not a slice's. Absent: positions travel only in continuations.
+   */
+  checkpoints?: StateStore;
+}
+
+/** A chunk's position after its last written page (see FetcherDeps.checkpoints). */
+const checkpointKey = (event: PlannedChunkEvent) => ({
+  pk: `checkpoint#${event.jobId}#${event.tenantId}`,
+  sk: `${event.data.source}#${event.data.table}#${event.data.chunkId}`,
+});
+
+/** The further of a delivery's continuation and the chunk's checkpoint: positions only move forward. */
+async function startingPoint(
+  event: PlannedChunkEvent,
+  continuation: Continuation,
+  checkpoints: StateStore | undefined,
+): Promise<Continuation> {
+  if (!checkpoints) return continuation;
+  const { pk, sk } = checkpointKey(event);
+  const saved = (await checkpoints.get<Continuation>(pk, sk))?.value;
+  if (!saved || !isAhead(saved, continuation)) return continuation;
+  return {
+    ...saved,
+    retries: continuation.retries,
+    sequence: Math.max(saved.sequence, continuation.sequence),
+  };
+}
+
+const isAhead = (a: Continuation, b: Continuation) =>
+  a.partsWritten > b.partsWritten || (a.partsWritten === b.partsWritten && a.recordsSoFar > b.recordsSoFar);
+
+async function saveCheckpoint(checkpoints: StateStore, event: PlannedChunkEvent, position: Continuation) {
+  const { pk, sk } = checkpointKey(event);
+  for (;;) {
+    const current = await checkpoints.get<Continuation>(pk, sk);
+    // A stale delivery racing its own continuation must not move the position back.
+    if (current && !isAhead(position, current.value)) return;
+    if (await checkpoints.putIfVersion(pk, sk, position, current?.version ?? 0)) return;
+  }
 }
 
 export type FetchOutcome =
@@ -62,17 +104,21 @@ export type FetchOutcome =
  * with the connector's cursor after the last page written, so no invocation sleeps or runs past its
  * deadline (§4.7, §5).
  */
-export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): Promise<FetchOutcome> {
+export async function fetchChunk(event: PlannedChunkEvent, deps: FetcherDeps): Promise<FetchOutcome> {
   const { data, tenantId, jobId } = event;
   const { settings } = deps;
-  const previous: Continuation = data.continuation ?? {
-    cursor: null,
-    partsWritten: 0,
-    recordsSoFar: 0,
-    apiCallsSoFar: 0,
-    retries: 0,
-    sequence: 1,
-  };
+  const previous: Continuation = await startingPoint(
+    event,
+    data.continuation ?? {
+      cursor: null,
+      partsWritten: 0,
+      recordsSoFar: 0,
+      apiCallsSoFar: 0,
+      retries: 0,
+      sequence: 1,
+    },
+    deps.checkpoints,
+  );
   const fetchedAt = deps.clock.now();
   // The window closes at the job's start, which also names the lake's date partition.
   const jobStartedAt = data.window.to;
@@ -107,6 +153,15 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       parts: written.parts + (rows.length > 0 ? 1 : 0),
       records: written.records + rows.length,
     };
+    if (deps.checkpoints && next !== null)
+      await saveCheckpoint(deps.checkpoints, event, {
+        cursor: next,
+        partsWritten: written.parts,
+        recordsSoFar: written.records,
+        apiCallsSoFar: apiCalls(),
+        retries: previous.retries,
+        sequence: previous.sequence,
+      });
   };
   const apiCalls = () => previous.apiCallsSoFar + (reader?.apiCalls ?? 0);
   const head = () => ({ tenantId, jobId, occurredAt: deps.clock.now() });
@@ -120,8 +175,9 @@ export async function fetchChunk(event: ChunkPlannedEvent, deps: FetcherDeps): P
       retries: previous.retries + (reason === 'retry' ? 1 : 0),
       sequence: previous.sequence + 1,
     };
+    // On the lane it came from: a backfill chunk's continuation stays on the backfill lane.
     await deps.queue.send(
-      makeEvent('ChunkPlanned', head(), { ...data, continuation }, [
+      makeEvent(event.type, head(), { ...data, continuation }, [
         data.source,
         data.table,
         data.chunkId,

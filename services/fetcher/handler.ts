@@ -14,15 +14,24 @@ export interface FetcherDepsForHandler {
   clock: Clock;
   log: Log;
   settings: FetcherSettings;
-  /** Remembers handled event ids (the fetcher keeps no other state). */
+  /** Remembers handled event ids, and (on the backfill lane) each chunk's last written page. */
   idempotency: StateStore;
+  /**
+   * `backfill`: the backfill lane's consumer (BackfillChunkPlanned, DESIGN §11), which checkpoints every page so a
+   * crash loses one page, not a slice. Default: the scheduled syncs' fetcher.
+   */
+  lane?: 'scheduled' | 'backfill';
 }
 
-/** ChunkPlanned → raw Parquet parts + ChunkFetched / ChunkFailed, or a continuation on its own queue. */
+/**
+ * ChunkPlanned (or, on the backfill lane, BackfillChunkPlanned) → raw Parquet parts + ChunkFetched / ChunkFailed,
+ * or a continuation on its own queue.
+ */
 export function makeHandler(deps: FetcherDepsForHandler) {
+  const backfill = deps.lane === 'backfill';
   return sqsConsumer({
-    service: 'fetcher',
-    accepts: ['ChunkPlanned'],
+    service: backfill ? 'backfill-fetcher' : 'fetcher',
+    accepts: [backfill ? 'BackfillChunkPlanned' : 'ChunkPlanned'],
     log: deps.log,
     ...(deps.idempotencyOptions ? { idempotencyOptions: deps.idempotencyOptions } : {}),
     idempotencyStore: deps.idempotency,
@@ -30,7 +39,11 @@ export function makeHandler(deps: FetcherDepsForHandler) {
     handle: async (event, { lambda }) => {
       const started = Date.now();
       const deadline = started + lambda.getRemainingTimeInMillis();
-      const outcome = await fetchChunk(event, { ...deps, deadline: () => deadline });
+      const outcome = await fetchChunk(event, {
+        ...deps,
+        deadline: () => deadline,
+        ...(backfill ? { checkpoints: deps.idempotency } : {}),
+      });
       const context = {
         tenantId: event.tenantId,
         jobId: event.jobId,

@@ -3,7 +3,9 @@ import { systemClock } from '../../shared/ports';
 import { DEFAULT_FETCHER_SETTINGS } from './fetchChunk';
 import { makeHandler } from './handler';
 
-const ports = awsPorts('fetcher');
+// One bundle serves both lanes: serverless.yml sets FETCHER_LANE=backfill on the backfill lane's function.
+const lane = process.env.FETCHER_LANE === 'backfill' ? 'backfill' : 'scheduled';
+const ports = awsPorts(lane === 'backfill' ? 'backfill-fetcher' : 'fetcher');
 
 export const handler = ports.entryPoint(
   makeHandler({
@@ -15,5 +17,6 @@ export const handler = ports.entryPoint(
     log: ports.log,
     settings: DEFAULT_FETCHER_SETTINGS,
     idempotency: ports.state,
+    lane,
   }),
 );

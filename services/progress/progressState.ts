@@ -1,4 +1,5 @@
-import type { Failure, SyncWindow } from '../../shared/events/schemas';
+import type { BackfillPlan, Failure, SyncWindow } from '../../shared/events/schemas';
+import { chunkIdFor } from '../../shared/lake/keys';
 import type { PausedChunk } from '../../shared/state/pausedChunks';
 
 /** Progress's own state items. Keys carry job and tenant so reads never cross tenants. */
@@ -57,6 +58,8 @@ export type TableItem =
       resumes?: string;
       /** See TablePlanned.deletionsKnownTo. */
       deletionsKnownTo?: string;
+      /** See TablePlanned.backfill. */
+      backfill?: BackfillPlan;
     }
   | { kind: 'planFailed'; source: string; table: string; error: Failure };
 
@@ -97,7 +100,8 @@ export type TableOutcome =
       table: string;
       records: number;
       chunks: number;
-      watermark: string;
+      /** The watermark in force; null after an explicit backfill of a table never synced. */
+      watermark: string | null;
       completedAt: string;
     }
   | {
@@ -128,4 +132,16 @@ export interface TenantJobOutcome {
   tablesFailed: number;
   records: number;
   completedAt: string;
+}
+
+/**
+ * The slices of a job's backfill that are finished: planned in this job, and every chunk reading them fetched
+ * (a slice without records is finished once planned). `chunks` maps chunk ids to what arrived for them.
+ */
+export function finishedSlices(backfill: BackfillPlan, chunks: ReadonlyMap<string, ChunkItem>): number[] {
+  const unfinished = new Set<number>();
+  backfill.chunkSlices.forEach((slice, index) => {
+    if (slice !== null && chunks.get(chunkIdFor(index))?.status !== 'fetched') unfinished.add(slice);
+  });
+  return backfill.planned.filter((slice) => !unfinished.has(slice));
 }

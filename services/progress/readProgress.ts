@@ -10,6 +10,7 @@ import {
   type TenantJobOutcome,
   type TransformedItem,
   type CompactedItem,
+  finishedSlices,
 } from './progressState';
 
 export interface TableProgress {
@@ -31,6 +32,11 @@ export interface TableProgress {
   expectedRecords: number | null;
   apiCalls: number;
   watermark: string | null;
+  /**
+   * The table's backfill slices in this job, and how many are finished (every chunk fetched); null without one.
+   * `explicit`: an `avesa backfill`, which moves no watermark.
+   */
+  backfill: { slices: number; finished: number; explicit: boolean } | null;
   error: Failure | null;
 }
 
@@ -146,6 +152,21 @@ function tableProgress(
     expectedRecords: planned?.kind === 'planned' ? planned.expectedRecords : null,
     apiCalls: sum(chunks.map((chunk) => chunk.apiCalls)),
     watermark: outcome?.status === 'synced' ? outcome.watermark : null,
+    backfill:
+      planned?.kind === 'planned' && planned.backfill
+        ? {
+            slices: planned.backfill.planned.length,
+            finished: finishedSlices(
+              planned.backfill,
+              new Map(
+                items
+                  .filter((item) => item.sk.startsWith(prefix))
+                  .map((item) => [item.sk.slice(prefix.length), item.value as ChunkItem]),
+              ),
+            ).length,
+            explicit: planned.backfill.explicit === true,
+          }
+        : null,
     error:
       outcome?.status === 'failed'
         ? outcome.error

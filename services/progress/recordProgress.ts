@@ -14,7 +14,8 @@ import {
 import type { Clock, EventBus, MetricPoint, StateStore } from '../../shared/ports';
 import { QuotaExhaustedError } from '../../shared/errors';
 import { rememberPausedChunks, settlePausedChunks } from '../../shared/state/pausedChunks';
-import { commitWatermark } from '../../shared/state/watermarks';
+import { concludeBackfillSlices } from '../../shared/state/backfills';
+import { commitWatermark, readWatermark } from '../../shared/state/watermarks';
 import {
   progressKeys as keys,
   type ChunkItem,
@@ -25,6 +26,7 @@ import {
   type TransformedItem,
   type CompactedItem,
   type PendingCompaction,
+  finishedSlices,
 } from './progressState';
 
 /** A plan failure with this code is a pause (the source's quota), not a failure: the next job plans the table again. */
@@ -79,7 +81,8 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       break;
     }
     case 'TablePlanned': {
-      const { source, table, chunkCount, expectedRecords, window, resumes, deletionsKnownTo } = event.data;
+      const { source, table, chunkCount, expectedRecords, window, resumes, deletionsKnownTo, backfill } =
+        event.data;
       const item: TableItem = {
         kind: 'planned',
         source,
@@ -89,9 +92,17 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
         window,
         ...(resumes ? { resumes } : {}),
         ...(deletionsKnownTo ? { deletionsKnownTo } : {}),
+        ...(backfill ? { backfill } : {}),
       };
       if (await state.putIfAbsent(partition, keys.table(source, table), item)) {
         metrics.push({ name: 'ChunksPlanned', unit: 'Count', value: chunkCount, dimensions: dims(table) });
+        if (backfill)
+          metrics.push({
+            name: 'BackfillSlicesPlanned',
+            unit: 'Count',
+            value: backfill.planned.length,
+            dimensions: dims(table),
+          });
       }
       await concludeTable(event, source, table, deps, metrics);
       break;
@@ -237,6 +248,14 @@ async function concludeTable(
   } else {
     const chunks = await state.query<ChunkItem>(partition, keys.chunkPrefix(source, table));
     if (chunks.length < tableItem.chunkCount) return;
+    const { backfill } = tableItem;
+    if (backfill && !backfill.explicit) {
+      // The slices this job finished join the backfill's set; the next job plans only those still missing.
+      const byId = new Map(
+        chunks.map((chunk) => [chunk.sk.slice(keys.chunkPrefix(source, table).length), chunk.value]),
+      );
+      await concludeBackfillSlices(state, { tenantId, source, table }, jobId, finishedSlices(backfill, byId));
+    }
     const records = chunks.reduce((sum, chunk) => sum + chunk.value.records, 0);
     const failed = chunks.filter((chunk) => chunk.value.status === 'failed');
     const paused = chunks.flatMap((chunk) => (chunk.value.status === 'paused' ? [chunk.value] : []));
@@ -261,6 +280,18 @@ async function concludeTable(
         chunks: chunks.length,
         pausedChunks: paused.length,
         reason: paused[0]!.reason,
+        completedAt,
+      };
+    } else if (failed.length === 0 && backfill?.explicit) {
+      // A re-fetch of a range (`avesa backfill`) says nothing about changes outside it: no mark moves.
+      const current = await readWatermark(state, tenantId, source, table);
+      outcome = {
+        status: 'synced',
+        source,
+        table,
+        records,
+        chunks: chunks.length,
+        watermark: current?.watermark ?? null,
         completedAt,
       };
     } else if (failed.length === 0) {

@@ -8,6 +8,7 @@ import type { EventType } from './schemas';
 export const CONSUMER_SERVICES = [
   'chunk-planner',
   'fetcher',
+  'backfill-fetcher',
   'transform',
   'progress',
   'analytics-loader',
@@ -23,6 +24,7 @@ export const EVENT_ROUTES: Record<EventType, readonly ConsumerService[]> = {
   TablePlanned: ['progress'],
   TablePlanFailed: ['progress'],
   ChunkPlanned: ['fetcher'],
+  BackfillChunkPlanned: ['backfill-fetcher'],
   ChunkFetched: ['transform', 'progress'],
   ChunkFailed: ['progress'],
   ChunkPaused: ['transform', 'progress'],
@@ -57,6 +59,15 @@ export const QUEUE_SETTINGS: Record<ConsumerService, QueueSettings> = {
     fairByTenant: true,
   },
   fetcher: { batchSize: 1, maxConcurrency: 16, maxReceiveCount: 5, timeoutSeconds: 300, fairByTenant: true },
+  // The backfill lane (DESIGN §11): the same fetcher over backfill slices, with a quarter of the fetchers at most,
+  // so onboarding tenants' history never takes the capacity the hourly syncs need; fair across backfilling tenants.
+  'backfill-fetcher': {
+    batchSize: 1,
+    maxConcurrency: 4,
+    maxReceiveCount: 5,
+    timeoutSeconds: 300,
+    fairByTenant: true,
+  },
   transform: { batchSize: 1, maxConcurrency: 8, maxReceiveCount: 5, timeoutSeconds: 300, fairByTenant: true },
   progress: { batchSize: 10, maxConcurrency: 2, maxReceiveCount: 8, timeoutSeconds: 60, fairByTenant: false },
   // ClickHouse does the work (it reads the file from S3 itself); a few loads at once are plenty, and a tenant

@@ -65,8 +65,30 @@ export const TenantDiscovered = envelopeSchema(
     jobStartedAt: isoTime,
     /** Sweep every table for deletes in this job, whatever `deletes.sweepEveryHours` says (`--sweep-deletes`). */
     sweepDeletes: z.boolean().optional(),
+    /**
+     * An explicit backfill (`avesa backfill`): this job re-fetches the changes in (from, to] of its tables, in
+     * backfill slices on the backfill lane, and moves no watermark (DESIGN §11).
+     */
+    backfill: z.strictObject({ from: isoTime, to: isoTime }).optional(),
   }),
 );
+
+/**
+ * A table's backfill in a plan (DESIGN §11): its time slices, and which slice each planned chunk reads (null: a
+ * chunk of the table's incremental window). Progress counts finished slices from it; a slice whose chunks all
+ * arrived is finished, and a later job plans only the slices that are not.
+ */
+export const backfillPlanSchema = z.strictObject({
+  /** The slices' windows, oldest first: contiguous, together the backfilled range. */
+  slices: z.array(syncWindowSchema),
+  /** The slices this job fetches (indexes into `slices`), empty ones included: the rest were finished before. */
+  planned: z.array(z.number().int().nonnegative()),
+  /** Per planned chunk (by index), the slice it reads; null for a chunk outside the backfill. */
+  chunkSlices: z.array(z.number().int().nonnegative().nullable()),
+  /** `avesa backfill`: a re-fetch of a range, which commits no watermark. Absent: the table's first sync. */
+  explicit: z.boolean().optional(),
+});
+export type BackfillPlan = z.infer<typeof backfillPlanSchema>;
 
 export const TablePlanned = envelopeSchema(
   'TablePlanned',
@@ -83,6 +105,8 @@ export const TablePlanned = envelopeSchema(
      * chunk is part of the plan, or this is the table's first sync (nothing synced before could be deleted).
      */
     deletionsKnownTo: isoTime.optional(),
+    /** The table's backfill slices in this job, on the backfill lane; absent: no backfill. */
+    backfill: backfillPlanSchema.optional(),
   }),
 );
 
@@ -101,10 +125,18 @@ const plannedChunkShape = {
   expectedRecords: z.number().int().nonnegative(),
 };
 
-export const ChunkPlanned = envelopeSchema(
-  'ChunkPlanned',
-  z.strictObject({ ...plannedChunkShape, continuation: continuationSchema.optional() }),
-);
+const chunkPlannedData = z.strictObject({
+  ...plannedChunkShape,
+  continuation: continuationSchema.optional(),
+});
+
+export const ChunkPlanned = envelopeSchema('ChunkPlanned', chunkPlannedData);
+
+/**
+ * A chunk of a backfill slice: the same work as ChunkPlanned, on the backfill lane (its own queue and consumer
+ * with a bounded share of the fetchers), so a tenant's years of history never hold back scheduled syncs.
+ */
+export const BackfillChunkPlanned = envelopeSchema('BackfillChunkPlanned', chunkPlannedData);
 
 export const ChunkFetched = envelopeSchema(
   'ChunkFetched',
@@ -194,8 +226,8 @@ export const TableSynced = envelopeSchema(
     table: tableSchema,
     records: z.number().int().nonnegative(),
     chunks: z.number().int().nonnegative(),
-    /** The committed watermark: the window's upper bound. */
-    watermark: isoTime,
+    /** The watermark in force: the window's upper bound; null after a backfill of a table never synced before. */
+    watermark: isoTime.nullable(),
   }),
 );
 
@@ -239,6 +271,7 @@ export const EVENT_SCHEMAS = {
   TablePlanned,
   TablePlanFailed,
   ChunkPlanned,
+  BackfillChunkPlanned,
   ChunkFetched,
   ChunkFailed,
   ChunkPaused,
@@ -260,6 +293,9 @@ export type TenantDiscoveredEvent = EventOf<'TenantDiscovered'>;
 export type TablePlannedEvent = EventOf<'TablePlanned'>;
 export type TablePlanFailedEvent = EventOf<'TablePlanFailed'>;
 export type ChunkPlannedEvent = EventOf<'ChunkPlanned'>;
+export type BackfillChunkPlannedEvent = EventOf<'BackfillChunkPlanned'>;
+/** A chunk to fetch, on either lane. */
+export type PlannedChunkEvent = ChunkPlannedEvent | BackfillChunkPlannedEvent;
 export type ChunkFetchedEvent = EventOf<'ChunkFetched'>;
 export type ChunkFailedEvent = EventOf<'ChunkFailed'>;
 export type ChunkPausedEvent = EventOf<'ChunkPaused'>;

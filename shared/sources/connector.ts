@@ -56,6 +56,8 @@ export interface SourceSettings {
   maxConcurrentRequests: number;
   /** First-run lower bound (ISO timestamp); null: everything. */
   backfillFrom: string | null;
+  /** Days of change time per backfill slice (DESIGN §11); absent in settings stored before: DEFAULT_BACKFILL_SLICE_DAYS. */
+  backfillSliceDays?: number | undefined;
   /** Records per list request, below the source's own (a server with a lower cap); absent: the source's. */
   pageSize?: number | undefined;
   /** Absent in settings stored before delete sweeps existed: DEFAULT_SWEEP_EVERY_HOURS. */
@@ -72,6 +74,7 @@ export function requestLimitsOf(settings: SourceSettings): RequestLimits {
 
 export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
 export const DEFAULT_SWEEP_EVERY_HOURS = 24;
+export const DEFAULT_BACKFILL_SLICE_DAYS = 30;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
 
 /**
@@ -88,6 +91,11 @@ export function sourceSettingsSchema<Shape extends z.ZodRawShape>(own: Shape) {
     requestsPerMinute: z.number().int().positive().max(100_000).default(DEFAULT_REQUESTS_PER_MINUTE),
     maxConcurrentRequests: z.number().int().positive().max(64).default(DEFAULT_MAX_CONCURRENT_REQUESTS),
     backfillFrom: z.iso.datetime({ offset: true }).nullable().default(null),
+    /**
+     * A first sync larger than a chunk (and every `avesa backfill`) runs on the backfill lane in slices of this many
+     * days of change time, each planned and finished on its own: a crash or a redeploy redoes only missing slices.
+     */
+    backfillSliceDays: z.number().int().min(1).max(366).default(DEFAULT_BACKFILL_SLICE_DAYS),
     pageSize: z.number().int().min(1).max(10_000).optional(),
     deletes: z
       .strictObject({
@@ -189,4 +197,9 @@ export interface SourceReader {
    * source has no such signal (or its deletes come as records the mapping's `deletedWhen` recognises).
    */
   fetchDeletions?(request: PageRequest): Promise<Page>;
+  /**
+   * The oldest change time in the window (null when it is empty): where a backfill of "everything" starts its
+   * slices. Absent: the backfill is one slice over the whole window.
+   */
+  oldestChange?(table: CanonicalTableName, window: SyncWindow): Promise<string | null>;
 }

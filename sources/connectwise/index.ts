@@ -108,6 +108,17 @@ export class ConnectWiseSourceReader implements SourceReader {
     return { count, bounds: { kind: 'integer', from: first.id, to: last.id } };
   }
 
+  /** The window's oldest `_info/lastUpdated`: one record, ordered by it (where a backfill's slices start). */
+  async oldestChange(table: CanonicalTableName, window: SyncWindow): Promise<string | null> {
+    const [oldest] = await this.client.listReceivedPage(table, {
+      conditions: windowCondition(window),
+      orderBy: '_info/lastUpdated asc',
+      pageSize: 1,
+      fields: 'id,_info/lastUpdated',
+    });
+    return oldest?.lastUpdated ? oldest.lastUpdated.toISOString() : null;
+  }
+
   async fetchPage({ table, window, range, cursor }: PageRequest): Promise<Page> {
     const ids = integerRange(range, table);
     const afterId = cursor === null ? ids.from - 1 : Number(cursor);

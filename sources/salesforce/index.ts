@@ -154,6 +154,25 @@ class SalesforceSourceReader implements SourceReader {
     return { count, bounds: { kind: 'time', from: from.toISOString(), to: to.toISOString() } };
   }
 
+  /** The window's oldest SystemModstamp: one record, ordered by it (where a backfill's slices start). */
+  async oldestChange(table: CanonicalTableName, window: SyncWindow): Promise<string | null> {
+    const ref = this.ref(table);
+    const batch = await this.client.query(
+      ref,
+      selectQuery(
+        ['Id', 'SystemModstamp'],
+        ref.object,
+        windowCondition(window),
+        'ORDER BY SystemModstamp ASC LIMIT 1',
+      ),
+      SALESFORCE_MIN_BATCH_SIZE,
+    );
+    const oldest = batch.records[0];
+    if (oldest === undefined) return null;
+    if (oldest.lastUpdated === null) throw this.noStamp(ref);
+    return oldest.lastUpdated.toISOString();
+  }
+
   async fetchPage({ table, window, range, cursor }: PageRequest): Promise<Page> {
     const ref = this.ref(table);
     const where = `tenant ${this.options.tenantId}, source ${SALESFORCE_SOURCE}, table ${table} (object ${ref.object})`;

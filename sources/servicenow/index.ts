@@ -110,6 +110,17 @@ class ServiceNowSourceReader implements SourceReader {
     return { count, bounds: { kind: 'string', from: first, to: last } };
   }
 
+  /** The window's oldest `sys_updated_on`: one record, ordered by it (where a backfill's slices start). */
+  async oldestChange(table: CanonicalTableName, window: SyncWindow): Promise<string | null> {
+    const [oldest] = await this.client.listPage(
+      this.ref(table),
+      and(windowQuery(window), 'ORDERBYsys_updated_on'),
+      1,
+      ['sys_id', 'sys_updated_on'],
+    );
+    return oldest?.lastUpdated ? oldest.lastUpdated.toISOString() : null;
+  }
+
   async fetchPage({ table, window, range, cursor }: PageRequest): Promise<Page> {
     const ref = this.ref(table);
     const sysIds = stringRange(range, table);

@@ -9,6 +9,7 @@ const table = (overrides: Partial<TableProgress>): TableProgress => ({
   chunksTotal: 1,
   records: 10,
   deleted: 0,
+  backfill: null,
   files: 1,
   canonicalVersions: 10,
   quarantined: 0,

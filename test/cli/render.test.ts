@@ -9,6 +9,7 @@ const table = (source: string, name: string, overrides: Partial<TableProgress> =
   chunksTotal: 12,
   records: 1_234_567,
   deleted: 0,
+  backfill: null,
   files: 1_235,
   canonicalVersions: 1_234_567,
   quarantined: 3,

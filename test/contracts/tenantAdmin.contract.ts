@@ -121,6 +121,7 @@ export function tenantAdminContract(name: string, makeAdmin: () => Promise<Tenan
         maxConcurrentRequests: 2,
         backfillFrom: null,
         deletes: { sweepEveryHours: 24 },
+        backfillSliceDays: 30,
       };
 
       // Act

@@ -20,6 +20,7 @@ export function aTenantConfig(overrides: Partial<TenantConfig> & { id: string })
         maxConcurrentRequests: 2,
         backfillFrom: '2024-01-01T00:00:00Z',
         deletes: { sweepEveryHours: 24 },
+        backfillSliceDays: 30,
       },
     },
     ...overrides,

@@ -122,6 +122,21 @@ describe('serverless.yml (sls package --stage prod)', () => {
     }
   });
 
+  it('then the backfill lane is the fetcher code on its own queue (FETCHER_LANE=backfill), with a quarter of the fetchers', () => {
+    const functions = new Map(
+      ofType('AWS::Lambda::Function').map(([, fn]) => [fn.Properties.FunctionName as string, fn]),
+    );
+    const lane = functions.get('avesa-prod-backfill-fetcher')!;
+    expect(lane.Properties.Handler).toBe(functions.get('avesa-prod-fetcher')!.Properties.Handler);
+    expect(lane.Properties.Environment.Variables).toMatchObject({
+      FETCHER_LANE: 'backfill',
+      FETCHER_QUEUE_URL: { Ref: 'BackfillFetcherQueue' },
+    });
+    expect(functions.get('avesa-prod-fetcher')!.Properties.Environment.Variables.FETCHER_LANE).toBeUndefined();
+    expect(QUEUE_SETTINGS['backfill-fetcher'].maxConcurrency * 4).toBe(QUEUE_SETTINGS.fetcher.maxConcurrency);
+    expect(EVENT_ROUTES.BackfillChunkPlanned).toEqual(['backfill-fetcher']);
+  });
+
   it('then functions run nodejs22.x on arm64 but the transform on x86_64 with the DuckDB layer, the API with the argon2 layer, and discovery has a schedule', () => {
     const layers: Record<string, unknown> = {
       'avesa-prod-transform': [{ Ref: 'DuckdbLambdaLayer' }],
@@ -150,6 +165,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
     expect(functions.map((size) => size.name).sort()).toEqual([
       'analytics-loader',
       'api',
+      'backfill-fetcher',
       'chunk-planner',
       'discovery',
       'fetcher',
@@ -221,6 +237,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
     expect([...roles.keys()].sort()).toEqual([
       'analytics-loader',
       'api',
+      'backfill-fetcher',
       'chunk-planner',
       'discovery',
       'fetcher',
@@ -244,13 +261,17 @@ describe('serverless.yml (sls package --stage prod)', () => {
     }
   });
 
-  it('then only the fetcher sends to a queue, and only to its own', () => {
+  it('then only the fetchers (of both lanes) send to a queue, each only to its own', () => {
     const roles = rolesByFunction();
     for (const [fn, { statements }] of roles) {
       const sends = allowing(statements, 'sqs:SendMessage');
       if (fn === 'fetcher')
         expect(sends.map((statement) => statement.Resource)).toEqual([
           { 'Fn::GetAtt': ['FetcherQueue', 'Arn'] },
+        ]);
+      else if (fn === 'backfill-fetcher')
+        expect(sends.map((statement) => statement.Resource)).toEqual([
+          { 'Fn::GetAtt': ['BackfillFetcherQueue', 'Arn'] },
         ]);
       else expect(sends).toEqual([]);
     }
@@ -282,7 +303,7 @@ describe('serverless.yml (sls package --stage prod)', () => {
         fn !== 'api' &&
         allowing(statements, 'secretsmanager:GetSecretValue').length > 0,
     );
-    expect(readers.map(([fn]) => fn).sort()).toEqual(['chunk-planner', 'fetcher']);
+    expect(readers.map(([fn]) => fn).sort()).toEqual(['backfill-fetcher', 'chunk-planner', 'fetcher']);
     for (const [, { statements }] of readers) {
       for (const statement of allowing(statements, 'secretsmanager:GetSecretValue')) {
         const resources = (statement.Resource as Array<{ 'Fn::Sub': string }>).map(

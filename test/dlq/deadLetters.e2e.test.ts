@@ -157,6 +157,7 @@ describe('dead letters on the embedded runtime', () => {
         transform: 0,
         progress: 0,
         'analytics-loader': 0,
+        'backfill-fetcher': 0,
       });
       const brokenRecords = 40 + 350;
       expect(summary.tenants.find((tenant) => tenant.tenantId === 'broken')!.records).toBe(brokenRecords);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LocalPipeline, type LocalPipelineOptions } from '../../local/pipeline';
+import type { BackfillRequest } from '../../services/discovery/discoverTenants';
 import { parseTenantsFile, type LoadedTenants } from '../../shared/config/tenantsFile';
 import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
 import { silentLog } from '../../shared/ports';
@@ -63,14 +64,24 @@ export function temporaryDirs() {
 
 /** Runs one job to completion (or resumes the pending one) and returns its progress and the runtime's stats. */
 export async function runJob(
-  options: Omit<LocalPipelineOptions, 'log'> & { log?: LocalPipelineOptions['log']; sweepDeletes?: boolean },
+  options: Omit<LocalPipelineOptions, 'log'> & {
+    log?: LocalPipelineOptions['log'];
+    sweepDeletes?: boolean;
+    /** An `avesa backfill` job of these tenants instead of a scheduled one. */
+    backfill?: BackfillRequest & { tenantIds: string[] };
+  },
 ) {
-  const { sweepDeletes, ...pipelineOptions } = options;
+  const { sweepDeletes, backfill, ...pipelineOptions } = options;
   const pipeline = new LocalPipeline({ log: silentLog, ...pipelineOptions });
   try {
     const jobId = pipeline.hasPendingWork()
       ? pipeline.currentJobId()!
-      : (await pipeline.startJob(undefined, { sweepDeletes: sweepDeletes === true })).jobId;
+      : (
+          await pipeline.startJob(backfill?.tenantIds, {
+            sweepDeletes: sweepDeletes === true,
+            ...(backfill ? { backfill } : {}),
+          })
+        ).jobId;
     await pipeline.runUntilIdle();
     const progress = (await pipeline.progress(jobId))!;
     const dlq = Object.values(pipeline.deadLetterQueues).reduce(

@@ -1,4 +1,5 @@
 import { readRawRecords } from '../../shared/lake/rawParquet';
+import { LocalStateStore } from '../../local/adapters/localStateStore';
 import { fetchChunk, type FetcherDeps, DEFAULT_FETCHER_SETTINGS } from '../../services/fetcher/fetchChunk';
 import {
   AuthenticationError,
@@ -274,5 +275,67 @@ describe('fetchChunk at a source quota', () => {
     });
     expect(paused!.data.objectKeys).toEqual([...lake.objects.keys()].sort());
     expect(await idsInLake(lake)).toEqual(range(1, 200));
+  });
+});
+
+describe('fetchChunk on the backfill lane (checkpoints)', () => {
+  const backfillChunk = (from: number, to: number) => {
+    const chunk = planned(from, to);
+    return makeEvent('BackfillChunkPlanned', chunk, chunk.data, ['c00003']);
+  };
+
+  it('given a delivery killed after three pages, when the chunk is delivered again, then it starts after the last page written and the lake equals a clean run', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 1000)) });
+    const checkpoints = new LocalStateStore();
+    const { lake, bus, deps } = given(source, { checkpoints });
+    // The fourth page's request fails, and the process dies before its continuation is sent (as a SIGKILL
+    // would): SQS delivers the original message again, which knows nothing of the three pages written.
+    source.failCall(4, new TransientServerError('killed'));
+    expect((await fetchChunk(backfillChunk(1, 1000), deps)).kind).toBe('continued');
+    expect(source.apiCalls).toBe(4);
+
+    await fetchChunk(backfillChunk(1, 1000), deps);
+
+    // 10 pages of 100 in all: 3 before the kill, the 4th again, then the rest; never the first three twice.
+    expect(source.apiCalls - 4).toBe(7);
+    expect(await idsInLake(lake)).toEqual(range(1, 1000));
+    const fetched = bus.ofType('ChunkFetched')[0]!.data;
+    expect(fetched.records).toBe(1000);
+  });
+
+  it('given a continuation of the backfill lane, then it is re-queued as BackfillChunkPlanned (it stays on its lane)', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 500)) });
+    const clock = new ManualClock();
+    const { queue, deps } = given(source, {
+      checkpoints: new LocalStateStore(),
+      clock,
+      deadline: () => clock.time + 1000,
+    });
+
+    await fetchChunk(backfillChunk(1, 500), {
+      ...deps,
+      settings: { ...DEFAULT_FETCHER_SETTINGS, safetyMarginMs: 2000 },
+    });
+
+    expect(queue.sent.map((sent) => sent.event.type)).toEqual(['BackfillChunkPlanned']);
+  });
+
+  it('given a backfill chunk checkpointed after five pages, when the scheduled lane fetches a chunk of the same id, then it writes no checkpoint (its positions travel in continuations only)', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 1000)) });
+    const checkpoints = new LocalStateStore();
+    const { deps } = given(source, { checkpoints });
+    source.failCall(6, new TransientServerError('killed'));
+    expect((await fetchChunk(backfillChunk(1, 1000), deps)).kind).toBe('continued');
+    const saved = await checkpoints.get<{ partsWritten: number }>(
+      'checkpoint#job-1#acme',
+      'connectwise#tickets#c00003',
+    );
+    expect(saved?.value.partsWritten).toBe(5);
+    const { deps: scheduled } = given(source);
+    await fetchChunk(planned(1, 1000), scheduled);
+    expect(
+      (await checkpoints.get<{ partsWritten: number }>('checkpoint#job-1#acme', 'connectwise#tickets#c00003'))
+        ?.value.partsWritten,
+    ).toBe(5);
   });
 });

@@ -34,11 +34,19 @@ function setup(
       invocationTimeoutMs: {
         'chunk-planner': 1000,
         fetcher: 1000,
+        'backfill-fetcher': 1000,
         transform: 1000,
         progress: 1000,
         'analytics-loader': 1000,
       },
-      concurrency: { 'chunk-planner': 1, fetcher: 2, transform: 1, progress: 1, 'analytics-loader': 1 },
+      concurrency: {
+        'chunk-planner': 1,
+        fetcher: 2,
+        'backfill-fetcher': 1,
+        transform: 1,
+        progress: 1,
+        'analytics-loader': 1,
+      },
       failedVisibilitySeconds: 0,
       ...settings,
     },
@@ -92,6 +100,7 @@ describe('LocalRuntime', () => {
         invocationTimeoutMs: {
           'chunk-planner': 1000,
           fetcher: 50,
+          'backfill-fetcher': 50,
           transform: 1000,
           progress: 1000,
           'analytics-loader': 1000,

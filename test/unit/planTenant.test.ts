@@ -22,7 +22,7 @@ function given(source: FakeConnectWise) {
     readerFor: fakeConnectWiseReaders(source),
     state,
     bus,
-    settings: { overlapSeconds: 300, targetChunkRecords: 1000 },
+    settings: { overlapSeconds: 300, targetChunkRecords: 1000, backfillMinRecords: 50_000 },
   };
   return { bus, state, deps };
 }

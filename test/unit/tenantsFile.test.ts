@@ -42,6 +42,7 @@ describe('tenants file', () => {
             requestsPerMinute: 1000,
             maxConcurrentRequests: 4,
             backfillFrom: null,
+            backfillSliceDays: 30,
             deletes: { sweepEveryHours: 24 },
           },
         },

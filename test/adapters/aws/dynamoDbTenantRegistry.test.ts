@@ -58,6 +58,7 @@ describe('DynamoDbTenantRegistry', () => {
           maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
           backfillFrom: null,
           deletes: { sweepEveryHours: 24 },
+          backfillSliceDays: 30,
         },
       },
     });
