@@ -17,6 +17,13 @@ export interface BenchConfig {
   cpuBound: { tickets: number; changedFraction: number };
   scaling: { tickets: number[] };
   fairness: { bigTickets: number; smallTenants: number; smallTickets: number };
+  backfillFairness: {
+    backfillTickets: number;
+    smallTenants: number;
+    smallTickets: number;
+    changedFraction: number;
+    hourlyAfterSeconds: number;
+  };
   api: ApiBenchConfig;
   salesforce: SalesforceBenchConfig;
 }
@@ -36,6 +43,13 @@ export const FULL: BenchConfig = {
   cpuBound: { tickets: 1_000_000, changedFraction: 0.01 },
   scaling: { tickets: [10_000, 100_000, 1_000_000] },
   fairness: { bigTickets: 1_000_000, smallTenants: 20, smallTickets: 5000 },
+  backfillFairness: {
+    backfillTickets: 1_000_000,
+    smallTenants: 20,
+    smallTickets: 5000,
+    changedFraction: 0.01,
+    hourlyAfterSeconds: 20,
+  },
   api: {
     bigTickets: 1_000_000,
     demoLake: 'sync',
@@ -63,6 +77,13 @@ export const QUICK: BenchConfig = {
   cpuBound: { tickets: 20_000, changedFraction: 0.01 },
   scaling: { tickets: [2000, 5000, 20_000] },
   fairness: { bigTickets: 10_000, smallTenants: 5, smallTickets: 1000 },
+  backfillFairness: {
+    backfillTickets: 60_000,
+    smallTenants: 5,
+    smallTickets: 1000,
+    changedFraction: 0.01,
+    hourlyAfterSeconds: 2,
+  },
   api: {
     bigTickets: 20_000,
     demoLake: 'generated',

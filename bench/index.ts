@@ -1,7 +1,7 @@
 /**
  * The benchmark suite of issue 6: latency-bound fleet, CPU-bound, incremental, scaling and fairness, each beside
  * its baseline in the same run; issue 11's analytics API under load (scenario 6); and Salesforce requests per 1,000
- * records (scenario 7). Writes bench/results/latest.{json,md} and concurrency.svg; a complete run also
+ * records (scenario 7); issue 14's backfill beside hourly syncs (scenario 8). Writes bench/results/latest.{json,md} and concurrency.svg; a complete run also
  * regenerates docs/benchmarks.md (and docs/benchmarks.svg).
  *
  *   npm run bench                      # the full suite (long: the sequential baseline alone takes minutes)
@@ -23,13 +23,14 @@ import { concurrencyChart, docsPage, resultsMarkdown, type BenchResult } from '.
 import { apiLoad } from './scenarios/api';
 import { cpuBound } from './scenarios/cpuBound';
 import { fairness } from './scenarios/fairness';
+import { backfillFairness } from './scenarios/backfillFairness';
 import { latencyFleet } from './scenarios/latencyFleet';
 import { salesforceRequests } from './scenarios/salesforce';
 import { scaling } from './scenarios/scaling';
 import type { ScenarioResult } from './scenarios/types';
 
 const ROOT = join(__dirname, '..');
-const ALL = [1, 2, 3, 4, 5, 6, 7];
+const ALL = [1, 2, 3, 4, 5, 6, 7, 8];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   if (values['report-only'] && !values.merge) throw new Error('--report-only needs --merge FILE');
   const selected = values['report-only'] ? [] : (values.scenario?.map(Number) ?? ALL);
   const unknown = selected.filter((id) => !ALL.includes(id));
-  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (expected 1–7)`);
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (expected 1–8)`);
   const wants = (id: number) => selected.includes(id);
   const command = ['npm run bench', ...(values.quick ? ['-- --quick'] : [])].join(' ');
   const workDir = mkdtempSync(join(tmpdir(), 'avesa-bench-'));
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
     if (wants(5)) scenarios.push(await fairness(config.fairness, join(workDir, 'fairness')));
     if (wants(6)) scenarios.push(await apiLoad(config.api, join(workDir, 'api')));
     if (wants(7)) scenarios.push(await salesforceRequests(config.salesforce, join(workDir, 'salesforce')));
+    if (wants(8))
+      scenarios.push(await backfillFairness(config.backfillFairness, join(workDir, 'backfill-fairness')));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

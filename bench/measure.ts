@@ -21,6 +21,8 @@ export interface RunOptions {
   concurrency?: Partial<Record<ConsumerService, number>>;
   /** Caps every tenant's maxConcurrentRequests (the sequential baseline sets 1). */
   maxConcurrentRequests?: number;
+  /** Jobs started one after another in the same runtime (see PipelineRunSpec.jobs). */
+  jobs?: PipelineRunSpec['jobs'];
 }
 
 /** Runs one job of `tenants` in a pipeline process of its own and counts the requests the simulator saw. */
@@ -52,6 +54,7 @@ export async function measure(
     lakeDir: join(options.dir, 'lake'),
     stateDir: join(options.dir, 'state'),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
   };
   const { stderr, ...run } = await runChild<PipelineRun>('runPipeline.ts', spec);
   const requests = await simulator.counts();

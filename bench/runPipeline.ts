@@ -14,6 +14,11 @@ export interface PipelineRunSpec {
   lakeDir: string;
   stateDir: string;
   concurrency?: RuntimeOverrides['concurrency'];
+  /**
+   * Several jobs in one runtime, each of some tenants, each started `afterSeconds` after the first (scenario 8:
+   * hourly syncs that start while a backfill runs). Absent: one job of every tenant.
+   */
+  jobs?: Array<{ tenantIds: string[]; afterSeconds: number }>;
 }
 
 export interface PipelineRun {
@@ -25,7 +30,10 @@ export interface PipelineRun {
     status: string;
     records: number;
     apiCalls: number;
+    /** From the start of the tenant's job (with `jobs`, each job's own start). */
     completedSeconds: number | null;
+    /** Backfill slices finished and planned over the tenant's tables, when it backfilled. */
+    backfillSlices?: { finished: number; planned: number };
   }>;
   allSucceeded: boolean;
   /** process.resourceUsage().maxRSS, in MB. */
@@ -60,23 +68,48 @@ async function main(): Promise<void> {
   try {
     const cpuBefore = process.resourceUsage();
     const started = performance.now();
-    const startedAt = Date.now();
-    const { jobId } = await pipeline.startJob();
+    const jobs = spec.jobs ?? [{ tenantIds: undefined, afterSeconds: 0 }];
+    const startedJobs: Array<{ jobId: string; startedAt: number }> = [];
+    const first = jobs[0]!;
+    startedJobs.push({ startedAt: Date.now(), jobId: (await pipeline.startJob(first.tenantIds)).jobId });
+    const running = pipeline.runUntilIdle();
+    for (const job of jobs.slice(1)) {
+      const wait = started + job.afterSeconds * 1000 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      startedJobs.push({ startedAt: Date.now(), jobId: (await pipeline.startJob(job.tenantIds)).jobId });
+    }
+    await running;
+    // A job started as the runtime went idle is run to its end too.
     await pipeline.runUntilIdle();
     const seconds = (performance.now() - started) / 1000;
-    const progress = (await pipeline.progress(jobId))!;
     const usage = process.resourceUsage();
+    const tenants: PipelineRun['tenants'] = [];
+    for (const { jobId, startedAt } of startedJobs) {
+      const progress = (await pipeline.progress(jobId))!;
+      for (const tenant of progress.tenants) {
+        const backfills = tenant.tables.flatMap((table) => (table.backfill ? [table.backfill] : []));
+        tenants.push({
+          id: tenant.tenantId,
+          status: tenant.status,
+          records: tenant.records,
+          apiCalls: tenant.apiCalls,
+          completedSeconds: tenant.completedAt ? (Date.parse(tenant.completedAt) - startedAt) / 1000 : null,
+          ...(backfills.length > 0
+            ? {
+                backfillSlices: {
+                  finished: backfills.reduce((sum, backfill) => sum + backfill.finished, 0),
+                  planned: backfills.reduce((sum, backfill) => sum + backfill.slices, 0),
+                },
+              }
+            : {}),
+        });
+      }
+    }
     const run: PipelineRun = {
-      records: progress.tenants.reduce((sum, tenant) => sum + tenant.records, 0),
+      records: tenants.reduce((sum, tenant) => sum + tenant.records, 0),
       seconds,
-      tenants: progress.tenants.map((tenant) => ({
-        id: tenant.tenantId,
-        status: tenant.status,
-        records: tenant.records,
-        apiCalls: tenant.apiCalls,
-        completedSeconds: tenant.completedAt ? (Date.parse(tenant.completedAt) - startedAt) / 1000 : null,
-      })),
-      allSucceeded: progress.tenants.every((tenant) => tenant.status === 'succeeded'),
+      tenants,
+      allSucceeded: tenants.every((tenant) => tenant.status === 'succeeded'),
       peakRssMb: usage.maxRSS / 1024,
       cpuSeconds:
         (usage.userCPUTime + usage.systemCPUTime - cpuBefore.userCPUTime - cpuBefore.systemCPUTime) / 1e6,

@@ -59,6 +59,7 @@ export interface RuntimeOverrides {
   invocationTimeoutMs?: Partial<Record<ConsumerService, number>>;
   concurrency?: Partial<Record<ConsumerService, number>>;
   failedVisibilitySeconds?: number;
+  yieldsTo?: RuntimeSettings['yieldsTo'];
 }
 
 export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
@@ -75,6 +76,8 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
     'analytics-loader': 1,
   },
   failedVisibilitySeconds: 1,
+  // One machine, one CPU budget: the backfill lane fetches while the scheduled syncs have nothing to plan or fetch.
+  yieldsTo: { 'backfill-fetcher': ['chunk-planner', 'fetcher', 'transform'] },
 };
 
 /**
@@ -110,6 +113,7 @@ export class LocalPipeline {
       concurrency: { ...DEFAULT_RUNTIME_SETTINGS.concurrency, ...options.runtime?.concurrency },
       failedVisibilitySeconds:
         options.runtime?.failedVisibilitySeconds ?? DEFAULT_RUNTIME_SETTINGS.failedVisibilitySeconds,
+      yieldsTo: options.runtime?.yieldsTo ?? DEFAULT_RUNTIME_SETTINGS.yieldsTo!,
     };
     const queue = (name: string, service: ConsumerService, deadLetterQueue?: LocalQueue) =>
       new LocalQueue({

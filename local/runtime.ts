@@ -11,6 +11,12 @@ export interface RuntimeSettings {
   concurrency: Record<ConsumerService, number>;
   /** How long a failed record stays invisible before it is delivered again. */
   failedVisibilitySeconds: number;
+  /**
+   * Background consumers: one takes a message only while none of the listed queues has one waiting. On one machine
+   * every consumer shares the same CPU, so the backfill lane yields to the scheduled syncs' planning and fetching
+   * instead of competing with them (in AWS the lanes are functions of their own and need no such rule).
+   */
+  yieldsTo?: Partial<Record<ConsumerService, readonly ConsumerService[]>>;
 }
 
 export interface RuntimeStats {
@@ -69,8 +75,14 @@ export class LocalRuntime {
 
   private async work(service: ConsumerService): Promise<void> {
     const queue = this.queues[service];
+    const yieldsTo = (this.settings.yieldsTo?.[service] ?? []).filter((other) => this.served.includes(other));
     while (!this.stopped) {
       queue.expireVisibility();
+      const foreground = yieldsTo.find((other) => this.queues[other].hasVisible());
+      if (foreground !== undefined) {
+        await this.queues[foreground].waitForChange(50);
+        continue;
+      }
       const messages = queue.receive(QUEUE_SETTINGS[service].batchSize);
       if (messages.length === 0) {
         if (this.isIdle()) return;

@@ -177,6 +177,14 @@ export class LocalQueue {
     return depth;
   }
 
+  /** Whether a message could be received now. */
+  hasVisible(): boolean {
+    const now = this.now();
+    for (const message of this.messages.values())
+      if (message.receipt === null && message.visibleAt <= now) return true;
+    return false;
+  }
+
   /** When the next message becomes visible (ms since epoch), or undefined when none is waiting. */
   nextVisibleAt(): number | undefined {
     let next: number | undefined;

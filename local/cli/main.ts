@@ -16,7 +16,7 @@ import { registerUsersCommand } from './users';
 import { ensureDemoUsers } from '../demoUsers';
 import { DEFAULT_WIDTH, renderProgress, renderSummary, wrap } from './render';
 import { tenants } from './tenants';
-import { trigger } from './trigger';
+import { trigger, type TriggerDeps } from './trigger';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -37,9 +37,9 @@ const defaultIo: CliIo = {
   env: process.env,
 };
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function main(argv: string[], io: CliIo = defaultIo, aws: TriggerDeps = {}): Promise<number> {
   let code = 0;
-  const program = commandLine(io, (result) => (code = result));
+  const program = commandLine(io, (result) => (code = result), aws);
   try {
     if (argv.length === 0) {
       io.out(program.helpInformation().trimEnd());
@@ -71,7 +71,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
  * The `avesa` command line (commander): per-command `--help`, `--version`, suggestions for mistyped commands
  * and options, every message through `io`. Exit codes: 0 ok (a lane paused at a source's quota included), 1 a tenant failed, 2 bad input.
  */
-function commandLine(io: CliIo, done: (code: number) => void): Command {
+function commandLine(io: CliIo, done: (code: number) => void, aws: TriggerDeps): Command {
   const program = new Command('avesa')
     .description(
       "sync tenants' ConnectWise, ServiceNow and Salesforce data into a Parquet lake, with canonical SCD2 history",
@@ -150,7 +150,7 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
           options.tenant,
           ...(options.json ? ['--json'] : []),
         ];
-        done(await trigger(args, io, {}, { backfill }));
+        done(await trigger(args, io, aws, { backfill }));
         return;
       }
       done(
@@ -261,7 +261,7 @@ function commandLine(io: CliIo, done: (code: number) => void): Command {
     .allowUnknownOption()
     .allowExcessArguments()
     .argument('[arguments...]')
-    .action(async (args: string[]) => done(await trigger(args, io)));
+    .action(async (args: string[]) => done(await trigger(args, io, aws)));
   return program;
 }
 

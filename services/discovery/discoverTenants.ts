@@ -96,9 +96,10 @@ function backfillRange(request: BackfillRequest, startedAt: Date): { from: strin
   const to = request.to === undefined ? startedAt.getTime() : Date.parse(request.to);
   if (Number.isNaN(from)) problems.push(`from "${request.from}" is not an ISO date-time`);
   if (Number.isNaN(to)) problems.push(`to "${request.to}" is not an ISO date-time`);
-  if (problems.length === 0 && from >= Math.min(to, startedAt.getTime()))
+  const end = Math.min(to, startedAt.getTime());
+  if (problems.length === 0 && from >= end)
     problems.push(
-      `from ${new Date(from).toISOString()} must be before ${to > startedAt.getTime() ? 'now' : `to ${new Date(to).toISOString()}`}`,
+      `from ${new Date(from).toISOString()} must be before ${to >= startedAt.getTime() ? `now (${startedAt.toISOString()})` : `to ${new Date(to).toISOString()}`}`,
     );
   if (problems.length > 0) throw new ValidationError('Invalid backfill range', problems);
   return {

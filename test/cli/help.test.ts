@@ -25,6 +25,7 @@ const COMMANDS = [
   ['tenants'],
   ['tenants', 'add'],
   ['trigger'],
+  ['backfill'],
 ];
 
 describe('avesa --help, --version and mistakes', () => {

@@ -86,6 +86,65 @@ describe('avesa trigger', () => {
     expect(io.err).toEqual([]);
   });
 
+  it('given `avesa backfill --stage`, when started, then discovery is invoked with the backfill range and starts that tenant only', async () => {
+    const { lambda, mock, bus } = aDeployedDiscovery();
+    const io = recordingIo();
+
+    const code = await main(
+      [
+        'backfill',
+        '--stage',
+        'test',
+        '--tenant',
+        'globex',
+        '--from',
+        '2025-01-01T00:00:00Z',
+        '--table',
+        'tickets',
+      ],
+      io.io,
+      { lambdaClient: lambda },
+    );
+
+    expect(io.err).toEqual([]);
+    expect(code).toBe(0);
+    expect(decode(mock.commandCalls(InvokeCommand)[0]!.args[0].input.Payload)).toEqual({
+      tenantIds: ['globex'],
+      backfill: { from: '2025-01-01T00:00:00Z', table: 'tickets' },
+    });
+    expect(
+      bus.events.map((event) => [event.tenantId, event.type === 'TenantDiscovered' && event.data.sources]),
+    ).toEqual([['globex', [{ source: 'connectwise', tables: ['tickets'] }]]]);
+    expect(bus.events[0]!.type === 'TenantDiscovered' && bus.events[0]!.data.backfill?.from).toBe(
+      '2025-01-01T00:00:00.000Z',
+    );
+  });
+
+  it('given `avesa backfill --stage` with a table the tenant does not sync, then the discovery error names it and the exit code is 1', async () => {
+    const { lambda, bus } = aDeployedDiscovery();
+    const io = recordingIo();
+
+    const code = await main(
+      [
+        'backfill',
+        '--stage',
+        'test',
+        '--tenant',
+        'globex',
+        '--from',
+        '2025-01-01T00:00:00Z',
+        '--table',
+        'contacts',
+      ],
+      io.io,
+      { lambdaClient: lambda },
+    );
+
+    expect(code).toBe(1);
+    expect(io.err.join('\n')).toContain('Nothing to backfill for tenant "globex"');
+    expect(bus.events).toEqual([]);
+  });
+
   it('given no --tenant, when triggered with --json, then every enabled tenant is started and the summary is JSON', async () => {
     const { lambda, mock } = aDeployedDiscovery([
       aTenantConfig({ id: 'acme' }),

@@ -72,4 +72,55 @@ describe('discoverTenants', () => {
     ).rejects.toThrow('tenant "nope" is not registered');
     expect(bus.events).toEqual([]);
   });
+
+  describe('a backfill (avesa backfill)', () => {
+    const startedAt = new Date('2026-01-15T10:00:00Z');
+    const discover = (backfill: Record<string, string>, tenantIds = ['beta']) =>
+      discoverTenants(
+        { startedAt, triggerId: 'cli-1', tenantIds, backfill: backfill as { from: string } },
+        { registry, bus: new RecordingBus() },
+      );
+
+    it('given a range and a table, then the job names only that table, with the range as (from, to]', async () => {
+      const { events } = await discover({
+        from: '2025-01-01T00:00:00+01:00',
+        to: '2025-06-01T00:00:00Z',
+        table: 'tickets',
+      });
+      expect(events.map((event) => event.data)).toEqual([
+        {
+          sources: [{ source: 'connectwise', tables: ['tickets'] }],
+          jobStartedAt: '2026-01-15T10:00:00.000Z',
+          backfill: { from: '2024-12-31T23:00:00.000Z', to: '2025-06-01T00:00:00.000Z' },
+        },
+      ]);
+    });
+
+    it('given no --to, or one in the future, then the range ends at the job start', async () => {
+      for (const to of [undefined, '2030-01-01T00:00:00Z']) {
+        const { events } = await discover({ from: '2025-01-01T00:00:00Z', ...(to ? { to } : {}) }, ['acme']);
+        expect(events[0]!.data.backfill).toEqual({
+          from: '2025-01-01T00:00:00.000Z',
+          to: '2026-01-15T10:00:00.000Z',
+        });
+        expect(events[0]!.data.sources[0]!.tables).toHaveLength(4);
+      }
+    });
+
+    it('given a bad range, a source or a table the tenant does not sync, then a ValidationError says which', async () => {
+      await expect(discover({ from: 'yesterday' })).rejects.toThrow(
+        'from "yesterday" is not an ISO date-time',
+      );
+      await expect(discover({ from: '2025-06-01T00:00:00Z', to: '2025-01-01T00:00:00Z' })).rejects.toThrow(
+        'from 2025-06-01T00:00:00.000Z must be before to 2025-01-01T00:00:00.000Z',
+      );
+      await expect(discover({ from: '2027-01-01T00:00:00Z' })).rejects.toThrow('must be before now');
+      await expect(discover({ from: '2025-01-01T00:00:00Z', table: 'companies' })).rejects.toThrow(
+        'Nothing to backfill for tenant "beta"',
+      );
+      await expect(discover({ from: '2025-01-01T00:00:00Z', source: 'servicenow' })).rejects.toThrow(
+        'source "servicenow" is not synced for it; it syncs connectwise (tickets)',
+      );
+    });
+  });
 });

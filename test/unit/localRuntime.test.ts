@@ -56,6 +56,28 @@ function setup(
 }
 
 describe('LocalRuntime', () => {
+  it('given a background consumer that yields to the fetcher, when both queues hold messages, then it starts only once the fetcher has nothing waiting', async () => {
+    const order: string[] = [];
+    const record =
+      (service: string): SqsHandler =>
+      async (event) => {
+        for (const message of event.Records) order.push(`${service}:${message.body}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { batchItemFailures: [] };
+      };
+    const { runtime, queues } = setup(
+      { fetcher: record('fetcher'), 'backfill-fetcher': record('backfill') },
+      { yieldsTo: { 'backfill-fetcher': ['fetcher'] } },
+    );
+    for (const body of ['b1', 'b2']) queues['backfill-fetcher'].send(body);
+    for (const body of ['f1', 'f2', 'f3', 'f4']) queues.fetcher.send(body);
+
+    await runtime.runUntilIdle();
+
+    expect(order.slice(0, 4).sort()).toEqual(['fetcher:f1', 'fetcher:f2', 'fetcher:f3', 'fetcher:f4']);
+    expect(order.slice(4)).toEqual(['backfill:b1', 'backfill:b2']);
+  });
+
   it('given a record that always fails, when run, then it is delivered maxReceiveCount times and lands in the DLQ while the rest succeed', async () => {
     const deliveries = new Map<string, number>();
     const { runtime, queues, dlqs } = setup({
