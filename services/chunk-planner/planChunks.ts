@@ -16,7 +16,7 @@ export function planChunks(input: {
 }): KeyRange[] {
   const { count, bounds, keyKind, targetRecords } = input;
   if (count <= 0) return [];
-  if (bounds.kind === 'all' || bounds.kind === 'deletions') return [bounds];
+  if (bounds.kind === 'all' || bounds.kind === 'deletions' || bounds.kind === 'reconcile') return [bounds];
   const wanted = Math.max(1, Math.ceil(count / targetRecords));
   if (bounds.kind === 'integer') {
     return splitSpan(BigInt(bounds.from), BigInt(bounds.to), wanted).map(([from, to]) => ({

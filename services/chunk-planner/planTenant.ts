@@ -78,8 +78,10 @@ interface TablePlan {
   ranges: KeyRange[];
   /** A plan that resumes the paused chunks of an earlier job: their ids, ranges and continuations, and the job. */
   resumed?: { jobId: string; chunks: PausedChunk[] };
-  /** The window of the plan's delete sweep chunk (its `deletions` range), when it has one. */
+  /** The window of the plan's delete sweep chunk (its last range), when it has one. */
   sweepWindow?: SyncWindow;
+  /** The sweep's range: the source's delete signal, or an id reconcile. */
+  sweep?: { kind: 'deletions' } | { kind: 'reconcile' };
   /** See TablePlanned.deletionsKnownTo. */
   deletionsKnownTo?: string;
   /** The plan's backfill slices (their chunks go to the backfill lane); see TablePlanned.backfill. */
@@ -193,14 +195,16 @@ async function planAndPublishTable(
               paused?.window ??
               (slice !== null
                 ? backfill!.slices[slice]!
-                : keyRange.kind === 'deletions'
+                : keyRange.kind === 'deletions' || keyRange.kind === 'reconcile'
                   ? (sweepWindow ?? window)
                   : window),
             keyRange,
             expectedRecords:
               paused?.expectedRecords ??
               plan.rangeRecords?.[index] ??
-              (keyRange.kind === 'deletions' ? 0 : Math.ceil(expectedRecords / dataChunks(ranges))),
+              (keyRange.kind === 'deletions' || keyRange.kind === 'reconcile'
+                ? 0
+                : Math.ceil(expectedRecords / dataChunks(ranges))),
             // A resumed chunk continues after the last part its job wrote; the counts restart for this job.
             ...(paused
               ? {
@@ -259,7 +263,7 @@ async function resumedPlan(
 
 /** Chunks that read the table's records (the delete sweep's is not one). */
 const dataChunks = (ranges: KeyRange[]) =>
-  Math.max(1, ranges.filter((range) => range.kind !== 'deletions').length);
+  Math.max(1, ranges.filter((range) => range.kind !== 'deletions' && range.kind !== 'reconcile').length);
 
 /**
  * Whether this job sweeps the table for deletes (DESIGN §11): only a source with a delete signal, only a table
@@ -276,23 +280,37 @@ async function sweepFor(
   settings: { deletes?: { sweepEveryHours: number } | undefined },
   marks: { watermark: Watermark | undefined; backfill: TableBackfill | undefined },
   deps: PlannerDeps,
-): Promise<Pick<TablePlan, 'sweepWindow' | 'deletionsKnownTo'>> {
-  if (!reader.fetchDeletions) return {};
+): Promise<Pick<TablePlan, 'sweep' | 'sweepWindow' | 'deletionsKnownTo'>> {
+  const canReconcile = reader.listKeys !== undefined && reader.countKeys !== undefined;
+  if (!reader.fetchDeletions && !canReconcile) return {};
   const to = event.data.jobStartedAt;
   const { tenantId } = event;
   const known = await readDeletesKnownTo(deps.state, tenantId, source, table);
+  // A delete signal that reaches back past the last sweep finds every deletion since; otherwise (no signal, or
+  // one that keeps too few days) every key is listed and compared with the lake.
+  const signalReaches = (since: string | null) =>
+    reader.fetchDeletions !== undefined &&
+    since !== null &&
+    (connector.deletionsRetentionDays === undefined ||
+      Date.parse(to) - Date.parse(since) < connector.deletionsRetentionDays * 86_400_000);
+  const sweepFrom = (since: string | null) =>
+    signalReaches(since)
+      ? { sweep: { kind: 'deletions' } as const, sweepWindow: { from: before(since!, connector, deps), to } }
+      : canReconcile
+        ? { sweep: { kind: 'reconcile' } as const, sweepWindow: { from: null, to } }
+        : { sweep: { kind: 'deletions' } as const, sweepWindow: { from: null, to } };
   if (!known) {
     // First sync: everything it fetches is live now. While another job's backfill is still fetching, its
     // records are not all in yet: the clock starts when that job concludes (with the backfill's start).
     if (marks.backfill && marks.backfill.jobId !== event.jobId) return {};
     // A table synced before sweeps existed is swept in full.
     if (!marks.watermark) return { deletionsKnownTo: to };
-    return { sweepWindow: { from: null, to }, deletionsKnownTo: to };
+    return { ...sweepFrom(null), deletionsKnownTo: to };
   }
   const everyMs = (settings.deletes?.sweepEveryHours ?? DEFAULT_SWEEP_EVERY_HOURS) * 3_600_000;
   const due = event.data.sweepDeletes === true || Date.parse(to) - Date.parse(known.watermark) >= everyMs;
   if (!due) return {};
-  return { sweepWindow: { from: before(known.watermark, connector, deps), to }, deletionsKnownTo: to };
+  return { ...sweepFrom(known.watermark), deletionsKnownTo: to };
 }
 
 /**
@@ -421,7 +439,7 @@ async function scheduledPlan(
   );
   plan = { ...plan, ...sweep };
   if (plan.sweepWindow) {
-    plan.ranges = [...plan.ranges, { kind: 'deletions' }];
+    plan.ranges = [...plan.ranges, plan.sweep ?? { kind: 'deletions' }];
     if (plan.rangeRecords) plan.rangeRecords = [...plan.rangeRecords, 0];
     if (plan.backfill)
       plan.backfill = { ...plan.backfill, chunkSlices: [...plan.backfill.chunkSlices, null] };

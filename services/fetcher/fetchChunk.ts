@@ -2,6 +2,7 @@ import {
   BudgetExhaustedError,
   DeadlineReachedError,
   MalformedResponseError,
+  PermissionError,
   QuotaExhaustedError,
   RetriesExhaustedError,
   ValidationError,
@@ -16,6 +17,13 @@ import { encodeRawParquet, type RawRow } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore, StateStore, WorkQueue } from '../../shared/ports';
 import type { Page, PageRequest, SourceConnector, SourceReader } from '../../shared/sources/connector';
 import type { SourceReaderFor } from '../../shared/sources/readers';
+import {
+  isKeyListingCursor,
+  keyListingCursor,
+  keyListingPosition,
+  LISTED_KEY_PAYLOAD,
+  type KeyListingPosition,
+} from '../../shared/sources/keyListing';
 
 export interface FetcherSettings {
   /** Stop starting new pages this long before the deadline, leaving time to write and re-queue. */
@@ -128,6 +136,9 @@ export async function fetchChunk(event: PlannedChunkEvent, deps: FetcherDeps): P
   const where = `tenant ${tenantId}, source ${data.source}, table ${data.table}, chunk ${data.chunkId}`;
   // A delete sweep's chunk: its pages are deletion markers, written as raw parts like any page.
   const sweep = data.keyRange.kind === 'deletions';
+  // An id reconcile lists every key instead (and a sweep whose signal cannot be read falls back to one).
+  let reconcile: { expected: number; startedAt: string } | undefined;
+  let listsKeys = data.keyRange.kind === 'reconcile' || isKeyListingCursor(previous.cursor);
   const chunk = {
     tenantId,
     source: data.source,
@@ -262,7 +273,22 @@ export async function fetchChunk(event: PlannedChunkEvent, deps: FetcherDeps): P
         range: data.keyRange,
         cursor: written.cursor,
       };
-      const page = sweep ? await fetchDeletions(reader, request, where) : await reader.fetchPage(request);
+      let page: Page;
+      if (listsKeys) {
+        const listed = await listKeys(reader, request, where, deps.clock.now());
+        reconcile = { expected: listed.expected, startedAt: listed.startedAt };
+        page = listed;
+      } else if (sweep) {
+        try {
+          page = await fetchDeletions(reader, request, where);
+        } catch (error) {
+          // The signal is not readable (ServiceNow's sys_audit_delete needs a role): an id reconcile finds the
+          // same deletions, at the cost of listing every key.
+          if (!(error instanceof PermissionError) || !canListKeys(reader) || written.parts > 0) throw error;
+          listsKeys = true;
+          continue;
+        }
+      } else page = await reader.fetchPage(request);
       if (page.next !== null && page.next === written.cursor) {
         // A source that does not move its cursor would loop forever; refuse instead of re-reading the page.
         throw new MalformedResponseError(`${where}: paging did not advance past cursor ${page.next}`);
@@ -306,12 +332,44 @@ export async function fetchChunk(event: PlannedChunkEvent, deps: FetcherDeps): P
         objectKeys,
         apiCalls: apiCalls(),
         invocations: previous.sequence,
-        ...(sweep ? { deletions: true } : {}),
+        ...(reconcile ? { reconcile } : sweep ? { deletions: true } : {}),
       },
       [data.source, data.table, data.chunkId],
     ),
   ]);
   return { kind: 'fetched', records: written.records, objectKeys };
+}
+
+const canListKeys = (reader: SourceReader) => reader.listKeys !== undefined && reader.countKeys !== undefined;
+
+/**
+ * One page of an id reconcile: the table's keys after the cursor, as rows without a change time. The first
+ * page also counts the table; the count travels in the cursor, so the transform can check the listing against
+ * the count taken when it began (records created or deleted meanwhile make them differ: then nothing is deleted).
+ */
+async function listKeys(
+  reader: SourceReader,
+  request: PageRequest,
+  where: string,
+  now: Date,
+): Promise<Page & { expected: number; startedAt: string }> {
+  if (!canListKeys(reader))
+    throw new ValidationError(`${where}: an id reconcile was planned, but the source cannot list its keys`);
+  const position: KeyListingPosition = isKeyListingCursor(request.cursor)
+    ? keyListingPosition(request.cursor!)
+    : {
+        // Whole seconds, like the sources' stamps (the tombstone is a change at this instant).
+        startedAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
+        expected: await reader.countKeys!(request.table),
+        after: null,
+      };
+  const { keys, next } = await reader.listKeys!(request.table, position.after);
+  return {
+    records: keys.map((id) => ({ id, lastUpdated: null, json: LISTED_KEY_PAYLOAD })),
+    next: next === null ? null : keyListingCursor({ ...position, after: next }),
+    expected: position.expected,
+    startedAt: position.startedAt,
+  };
 }
 
 function fetchDeletions(reader: SourceReader, request: PageRequest, where: string): Promise<Page> {

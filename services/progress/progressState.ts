@@ -71,6 +71,8 @@ export type ChunkItem =
       apiCalls: number;
       /** A delete sweep's chunk: the records it found deleted at the source (its `records` are 0). */
       deleted?: number;
+      /** An id reconcile's chunk: the keys it listed (its `records` are 0). */
+      keysListed?: number;
     }
   | { status: 'failed'; records: number; apiCalls: number; error: Failure }
   | {
@@ -85,6 +87,8 @@ export type ChunkItem =
 export interface TransformedItem {
   versions: number;
   quarantined: number;
+  /** An id reconcile's outcome (ChunkTransformed.reconcile). */
+  reconcile?: { deleted: number; untrusted?: string };
 }
 
 /** A compacted history's figures; null when the job had no change to the table and left it as it was. */

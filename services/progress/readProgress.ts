@@ -144,7 +144,9 @@ function tableProgress(
     chunksDone: chunks.length,
     chunksTotal: planned?.kind === 'planned' ? planned.chunkCount : planned ? 0 : null,
     records: sum(chunks.map((chunk) => chunk.records)),
-    deleted: sum(chunks.map((chunk) => (chunk.status === 'fetched' ? (chunk.deleted ?? 0) : 0))),
+    deleted:
+      sum(chunks.map((chunk) => (chunk.status === 'fetched' ? (chunk.deleted ?? 0) : 0))) +
+      sum(transformed.map((item) => item.reconcile?.deleted ?? 0)),
     files: sum(chunks.map((chunk) => (chunk.status === 'fetched' ? chunk.files : 0))),
     canonicalVersions: sum(transformed.map((item) => item.versions)),
     quarantined: sum(transformed.map((item) => item.quarantined)),

@@ -117,19 +117,23 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       break;
     }
     case 'ChunkFetched': {
-      const { source, table, chunkId, records, objectKeys, apiCalls, deletions } = event.data;
+      const { source, table, chunkId, records, objectKeys, apiCalls, deletions, reconcile } = event.data;
+      // An id reconcile's records are keys listed; what it deleted is known once it is transformed.
       const item: ChunkItem = {
         status: 'fetched',
-        records: deletions ? 0 : records,
+        records: deletions || reconcile ? 0 : records,
         files: objectKeys.length,
         apiCalls,
         ...(deletions ? { deleted: records } : {}),
+        ...(reconcile ? { keysListed: records } : {}),
       };
       if (await state.putIfAbsent(partition, keys.chunk(source, table, chunkId), item)) {
         metrics.push(
           deletions
             ? { name: 'RecordsDeleted', unit: 'Count', value: records, dimensions: dims(table) }
-            : { name: 'RecordsFetched', unit: 'Count', value: records, dimensions: dims(table) },
+            : reconcile
+              ? { name: 'KeysListed', unit: 'Count', value: records, dimensions: dims(table) }
+              : { name: 'RecordsFetched', unit: 'Count', value: records, dimensions: dims(table) },
           { name: 'ChunksFetched', unit: 'Count', value: 1, dimensions: dims(table) },
           { name: 'ApiCalls', unit: 'Count', value: apiCalls, dimensions: dims(table) },
         );
@@ -138,12 +142,32 @@ export async function recordProgress(event: ProgressInput, deps: ProgressDeps): 
       break;
     }
     case 'ChunkTransformed': {
-      const { source, table, chunkId, versions, quarantined } = event.data;
-      const item: TransformedItem = { versions, quarantined };
+      const { source, table, chunkId, versions, quarantined, reconcile } = event.data;
+      const item: TransformedItem = { versions, quarantined, ...(reconcile ? { reconcile } : {}) };
       if (await state.putIfAbsent(partition, keys.transformed(source, table, chunkId), item)) {
         metrics.push(
           { name: 'CanonicalVersions', unit: 'Count', value: versions, dimensions: dims(table) },
           { name: 'RecordsQuarantined', unit: 'Count', value: quarantined, dimensions: dims(table) },
+          ...(reconcile
+            ? [
+                {
+                  name: 'RecordsDeleted',
+                  unit: 'Count' as const,
+                  value: reconcile.deleted,
+                  dimensions: dims(table),
+                },
+                ...(reconcile.untrusted
+                  ? [
+                      {
+                        name: 'ReconcilesUntrusted',
+                        unit: 'Count' as const,
+                        value: 1,
+                        dimensions: dims(table),
+                      },
+                    ]
+                  : []),
+              ]
+            : []),
         );
       }
       await concludeTable(event, source, table, deps, metrics);
@@ -296,7 +320,11 @@ async function concludeTable(
       };
     } else if (failed.length === 0) {
       if (tableItem.resumes) await settlePausedChunks(state, { tenantId, source, table }, tableItem.resumes);
-      if (tableItem.deletionsKnownTo) {
+      // An id reconcile's deletes are known only once it is transformed, and only if its listing was trusted.
+      const reconciles = chunks.some(
+        (chunk) => chunk.value.status === 'fetched' && chunk.value.keysListed !== undefined,
+      );
+      if (tableItem.deletionsKnownTo && !reconciles) {
         await commitWatermark(
           state,
           { tenantId, source, table },
@@ -403,6 +431,19 @@ async function announceTransformed(
   );
   if (transformed.length < chunks) return;
   const versions = transformed.reduce((sum, item) => sum + item.value.versions, 0);
+  const reconciles = transformed.filter((item) => item.value.reconcile !== undefined);
+  if (reconciles.length > 0 && reconciles.every((item) => item.value.reconcile!.untrusted === undefined)) {
+    const planned = (
+      await deps.state.get<TableItem>(keys.tenantProgress(jobId, tenantId), keys.table(source, table))
+    )?.value;
+    if (planned?.kind === 'planned' && planned.deletionsKnownTo)
+      await commitWatermark(
+        deps.state,
+        { tenantId, source, table },
+        { watermark: planned.deletionsKnownTo, jobId, committedAt: deps.clock.now().toISOString() },
+        'deletes',
+      );
+  }
   const pendingKey = keys.pendingCompaction;
   const pending = await deps.state.get<PendingCompaction>(
     pendingKey.pk(tenantId),

@@ -28,8 +28,12 @@ export interface DuckDbLimits {
   threads: number;
 }
 
-/** The embedded runtime's. Lambda's transform (2048 MB) passes more. */
-export const DEFAULT_DUCKDB_LIMITS: DuckDbLimits = { memoryLimit: '256MB', threads: 2 };
+/**
+ * The embedded runtime's. Lambda's transform (2048 MB) passes more. 256 MB stopped being enough for 1M tickets
+ * once the history gained tombstones (a second lead() over each key; benchmark scenario 8's backfill ran out of
+ * memory at 244 MB), so the embedded runtime gives DuckDB 512 MB.
+ */
+export const DEFAULT_DUCKDB_LIMITS: DuckDbLimits = { memoryLimit: '512MB', threads: 2 };
 
 export interface CompactHistoryResult {
   /** Version rows read, duplicates included. */
@@ -72,6 +76,17 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   const result = compactionQueue.then(work);
   compactionQueue = result.catch(() => undefined);
   return result;
+}
+
+/**
+ * A DuckDB session for other whole-table work of the transform (an id reconcile's comparison), under the same
+ * rule as compactions: one at a time, within the limits.
+ */
+export function withTableDuckDb<T>(
+  limits: DuckDbLimits | undefined,
+  work: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  return oneAtATime(() => withDuckDb(limits ?? DEFAULT_DUCKDB_LIMITS, work));
 }
 
 /** A DuckDB database for one compaction, with a spill directory of its own, removed afterwards. */

@@ -11,7 +11,13 @@ import { readRawRecords, recordText } from '../../shared/lake/rawParquet';
 import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
 import type { ConfiguredSourceFor } from '../../shared/sources/readers';
 import { deletionTime } from '../../shared/sources/deletionMarker';
+import { isKeyListingCursor } from '../../shared/sources/keyListing';
+import { reconcileChunk, type ReconcileDeps } from './reconcileChunk';
 import { recordHash, TOMBSTONE_HASH } from './scd2';
+
+/** A paused chunk that was listing keys (an id reconcile, or a sweep that fell back to one). */
+const isKeyListing = (event: ChunkPausedEvent) =>
+  event.data.keyRange.kind === 'reconcile' || isKeyListingCursor(event.data.continuation.cursor);
 
 export interface TransformDeps {
   /** The tenant's source settings, for its mapping (a `tableMap` may name another source table). */
@@ -34,10 +40,31 @@ export interface TransformOutcome {
  */
 export async function transformChunk(
   event: ChunkFetchedEvent | ChunkPausedEvent,
-  deps: TransformDeps,
+  deps: TransformDeps & ReconcileDeps,
 ): Promise<TransformOutcome> {
   const { tenantId, jobId } = event;
   const { table, chunkId, source } = event.data;
+  if (event.type === 'ChunkFetched' && event.data.reconcile) return reconcileChunk(event, deps);
+  if (event.type === 'ChunkPaused' && isKeyListing(event)) {
+    // The keys a paused id reconcile listed so far prove nothing (it is judged whole, when it finishes).
+    await deps.bus.publish([
+      makeEvent(
+        'ChunkTransformed',
+        { tenantId, jobId, occurredAt: deps.clock.now() },
+        {
+          source,
+          table,
+          chunkId,
+          versions: 0,
+          quarantined: 0,
+          objectKeys: [],
+          reconcile: { deleted: 0, untrusted: 'paused' },
+        },
+        [source, table, chunkId],
+      ),
+    ]);
+    return { versions: 0, quarantined: 0 };
+  }
   const { connector, settings } = await deps.sourceFor(tenantId, source);
   const mapping = connector.mapping(settings, table);
   const versions = new Map<string, CanonicalVersion>();

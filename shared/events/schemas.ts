@@ -28,6 +28,12 @@ export const keyRangeSchema = z.discriminatedUnion('kind', [
    * cheapest reliable signal (ServiceNow's sys_audit_delete, Salesforce's getDeleted), paged like any chunk.
    */
   z.strictObject({ kind: z.literal('deletions') }),
+  /**
+   * An id reconcile (a source without a delete signal, or whose signal is unreadable or too short-lived): every
+   * key the table holds now, listed and counted; the transform deletes the lake's current records the listing
+   * lacks, and only when the listing finished and agrees with the count.
+   */
+  z.strictObject({ kind: z.literal('reconcile') }),
 ]);
 export type KeyRange = z.infer<typeof keyRangeSchema>;
 
@@ -151,6 +157,17 @@ export const ChunkFetched = envelopeSchema(
     invocations: z.number().int().positive(),
     /** A delete sweep's chunk: `records` are deletion markers, which the transform writes as tombstones. */
     deletions: z.boolean().optional(),
+    /**
+     * An id reconcile's chunk: `records` keys listed (its parts hold them) against the table's count when the
+     * listing began; the transform trusts it only when the two agree.
+     */
+    reconcile: z
+      .strictObject({
+        expected: z.number().int().nonnegative(),
+        /** When the listing began: a key it lacks was deleted by then (the tombstone's time). */
+        startedAt: isoTime,
+      })
+      .optional(),
   }),
 );
 
@@ -197,6 +214,10 @@ export const ChunkTransformed = envelopeSchema(
     /** Records that failed validation, written to the quarantine table with their reason. */
     quarantined: z.number().int().nonnegative(),
     objectKeys: z.array(z.string()),
+    /** An id reconcile's outcome: records found deleted, or why it was not trusted (nothing deleted then). */
+    reconcile: z
+      .strictObject({ deleted: z.number().int().nonnegative(), untrusted: z.string().optional() })
+      .optional(),
   }),
 );
 

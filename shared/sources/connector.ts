@@ -38,6 +38,11 @@ export interface SourceConnector<
   readonly timestampResolutionMs: number;
   /** Records per list request (the source's maximum, or what it recommends); a tenant's `pageSize` may lower it. */
   readonly pageSize: number;
+  /**
+   * How many days back the source's delete signal reaches (Salesforce's getDeleted: 15). A table whose deletes are
+   * known only from longer ago is reconciled by id instead. Absent: the signal keeps everything.
+   */
+  readonly deletionsRetentionDays?: number;
   /** The source table a canonical table is read from, after the tenant's `tableMap`. */
   sourceTable(settings: Settings, table: CanonicalTableName): string;
   /** The compiled mapping of a canonical table for this tenant's settings. */
@@ -202,4 +207,15 @@ export interface SourceReader {
    * slices. Absent: the backfill is one slice over the whole window.
    */
   oldestChange?(table: CanonicalTableName, window: SyncWindow): Promise<string | null>;
+  /**
+   * The id reconcile (DESIGN §11): one page of every key the table holds now (no window), in key order, paged
+   * by the same opaque cursor as fetchPage. With `countKeys`, what a source without a reliable delete signal
+   * (or with one it cannot read) is swept with.
+   */
+  listKeys?(
+    table: CanonicalTableName,
+    cursor: string | null,
+  ): Promise<{ keys: string[]; next: string | null }>;
+  /** How many records the table holds now (no window): a reconcile is trusted only when its listing agrees. */
+  countKeys?(table: CanonicalTableName): Promise<number>;
 }

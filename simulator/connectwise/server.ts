@@ -228,6 +228,11 @@ class SimulatorServer implements Simulator {
     return this.tenant(companyId).data.addRecords(table, count, this.now());
   }
 
+  /** Hard-deletes records (a tenant's admin deleting tickets for good): list, count and GET no longer see them. */
+  deleteRecords(companyId: string, table: ConnectWiseTable, ids: readonly number[]): number[] {
+    return this.tenant(companyId).data.deleteRecords(table, ids);
+  }
+
   setLastUpdated(companyId: string, table: ConnectWiseTable, ids: number[], iso: string): void {
     this.tenant(companyId).data.setLastUpdated(table, ids, iso);
   }

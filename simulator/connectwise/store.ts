@@ -123,6 +123,11 @@ export class TableData {
   /** Whole records for the ones mutated since generation (plain, deep-frozen, shared with callers). */
   private readonly overrides = new Map<number, CwRecord>();
   private readonly resultCache = new Map<string, Uint32Array>();
+  /**
+   * Indexes of records deleted for good (a hard delete: the API answers as if they never existed). They stay in
+   * the columns, since a generated record depends on its index, and every read skips them.
+   */
+  private readonly removed = new Set<number>();
 
   constructor(
     private readonly ctx: GenerationContext,
@@ -151,7 +156,24 @@ export class TableData {
 
   indexOfId(id: number): number {
     const index = this.lowerBound(id);
-    return index < this.size && this.ids[index] === id ? index : -1;
+    return index < this.size && this.ids[index] === id && !this.removed.has(index) ? index : -1;
+  }
+
+  /** Deletes records for good; returns the ids that existed. */
+  remove(ids: readonly number[]): number[] {
+    const gone: number[] = [];
+    for (const id of ids) {
+      const index = this.indexOfId(id);
+      if (index < 0) continue;
+      this.removed.add(index);
+      gone.push(id);
+    }
+    this.changed();
+    return gone;
+  }
+
+  isRemoved(index: number): boolean {
+    return this.removed.has(index);
   }
 
   record(index: number): CwRecord {
@@ -178,9 +200,14 @@ export class TableData {
     const dateEntered = this.dateEntered.slice(0, length);
     const lastUpdated = this.lastUpdated.slice(0, length);
     const overrides = new Map(this.overrides);
-    return lazyReadonlyArray(
-      length,
-      (index) =>
+    // Positions of the live records (all of them, unless some were deleted for good).
+    const live =
+      this.removed.size === 0
+        ? undefined
+        : Array.from({ length }, (_, index) => index).filter((index) => !this.removed.has(index));
+    return lazyReadonlyArray(live?.length ?? length, (position) => {
+      const index = live ? (live[position] as number) : position;
+      return (
         overrides.get(index) ??
         withoutUndefined(
           generateRecord(this.ctx, this.table, {
@@ -189,12 +216,13 @@ export class TableData {
             dateEntered: dateEntered[index] as number,
             lastUpdated: lastUpdated[index] as number,
           }),
-        ),
-    );
+        )
+      );
+    });
   }
 
   allIds(): number[] {
-    return Array.from(this.ids.subarray(0, this.size));
+    return Array.from(this.ids.subarray(0, this.size)).filter((_, index) => !this.removed.has(index));
   }
 
   private changed(): void {
@@ -287,6 +315,7 @@ export class TableData {
     const step = descending ? -1 : 1;
     let skipped = 0;
     for (let i = descending ? to - 1 : from; i >= from && i < to && found.length < take; i += step) {
+      if (this.removed.has(i)) continue;
       if (filter && !this.matches(filter, bounds as ColumnBounds, i)) continue;
       if (skipped < skip) skipped++;
       else found.push(i);
@@ -307,7 +336,11 @@ export class TableData {
 
   count(filter: RecordFilter | undefined): number {
     const [from, to] = this.range(filter);
-    if (!filter || (filter.columnTests.length === 0 && !filter.residual)) return to - from;
+    if (!filter || (filter.columnTests.length === 0 && !filter.residual)) {
+      let removed = 0;
+      for (const index of this.removed) if (index >= from && index < to) removed++;
+      return to - from - removed;
+    }
     if (filter.residual) return this.matchAll(filter, []).length;
     const bounds = foldColumnTests(filter.columnTests);
     let count = 0;
@@ -328,6 +361,7 @@ export class TableData {
     } else if (!filter || (filter.columnTests.length === 0 && !filter.residual)) {
       result = new Uint32Array(to - from);
       for (let i = 0; i < result.length; i++) result[i] = from + i;
+      if (this.removed.size > 0) result = result.filter((index) => !this.removed.has(index));
     } else {
       result = Uint32Array.from(this.scan(filter, [from, to], false, 0, Infinity));
     }
@@ -437,6 +471,8 @@ export class TenantData implements GenerationContext {
     } else {
       while (chosen.size < wanted) chosen.add(rng.int(n));
     }
+    // A record deleted for good cannot change any more.
+    for (const index of chosen) if (data.isRemoved(index)) chosen.delete(index);
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const ids = [...chosen]
       .sort((a, b) => a - b)
@@ -450,6 +486,11 @@ export class TenantData implements GenerationContext {
       this.rng(table, 'add'),
       Math.floor(now.getTime() / 1000),
     );
+  }
+
+  /** Hard-deletes records of a table (ConnectWise keeps no trace of them); returns the ids that existed. */
+  deleteRecords(table: ConnectWiseTable, ids: readonly number[]): number[] {
+    return this.table(table).remove(ids);
   }
 
   setLastUpdated(table: ConnectWiseTable, ids: number[], iso: string): void {

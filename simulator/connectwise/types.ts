@@ -71,6 +71,8 @@ export interface Simulator {
   ids(companyId: string, table: ConnectWiseTable): number[];
   /** Changes `count` deterministically chosen existing records, sets `_info.lastUpdated` = now; returns their ids ascending. */
   mutate(companyId: string, table: ConnectWiseTable, count: number): number[];
+  /** Deletes records for good (no deletedFlag, no trace): list, count and GET by id no longer see them. */
+  deleteRecords(companyId: string, table: ConnectWiseTable, ids: readonly number[]): number[];
   /** Appends records with new, higher ids and dateEntered = lastUpdated = now; returns their ids. */
   addRecords(companyId: string, table: ConnectWiseTable, count: number): number[];
   /** Forces `_info.lastUpdated` of these records to one instant (boundary tests). Throws on an unknown id. */

@@ -108,6 +108,25 @@ export class ConnectWiseSourceReader implements SourceReader {
     return { count, bounds: { kind: 'integer', from: first.id, to: last.id } };
   }
 
+  /** The id reconcile's page (`fields=id`, forward-only, no window): every id of the table in id order. */
+  async listKeys(
+    table: CanonicalTableName,
+    cursor: string | null,
+  ): Promise<{ keys: string[]; next: string | null }> {
+    const rows = await this.client.listPage(table, {
+      pageSize: this.pageSize,
+      afterId: cursor === null ? 0 : Number(cursor),
+      fields: 'id',
+    });
+    const keys = rows.map((row) => String(row.id));
+    return { keys, next: keys.length < this.pageSize ? null : keys.at(-1)! };
+  }
+
+  /** `/count` without conditions: every record of the table now. */
+  countKeys(table: CanonicalTableName): Promise<number> {
+    return this.client.count(table);
+  }
+
   /** The window's oldest `_info/lastUpdated`: one record, ordered by it (where a backfill's slices start). */
   async oldestChange(table: CanonicalTableName, window: SyncWindow): Promise<string | null> {
     const [oldest] = await this.client.listReceivedPage(table, {

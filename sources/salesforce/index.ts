@@ -31,6 +31,7 @@ import {
 import {
   afterCondition,
   and,
+  liveKeysAfter,
   ORDER_BY_CURSOR,
   rangeCondition,
   selectQuery,
@@ -57,6 +58,8 @@ export const salesforce: SourceConnector<SalesforceSettings, SalesforceCredentia
   // SystemModstamp has whole seconds (`….000+0000`).
   timestampResolutionMs: 1000,
   pageSize: SALESFORCE_BATCH_SIZE,
+  // getDeleted answers only for the last 15 days (reference §B, deletes): older gaps are reconciled by Id.
+  deletionsRetentionDays: 15,
   sourceTable: (settings, table) => salesforceObject(settings.tableMap, table),
   mapping: (settings, table) => salesforceMapping(settings.tableMap, table),
   connect: (options) => new SalesforceSourceReader(options),
@@ -152,6 +155,27 @@ class SalesforceSourceReader implements SourceReader {
     if (from === undefined || to === undefined) return { count: 0, bounds: null };
     if (from === null || to === null) throw this.noStamp(ref);
     return { count, bounds: { kind: 'time', from: from.toISOString(), to: to.toISOString() } };
+  }
+
+  /** The id reconcile's page: live (not recycle-binned) Ids in Id order, keyset-paged. */
+  async listKeys(
+    table: CanonicalTableName,
+    cursor: string | null,
+  ): Promise<{ keys: string[]; next: string | null }> {
+    const ref = this.ref(table);
+    const batch = await this.client.query(
+      ref,
+      selectQuery(['Id'], ref.object, liveKeysAfter(cursor), `ORDER BY Id ASC LIMIT ${this.batchSize}`),
+      this.batchSize,
+    );
+    const keys = batch.records.map((record) => record.id);
+    return { keys, next: keys.length < this.batchSize ? null : keys.at(-1)! };
+  }
+
+  /** Live records of the object now (`COUNT()`, soft-deleted ones left out). */
+  countKeys(table: CanonicalTableName): Promise<number> {
+    const ref = this.ref(table);
+    return this.client.count(ref, selectQuery(['COUNT()'], ref.object, liveKeysAfter(null)));
   }
 
   /** The window's oldest SystemModstamp: one record, ordered by it (where a backfill's slices start). */

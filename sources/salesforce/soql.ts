@@ -42,6 +42,13 @@ export function afterCondition(after: Position): string {
 
 export const ORDER_BY_CURSOR = 'ORDER BY SystemModstamp ASC, Id ASC';
 
+/** The live records after a key (an id reconcile's keyset page): `IsDeleted = false AND Id > 'after'`. */
+export function liveKeysAfter(after: string | null): string {
+  if (after !== null && !SALESFORCE_ID.test(after))
+    throw new Error(`not a Salesforce Id: ${JSON.stringify(after)}`);
+  return after === null ? 'IsDeleted = false' : `IsDeleted = false AND Id > '${after}'`;
+}
+
 export function and(...conditions: string[]): string {
   return conditions.filter((condition) => condition !== '').join(' AND ');
 }

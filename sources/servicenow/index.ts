@@ -110,6 +110,26 @@ class ServiceNowSourceReader implements SourceReader {
     return { count, bounds: { kind: 'string', from: first, to: last } };
   }
 
+  /** The id reconcile's page: every sys_id of the table in sys_id order, keyset-paged (no window). */
+  async listKeys(
+    table: CanonicalTableName,
+    cursor: string | null,
+  ): Promise<{ keys: string[]; next: string | null }> {
+    const rows = await this.client.listPage(
+      this.ref(table),
+      and(sysIdRangeQuery(null, cursor), ORDER_BY_SYS_ID),
+      this.pageSize,
+      ['sys_id'],
+    );
+    const keys = rows.map((row) => row.id);
+    return { keys, next: keys.length < this.pageSize ? null : keys.at(-1)! };
+  }
+
+  /** Every record of the table now (the Aggregate API without a query). */
+  countKeys(table: CanonicalTableName): Promise<number> {
+    return this.client.count(this.ref(table), '');
+  }
+
   /** The window's oldest `sys_updated_on`: one record, ordered by it (where a backfill's slices start). */
   async oldestChange(table: CanonicalTableName, window: SyncWindow): Promise<string | null> {
     const [oldest] = await this.client.listPage(

@@ -2,7 +2,7 @@ import { CONNECTWISE_TABLES } from '../../sources/connectwise/endpoints';
 import { startSimulator, type Simulator } from '../../simulator';
 import { EPOCH_END, EPOCH_START } from '../../simulator/data';
 import { lazyReadonlyArray, TenantData } from '../../simulator/store';
-import { type AnyRecord, aTenant, idsOf } from './helpers';
+import { type AnyRecord, aTenant, cwGet, idsOf } from './helpers';
 
 const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const sizes = { companies: 60, contacts: 150, tickets: 2_000, time_entries: 3_000 };
@@ -183,6 +183,37 @@ describe('mutations', () => {
     }
     const untouched = [...after.values()].filter((record) => !ids.includes(record.id));
     expect(untouched.every((record) => JSON.stringify(record) === before.get(record.id))).toBe(true);
+  });
+
+  it('given deleteRecords(), then lists (both pagings), /count, GET by id and records() no longer see them, and mutate never picks them', async () => {
+    const ids = sim.ids('acme', 'tickets');
+    const gone = [ids[0]!, ids[500]!, ids.at(-1)!];
+    expect(sim.deleteRecords('acme', 'tickets', [...gone, 999_999_999])).toEqual(gone);
+
+    const count = await cwGet(sim, '/service/tickets/count');
+    expect(count.json).toEqual({ count: ids.length - 3 });
+    const forward: number[] = [];
+    for (let pageId = 0; ;) {
+      const page = await cwGet(
+        sim,
+        `/service/tickets?pageSize=1000&fields=id${pageId ? `&pageId=${pageId}` : ''}`,
+        {
+          headers: { 'pagination-type': 'forward-only' },
+        },
+      );
+      const found = idsOf(page.json as unknown[]);
+      forward.push(...found);
+      if (found.length < 1000) break;
+      pageId = found.at(-1)!;
+    }
+    expect(forward).toEqual(ids.filter((id) => !gone.includes(id)));
+    const navigable = await cwGet(sim, '/service/tickets?pageSize=5&orderBy=id asc');
+    expect(idsOf(navigable.json as unknown[])[0]).toBe(ids[1]);
+    expect((await cwGet(sim, `/service/tickets/${gone[1]}`)).status).toBe(404);
+    expect(idsOf(sim.records('acme', 'tickets'))).toEqual(forward);
+    expect(sim.ids('acme', 'tickets')).toEqual(forward);
+    const changed = sim.mutate('acme', 'tickets', ids.length);
+    expect(changed.filter((id) => gone.includes(id))).toEqual([]);
   });
 
   it('given the same tenant and operations, when mutate() runs on two simulators, then the same records are chosen', async () => {

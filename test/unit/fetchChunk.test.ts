@@ -3,6 +3,7 @@ import { LocalStateStore } from '../../local/adapters/localStateStore';
 import { fetchChunk, type FetcherDeps, DEFAULT_FETCHER_SETTINGS } from '../../services/fetcher/fetchChunk';
 import {
   AuthenticationError,
+  PermissionError,
   QuotaExhaustedError,
   RateLimitedError,
   TransientServerError,
@@ -337,5 +338,50 @@ describe('fetchChunk on the backfill lane (checkpoints)', () => {
       (await checkpoints.get<{ partsWritten: number }>('checkpoint#job-1#acme', 'connectwise#tickets#c00003'))
         ?.value.partsWritten,
     ).toBe(5);
+  });
+});
+
+describe('fetchChunk: id reconcile', () => {
+  const sweepChunk = (kind: 'reconcile' | 'deletions') => {
+    const chunk = planned(1, 1);
+    return makeEvent('ChunkPlanned', chunk, { ...chunk.data, keyRange: { kind }, expectedRecords: 0 }, [
+      'c00003',
+    ]);
+  };
+
+  it('given a reconcile chunk, then it counts the table once, lists every key in pages, and ChunkFetched carries the count and the listing start', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 250)) });
+    const { lake, bus, deps } = given(source);
+
+    await fetchChunk(sweepChunk('reconcile'), deps);
+
+    expect(source.calls.map((call) => call.kind)).toEqual(['count', 'list', 'list', 'list']);
+    const fetched = bus.ofType('ChunkFetched')[0]!.data;
+    expect(fetched).toMatchObject({
+      records: 250,
+      reconcile: { expected: 250, startedAt: '2026-01-15T10:00:00.000Z' },
+    });
+    expect(fetched.deletions).toBeUndefined();
+    expect(await idsInLake(lake)).toEqual(range(1, 250));
+  });
+
+  it('given a sweep whose delete signal answers 403, then it falls back to an id reconcile of the same chunk', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 50)) });
+    const { bus, deps } = given(source);
+    const plain = deps.readerFor;
+    deps.readerFor = async (...args) => {
+      const opened = await plain(...args);
+      const reader = Object.assign(Object.create(Object.getPrototypeOf(opened.reader)), opened.reader, {
+        fetchDeletions: async () => {
+          throw new PermissionError('tenant acme: denied reading table sys_audit_delete (403)');
+        },
+      });
+      return { ...opened, reader };
+    };
+
+    await fetchChunk(sweepChunk('deletions'), deps);
+
+    expect(bus.ofType('ChunkFailed')).toEqual([]);
+    expect(bus.ofType('ChunkFetched')[0]!.data).toMatchObject({ records: 50, reconcile: { expected: 50 } });
   });
 });

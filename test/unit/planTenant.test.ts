@@ -331,17 +331,64 @@ describe('planTenant: delete sweeps', () => {
     expect(await planWith(0, false)).toEqual({ sweeps: 1, known: jobStartedAt });
   });
 
-  it('given a source without a delete signal, when planned, then no sweep is planned and nothing is said about deletes', async () => {
+  const forcedSweep = () => ({
+    ...discovered(['tickets']),
+    data: { ...discovered(['tickets']).data, sweepDeletes: true },
+  });
+  const reconcileChunks = (bus: RecordingBus) =>
+    bus.ofType('ChunkPlanned').filter((event) => event.data.keyRange.kind === 'reconcile');
+
+  it('given a source without a delete signal that can list its keys (ConnectWise), when a sweep is due, then it is an id reconcile over the whole table', async () => {
     const source = new FakeConnectWise({ tickets: makeRecords(range(1, 10)) });
     const { bus, state, deps } = given(source);
     await commitWatermark(state, ref('tickets'), mark('2026-01-10T09:00:00.000Z'));
 
-    await planTenant(
-      { ...discovered(['tickets']), data: { ...discovered(['tickets']).data, sweepDeletes: true } },
-      deps,
-    );
+    await planTenant(forcedSweep(), deps);
 
     expect(sweepChunks(bus)).toEqual([]);
+    expect(reconcileChunks(bus).map((event) => [event.data.window, event.data.expectedRecords])).toEqual([
+      [{ from: null, to: jobStartedAt }, 0],
+    ]);
+    expect(bus.ofType('TablePlanned')[0]!.data.deletionsKnownTo).toBe(jobStartedAt);
+  });
+
+  it('given a delete signal that keeps 15 days and deletes last known 20 days ago, when a sweep is due, then the gap is reconciled by id instead', async () => {
+    const { bus, state, deps } = withDeleteSignal(
+      new FakeConnectWise({ tickets: makeRecords(range(1, 10)) }),
+    );
+    const plain = deps.readerFor;
+    deps.readerFor = async (...args) => {
+      const opened = await plain(...args);
+      return { ...opened, connector: { ...opened.connector, deletionsRetentionDays: 15 } };
+    };
+    await commitWatermark(state, ref('tickets'), mark('2025-12-26T10:00:00.000Z'));
+    await commitWatermark(state, ref('tickets'), mark('2025-12-26T10:00:00.000Z'), 'deletes');
+
+    await planTenant(forcedSweep(), deps);
+
+    expect(sweepChunks(bus)).toEqual([]);
+    expect(reconcileChunks(bus)).toHaveLength(1);
+  });
+
+  it('given a source with neither a delete signal nor a key listing, when planned, then no sweep is planned and nothing is said about deletes', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 10)) });
+    const { bus, state, deps } = given(source);
+    const plain = deps.readerFor;
+    deps.readerFor = async (...args) => {
+      const opened = await plain(...args);
+      const reader = Object.assign(Object.create(null), {
+        apiCalls: 0,
+        survey: opened.reader.survey.bind(opened.reader),
+        fetchPage: opened.reader.fetchPage.bind(opened.reader),
+      });
+      return { ...opened, reader };
+    };
+    await commitWatermark(state, ref('tickets'), mark('2026-01-10T09:00:00.000Z'));
+
+    await planTenant(forcedSweep(), deps);
+
+    expect(sweepChunks(bus)).toEqual([]);
+    expect(reconcileChunks(bus)).toEqual([]);
     expect(bus.ofType('TablePlanned')[0]!.data.deletionsKnownTo).toBeUndefined();
   });
 });
