@@ -132,7 +132,9 @@ describe('serverless.yml (sls package --stage prod)', () => {
       FETCHER_LANE: 'backfill',
       FETCHER_QUEUE_URL: { Ref: 'BackfillFetcherQueue' },
     });
-    expect(functions.get('avesa-prod-fetcher')!.Properties.Environment.Variables.FETCHER_LANE).toBeUndefined();
+    expect(
+      functions.get('avesa-prod-fetcher')!.Properties.Environment.Variables.FETCHER_LANE,
+    ).toBeUndefined();
     expect(QUEUE_SETTINGS['backfill-fetcher'].maxConcurrency * 4).toBe(QUEUE_SETTINGS.fetcher.maxConcurrency);
     expect(EVENT_ROUTES.BackfillChunkPlanned).toEqual(['backfill-fetcher']);
   });
