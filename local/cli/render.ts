@@ -135,7 +135,7 @@ const SUMMARY_COLUMNS: SummaryColumn[] = [
     value: (_tenant, table) =>
       table.currentRows !== null
         ? formatCount(table.currentRows)
-        : table.status === 'synced' && table.chunksTotal === 0
+        : table.status === 'synced' && table.canonicalVersions === 0
           ? 'unchanged'
           : '-',
     numeric: true,

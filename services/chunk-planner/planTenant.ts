@@ -74,6 +74,7 @@ export interface PlannerDeps {
 /** A table's plan, remembered so a retried TenantDiscovered re-emits the same chunks (DESIGN §4.3). */
 interface TablePlan {
   window: SyncWindow;
+  /** The survey's count; for a probe plan (no survey), the last window's records, as an estimate. */
   expectedRecords: number;
   ranges: KeyRange[];
   /** A plan that resumes the paused chunks of an earlier job: their ids, ranges and continuations, and the job. */
@@ -374,7 +375,12 @@ async function scheduledPlan(
       : stored
         ? { from: before(stored.value.startedAt, connector, deps), to }
         : firstSyncWindow(to, settings.backfillFrom, connector);
-    plan = await planTable(reader, connector, table, window, target);
+    const lastWindowRecords =
+      watermark && (!stored || stored.value.status === 'complete') ? watermark.windowRecords : undefined;
+    plan =
+      lastWindowRecords !== undefined && lastWindowRecords <= target
+        ? probePlan(window, lastWindowRecords)
+        : await planTable(reader, connector, table, window, target);
     if (!watermark && !stored && plan.expectedRecords > deps.settings.backfillMinRecords) {
       const start = await backfillStart(reader, table, window, settings.backfillFrom);
       const slices = sliceWindows(window, start, sliceDays);
@@ -487,6 +493,19 @@ async function explicitBackfillPlan(
   );
   const plan = slicedPlan(window, slices, sliced);
   return { ...plan, backfill: { ...plan.backfill!, explicit: true } };
+}
+
+/**
+ * The plan of a table whose last synced window held at most a chunk's records (`Watermark.windowRecords`): no
+ * survey, one chunk over the whole window, which the fetcher pages like any other. A window without a change
+ * then costs its one empty page, and one smaller than a page that page alone, where the count and then the page
+ * cost two; an unchanged table is not compacted either (it has no versions). A survey of such a window would
+ * have planned one chunk anyway, so nothing is lost in the usual case. The trade-off: a mass update after a
+ * quiet spell (or a long pause between jobs) is paged sequentially by this one chunk instead of being split
+ * across fetchers, for that one job: its watermark records a large window, and the next job surveys again.
+ */
+function probePlan(window: SyncWindow, lastWindowRecords: number): TablePlan {
+  return { window, expectedRecords: lastWindowRecords, ranges: [{ kind: 'all' }] };
 }
 
 async function planTable(

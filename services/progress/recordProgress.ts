@@ -332,11 +332,18 @@ async function concludeTable(
           'deletes',
         );
       }
-      // Every chunk is acknowledged: the window is complete, so its upper bound becomes the watermark.
+      // Every chunk is acknowledged: the window is complete, so its upper bound becomes the watermark. Its
+      // records tell the next job's planner whether a probe will do (a resumed plan counts only the part of
+      // its window this job fetched, so it says nothing and the next job surveys).
       const committed = await commitWatermark(
         state,
         { tenantId, source, table },
-        { watermark: tableItem.window.to, jobId, committedAt: completedAt },
+        {
+          watermark: tableItem.window.to,
+          jobId,
+          committedAt: completedAt,
+          ...(tableItem.resumes ? {} : { windowRecords: records }),
+        },
       );
       outcome = {
         status: 'synced',
@@ -449,8 +456,9 @@ async function announceTransformed(
     pendingKey.pk(tenantId),
     pendingKey.sk(source, table),
   );
-  if (chunks === 0 && !pending?.value.pending) {
-    // Nothing changed and no earlier compaction is owed: the history stays as it is, so none is asked for.
+  if (versions === 0 && !pending?.value.pending) {
+    // Nothing changed (no chunk, or only empty ones: a probe of an unchanged window) and no earlier compaction
+    // is owed: the history depends only on the set of versions, so it stays as it is and none is asked for.
     const unchanged: CompactedItem = { rows: null, currentRows: null };
     await deps.state.putIfAbsent(
       keys.tenantProgress(jobId, tenantId),

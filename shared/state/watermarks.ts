@@ -8,6 +8,12 @@ export interface Watermark {
   watermark: string;
   jobId: string;
   committedAt: string;
+  /**
+   * Records fetched in the window this watermark closes (change marks only): the planner probes a table whose
+   * last window was small instead of surveying it. Absent in older state and after a resumed plan, whose count
+   * covers only part of its window: the planner then surveys.
+   */
+  windowRecords?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import { AuthenticationError, QuotaExhaustedError, TransientServerError } from '
 import { rememberPausedChunks } from '../../shared/state/pausedChunks';
 import { makeEvent } from '../../shared/events/schemas';
 import { LocalStateStore } from '../../local/adapters/localStateStore';
+import { startBackfill } from '../../shared/state/backfills';
 import { commitWatermark } from '../../shared/state/watermarks';
 import { FakeConnectWise, fakeConnectWiseReaders, makeRecords, range, RecordingBus } from '../support/fakes';
 
@@ -176,6 +177,111 @@ describe('planTenant', () => {
         message: `${unreachable.message} (still failing on the last delivery: the table is not synced in this job)`,
         retryable: true,
       },
+    ]);
+  });
+});
+
+describe('planTenant: probe plans of small windows', () => {
+  const ref = { tenantId: 'acme', source: 'connectwise', table: 'tickets' };
+  const lastSync = '2026-01-15T09:00:00.000Z';
+  const mark = (windowRecords?: number) => ({
+    watermark: lastSync,
+    jobId: 'job-0',
+    committedAt: lastSync,
+    ...(windowRecords === undefined ? {} : { windowRecords }),
+  });
+  const window = { from: '2026-01-15T08:55:00.000Z', to: jobStartedAt };
+  /** The table synced an hour ago, its deletes known since then (no sweep due for 24 hours). */
+  async function syncedBefore(state: LocalStateStore, last: ReturnType<typeof mark>) {
+    await commitWatermark(state, ref, last);
+    await commitWatermark(state, ref, mark(), 'deletes');
+  }
+
+  it('given a last window of at most a chunk, when planned, then the source is not asked: one chunk over the whole window, the last window size as its estimate', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 5000)) });
+    const { bus, state, deps } = given(source);
+    await syncedBefore(state, mark(7));
+
+    await planTenant(discovered(['tickets']), deps);
+
+    expect(source.calls).toEqual([]);
+    expect(bus.ofType('TablePlanned')[0]!.data).toEqual({
+      source: 'connectwise',
+      table: 'tickets',
+      window,
+      expectedRecords: 7,
+      chunkCount: 1,
+    });
+    expect(
+      bus
+        .ofType('ChunkPlanned')
+        .map((event) => [event.data.keyRange, event.data.window, event.data.expectedRecords]),
+    ).toEqual([[{ kind: 'all' }, window, 7]]);
+  });
+
+  it('given an unchanged last window (0 records), when planned, then it is probed too', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 10)) });
+    const { bus, state, deps } = given(source);
+    await syncedBefore(state, mark(0));
+
+    await planTenant(discovered(['tickets']), deps);
+
+    expect(source.calls).toEqual([]);
+    expect(bus.ofType('ChunkPlanned').map((event) => event.data.keyRange)).toEqual([{ kind: 'all' }]);
+  });
+
+  it.each([
+    ['held more than a chunk', mark(1001)],
+    ['is of older state, without its size', mark()],
+  ])(
+    'given a last window that %s, when planned, then the window is surveyed as before',
+    async (_name, last) => {
+      const source = new FakeConnectWise({ tickets: makeRecords(range(1, 10)) });
+      const { bus, state, deps } = given(source);
+      await syncedBefore(state, last);
+
+      await planTenant(discovered(['tickets']), deps);
+
+      expect(source.calls.map((call) => call.kind)).toEqual(['count']);
+      // The count's figure, not the last window's.
+      expect(bus.ofType('TablePlanned')[0]!.data).toMatchObject({ expectedRecords: 10, chunkCount: 1 });
+    },
+  );
+
+  it("given another job's backfill of the table still running, when planned, then the window is surveyed", async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 10)) });
+    const { state, deps } = given(source);
+    await syncedBefore(state, mark(3));
+    await startBackfill(state, ref, {
+      jobId: 'job-0',
+      startedAt: '2026-01-14T10:00:00.000Z',
+      slices: [{ from: null, to: '2026-01-14T10:00:00.000Z' }],
+      finished: [],
+      status: 'running',
+    });
+
+    await planTenant(discovered(['tickets']), deps);
+
+    expect(source.calls.map((call) => call.kind)).toEqual(['count']);
+  });
+
+  it('given a small last window and a delete sweep due, when planned, then the probe chunk comes with the sweep chunk', async () => {
+    const source = new FakeConnectWise({ tickets: makeRecords(range(1, 10)) });
+    const { bus, state, deps } = given(source);
+    await syncedBefore(state, mark(3));
+    const event = discovered(['tickets']);
+    event.data.sweepDeletes = true;
+
+    await planTenant(event, deps);
+
+    expect(source.calls).toEqual([]);
+    expect(
+      bus
+        .ofType('ChunkPlanned')
+        .map((chunk) => [chunk.data.chunkId, chunk.data.keyRange, chunk.data.expectedRecords]),
+    ).toEqual([
+      ['c00000', { kind: 'all' }, 3],
+      ['c00001', { kind: 'reconcile' }, 0],
     ]);
   });
 });
