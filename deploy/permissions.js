@@ -78,7 +78,13 @@ const FUNCTION_PERMISSIONS = {
     // The tenant's source settings: a tableMap chooses the mapping.
     tenants: ['dynamodb:GetItem'],
     state: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], partitions: ['idempotency#*'] },
-    lake: { get: ['raw', 'canonical'], put: ['canonical', 'quarantine'], list: ['canonical'] },
+    // delete: a compaction that merges the history's deltas into its base removes them (shared/lake/historyLayers.ts).
+    lake: {
+      get: ['raw', 'canonical'],
+      put: ['canonical', 'quarantine'],
+      delete: ['canonical'],
+      list: ['canonical'],
+    },
   },
   progress: {
     publishes: true,
@@ -241,6 +247,14 @@ function statementsFor(fn, { prefix, secretsPrefix }) {
       // PutObject with a Tagging header (S3ObjectStore tags every object with its area) also needs PutObjectTagging.
       Action: ['s3:PutObject', 's3:PutObjectTagging'],
       Resource: lakeObjects(lake.put),
+    });
+  }
+  if (lake.delete?.length) {
+    statements.push({
+      Sid: 'LakeDelete',
+      Effect: 'Allow',
+      Action: ['s3:DeleteObject'],
+      Resource: lakeObjects(lake.delete),
     });
   }
   if (lake.list?.length) {

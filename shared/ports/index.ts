@@ -16,6 +16,8 @@ export interface ObjectStore {
   put(key: string, body: Uint8Array): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
   list(prefix: string): Promise<string[]>;
+  /** Removes the object; a key with no object is not an error (a retried delete). */
+  delete(key: string): Promise<void>;
 }
 
 export interface StateItem<T> {

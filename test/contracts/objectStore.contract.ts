@@ -111,6 +111,19 @@ export function objectStoreContract(name: string, makeStore: () => Promise<Objec
       expect(listed).toEqual(['acme/a.bin', 'acme/x/b.bin', 'acme/x/y/z/c.bin']);
     });
 
+    it('given an object, when it is deleted, then it is gone and a second delete is not an error', async () => {
+      await store.put('acme/canonical/tickets/connectwise/history.deltas/0000000001.parquet', bytes(1));
+      await store.put('acme/canonical/tickets/connectwise/history.parquet', bytes(2));
+
+      await store.delete('acme/canonical/tickets/connectwise/history.deltas/0000000001.parquet');
+      await store.delete('acme/canonical/tickets/connectwise/history.deltas/0000000001.parquet');
+
+      expect(
+        await store.get('acme/canonical/tickets/connectwise/history.deltas/0000000001.parquet'),
+      ).toBeUndefined();
+      expect(await store.list('acme/')).toEqual(['acme/canonical/tickets/connectwise/history.parquet']);
+    });
+
     it('given a prefix nothing was written under, when it is listed, then the list is empty', async () => {
       await store.put('acme/a.bin', bytes(1));
 

@@ -33,6 +33,9 @@ export class InMemoryObjectStore implements ObjectStore {
   async get(key: string): Promise<Uint8Array | undefined> {
     return this.objects.get(key);
   }
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
   async list(prefix: string): Promise<string[]> {
     return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
   }

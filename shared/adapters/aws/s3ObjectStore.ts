@@ -1,4 +1,10 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { lakeArea } from '../../lake/keys';
 import type { ObjectStore } from '../../ports';
 
@@ -64,6 +70,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** Every key under `prefix` (a plain string prefix, not only whole segments), sorted, relative to the lake root. */
+  /** DeleteObject succeeds for a key with no object, so a retried delete is not an error. */
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.root + key }));
+  }
+
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let continuationToken: string | undefined;
