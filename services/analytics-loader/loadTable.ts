@@ -10,7 +10,7 @@ import {
 import { assertTenantId } from '../../shared/config/tenantId';
 import { PipelineError, ValidationError } from '../../shared/errors';
 import type { TableCompactedEvent } from '../../shared/events/schemas';
-import { canonicalHistoryKey } from '../../shared/lake/keys';
+import { canonicalHistoryKey, historyDeltasPrefix } from '../../shared/lake/keys';
 
 /**
  * Where ClickHouse itself reads the lake (the Lambda never downloads a file):
@@ -103,6 +103,35 @@ export async function loadTable(event: TableCompactedEvent, deps: LoadTableDeps)
   }
 }
 
+/**
+ * The relation of the history the event names, its layers resolved as shared/lake/historyLayers.ts says: a
+ * record's rows from its highest delta, else from the base.
+ */
+function resolvedHistory(
+  event: TableCompactedEvent,
+  lake: LakeLocation,
+  structure: string,
+  columnList: string,
+): string {
+  const { tenantId } = event;
+  const { source, table, objectKey, deltaKeys } = event.data;
+  const base = lakeTableFunction(lake, objectKey, structure);
+  if (!deltaKeys || deltaKeys.length === 0) return base;
+  const prefix = historyDeltasPrefix(tenantId, table, source);
+  if (deltaKeys.some((key) => !key.startsWith(prefix)))
+    throw new ValidationError(
+      `TableCompacted of tenant ${tenantId} names deltas ${JSON.stringify(deltaKeys)}, not files under ${prefix}`,
+    );
+  // Every delta there is now, not just the event's: a merge since has deleted some (its base holds their rows),
+  // a later fold may have added one; either way the files resolve to a history at least as new as the event's.
+  const deltas = lakeTableFunction(lake, `${prefix}*.parquet`, `${structure}, layer Int64`);
+  return `(
+    SELECT ${columnList} FROM ${base} WHERE source_id NOT IN (SELECT source_id FROM ${deltas})
+    UNION ALL
+    SELECT ${columnList} FROM ${deltas}
+    WHERE (source_id, layer) IN (SELECT source_id, max(layer) FROM ${deltas} GROUP BY source_id))`;
+}
+
 async function load(event: TableCompactedEvent, deps: LoadTableDeps): Promise<LoadTableResult> {
   const tenantId = assertTenantId(event.tenantId);
   const { source, table, objectKey } = event.data;
@@ -131,7 +160,7 @@ async function load(event: TableCompactedEvent, deps: LoadTableDeps): Promise<Lo
   await client.command({
     query: `INSERT INTO ${names.loaded} (${columnList}, _loaded_at)
       SELECT ${columnList}, ${loadedAt}
-      FROM ${lakeTableFunction(deps.lake, objectKey, structure)}
+      FROM ${resolvedHistory(event, deps.lake, structure, columnList)}
       WHERE tenant_id = {tenant:String} AND source = {source:String}`,
     query_params: scope,
     clickhouse_settings: {

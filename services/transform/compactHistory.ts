@@ -6,6 +6,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CANONICAL_TABLES, type CanonicalTableName } from '../../mappings/canonical';
 import { PipelineError } from '../../shared/errors';
 import { DUCKDB_TYPES } from '../../shared/lake/canonicalParquet';
+import { LAYER_METADATA_KEY, resolvedHistorySql } from '../../shared/lake/historyLayers';
 import { TOMBSTONE_HASH } from './scd2';
 
 export interface CompactHistoryInput {
@@ -16,6 +17,10 @@ export interface CompactHistoryInput {
   table: CanonicalTableName;
   /** DuckDB's memory and threads (DEFAULT_DUCKDB_LIMITS when not given). */
   limits?: DuckDbLimits;
+  /** The layer number the file gets (shared/lake/historyLayers.ts); 1 when not given. */
+  layer?: number;
+  /** The versions files it folds, recorded in its metadata (keys relative to the versions prefix). */
+  folded?: string[];
 }
 
 /**
@@ -38,10 +43,32 @@ export const DEFAULT_DUCKDB_LIMITS: DuckDbLimits = { memoryLimit: '512MB', threa
 export interface CompactHistoryResult {
   /** Version rows read, duplicates included. */
   versions: number;
-  /** History rows written. */
+  /** History rows of the table (every layer resolved). */
   rows: number;
   /** Rows with is_current (one per key). */
   current: number;
+}
+
+export interface HistoryTotals {
+  rows: number;
+  current: number;
+}
+
+/** What a layer file's footer says (LAYER_METADATA_KEY), and its own row count. */
+export interface LayerMetadata {
+  layer: number;
+  /** The versions files this layer folded in (keys relative to the versions prefix). */
+  folded: string[];
+  /** The totals of the rest of the history when the layer was written: the totals after it are these plus its own. */
+  outside: HistoryTotals;
+  /**
+   * Records with versions but no row (every version a deletion: a record created and deleted between two syncs),
+   * as `rowlessKey` → the latest valid_from seen: no row carries their `seen_at`, and a fold needs it. Complete
+   * in the latest layer.
+   */
+  rowless: Record<string, string>;
+  /** Rows in the file itself. */
+  fileRows: number;
 }
 
 /** A versions file without the identity or history columns: retrying cannot fix it. */
@@ -59,9 +86,7 @@ const KEY = ['tenant_id', 'source', 'source_id'] as const;
  * memory limit; the output is written beside `outputPath` and renamed, so readers never see half a file.
  */
 export async function compactHistory(input: CompactHistoryInput): Promise<CompactHistoryResult> {
-  return oneAtATime(() =>
-    withDuckDb(input.limits ?? DEFAULT_DUCKDB_LIMITS, (connection) => compactWith(connection, input)),
-  );
+  return withTableDuckDb(input.limits, (connection) => compactWith(connection, input));
 }
 
 /**
@@ -120,29 +145,259 @@ async function withDuckDb<T>(
   }
 }
 
-async function compactWith(
+/** The full rebuild: every versions file, one new base (compactHistory). */
+export async function compactWith(
   connection: DuckDBConnection,
   input: CompactHistoryInput,
 ): Promise<CompactHistoryResult> {
+  const source = await versionsSource(connection, input.versionsGlob, input.table);
+  const layer = input.layer ?? 1;
+  const seenSource = `(SELECT *, valid_from AS seen_from FROM ${source})`;
+  const counts = await copyLayer(connection, {
+    query: historyQuery(input.table, seenSource, layer),
+    outputPath: input.outputPath,
+    metadata: {
+      layer,
+      folded: input.folded ?? [],
+      outside: { rows: 0, current: 0 },
+      rowless: await rowlessRecords(connection, seenSource),
+    },
+  });
+  const [row] = await readAll(connection, `SELECT count(*) AS versions FROM ${source}`);
+  return { versions: Number(row!.versions), ...counts };
+}
+
+export interface FoldInput {
+  table: CanonicalTableName;
+  /** The staged base file and deltas (layer order). */
+  base: string;
+  deltas: string[];
+  /** The versions files not folded yet. */
+  newVersionsGlob: string;
+  /** Where the new delta goes, its layer, and the versions files it folds (relative keys). */
+  outputPath: string;
+  layer: number;
+  folded: string[];
+  /** The table's totals before the fold. */
+  totals: HistoryTotals;
+  /** The latest layer's rowless records. */
+  rowless: Record<string, string>;
+}
+
+export type FoldResult =
+  | {
+      exact: true;
+      versions: number;
+      deltaRows: number;
+      totals: HistoryTotals;
+      rowless: Record<string, string>;
+    }
+  /** A new version is no later than what the history has already seen of its record: rebuild in full. */
+  | { exact: false; versions: number; reason: string };
+
+/**
+ * Folds new versions into a layered history by writing one delta: the records they touch, rebuilt from the
+ * rows the history holds for them (each row is a kept version; `deleted_at` a tombstone) plus the new versions,
+ * with `historyQuery` as in a full rebuild. That equals the full rebuild only when every new version is later
+ * than anything folded before for its record (`seen_at`): the rows alone do not remember versions that changed
+ * nothing, which an earlier arrival could split. So an out-of-order version (an explicit backfill, a slice
+ * overtaken by an hourly sync) is refused here and the caller rebuilds in full.
+ */
+export async function foldWith(connection: DuckDBConnection, input: FoldInput): Promise<FoldResult> {
+  const key = KEY.join(', ');
+  const resolved = resolvedHistorySql(parquetScan([input.base]), parquetScan(input.deltas));
+  const newVersions = await versionsSource(connection, input.newVersionsGlob, input.table);
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE new_versions AS SELECT *, valid_from AS seen_from FROM ${newVersions}`,
+  );
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE prior AS
+     SELECT * FROM (${resolved}) SEMI JOIN (SELECT DISTINCT ${key} FROM new_versions) USING (${key})`,
+  );
+  // The touched records that have versions but no row: a deletion at their latest seen instant stands in for them.
+  const touched = await readAll(connection, `SELECT DISTINCT ${key} FROM new_versions`);
+  const touchedKeys = touched.map((row) => rowlessKey(row));
+  const rowlessTouched = touched.filter((_, index) => input.rowless[touchedKeys[index]!] !== undefined);
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE rowless_prior AS
+     SELECT * FROM (VALUES ${[
+       `(NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::TIMESTAMPTZ)`,
+       ...rowlessTouched.map(
+         (row) =>
+           `(${literal(String(row.tenant_id))}, ${literal(String(row.source))}, ${literal(String(row.source_id))}, ${literal(input.rowless[rowlessKey(row)]!)}::TIMESTAMPTZ)`,
+       ),
+     ].join(', ')}) AS t(${key}, seen_at) WHERE tenant_id IS NOT NULL`,
+  );
+  const [check] = await readAll(
+    connection,
+    `SELECT (SELECT count(*) FROM new_versions) AS versions,
+            count(*) AS late, any_value(n.source_id) AS example
+     FROM new_versions n
+     JOIN (SELECT ${key}, max(seen_at) AS seen
+           FROM (SELECT ${key}, seen_at FROM prior UNION ALL SELECT ${key}, seen_at FROM rowless_prior)
+           GROUP BY ALL) p USING (${key})
+     WHERE n.valid_from <= p.seen`,
+  );
+  const versions = Number(check!.versions);
+  if (Number(check!.late) > 0)
+    return {
+      exact: false,
+      versions,
+      reason: `${Number(check!.late)} new version(s) (record ${String(check!.example)} among them) are no later than versions already folded`,
+    };
+  const canonical = CANONICAL_TABLES[input.table].columns.map((column) => ident(column.name));
+  const hasUpdatedAt = CANONICAL_TABLES[input.table].columns.some((column) => column.name === 'updated_at');
+  const priorVersions = `
+    SELECT ${key}, ${canonical.join(', ')}, valid_from, record_hash, seen_at AS seen_from FROM prior
+    UNION ALL BY NAME
+    SELECT ${key}, deleted_at AS valid_from, ${literal(TOMBSTONE_HASH)} AS record_hash,
+           ${hasUpdatedAt ? 'deleted_at AS updated_at, ' : ''}seen_at AS seen_from
+    FROM prior WHERE deleted_at IS NOT NULL
+    UNION ALL BY NAME
+    SELECT ${key}, seen_at AS valid_from, ${literal(TOMBSTONE_HASH)} AS record_hash, seen_at AS seen_from
+    FROM rowless_prior`;
+  const [before] = await readAll(
+    connection,
+    `SELECT count(*) AS rows, count(*) FILTER (WHERE is_current) AS current FROM prior`,
+  );
+  const outside = {
+    rows: input.totals.rows - Number(before!.rows),
+    current: input.totals.current - Number(before!.current),
+  };
+  const combined = `(${priorVersions} UNION ALL BY NAME SELECT * FROM new_versions)`;
+  const rowless = Object.fromEntries(
+    Object.entries(input.rowless).filter(([record]) => !touchedKeys.includes(record)),
+  );
+  Object.assign(rowless, await rowlessRecords(connection, combined));
+  const written = await copyLayer(connection, {
+    query: historyQuery(input.table, combined, input.layer),
+    outputPath: input.outputPath,
+    metadata: { layer: input.layer, folded: input.folded, outside, rowless },
+  });
+  for (const table of ['new_versions', 'prior', 'rowless_prior']) await connection.run(`DROP TABLE ${table}`);
+  return {
+    exact: true,
+    versions,
+    deltaRows: written.rows,
+    totals: { rows: outside.rows + written.rows, current: outside.current + written.current },
+    rowless,
+  };
+}
+
+/** Resolves the layers into one new base (the deltas' share grew past the threshold). */
+export async function mergeWith(
+  connection: DuckDBConnection,
+  input: {
+    base: string;
+    deltas: string[];
+    outputPath: string;
+    layer: number;
+    folded: string[];
+    rowless: Record<string, string>;
+  },
+): Promise<HistoryTotals> {
+  const resolved = resolvedHistorySql(parquetScan([input.base]), parquetScan(input.deltas));
+  return copyLayer(connection, {
+    query: `SELECT * EXCLUDE (layer), ${input.layer}::BIGINT AS layer FROM (${resolved})`,
+    outputPath: input.outputPath,
+    metadata: {
+      layer: input.layer,
+      folded: input.folded,
+      outside: { rows: 0, current: 0 },
+      rowless: input.rowless,
+    },
+  });
+}
+
+/** How LayerMetadata.rowless names a record. */
+export const rowlessKey = (row: Record<string, unknown>) =>
+  JSON.stringify([String(row.tenant_id), String(row.source), String(row.source_id)]);
+
+/**
+ * The records of a versions relation (with `seen_from`) that get no history row: every instant's winner (the
+ * greatest hash, as in historyQuery) is a deletion. With the latest instant seen of each.
+ */
+async function rowlessRecords(connection: DuckDBConnection, source: string): Promise<Record<string, string>> {
+  const key = KEY.join(', ');
+  const rows = await readAll(
+    connection,
+    `SELECT ${key}, strftime(max(seen) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS seen
+     FROM (SELECT ${key}, max(record_hash) AS winner, max(seen_from) AS seen FROM ${source} GROUP BY ${key}, valid_from)
+     GROUP BY ${key} HAVING bool_and(winner = ${literal(TOMBSTONE_HASH)})`,
+  );
+  return Object.fromEntries(rows.map((row) => [rowlessKey(row), String(row.seen)]));
+}
+
+/** The layer metadata of staged layer files; a file written before layers existed has none (undefined). */
+export async function readLayerMetadata(
+  connection: DuckDBConnection,
+  paths: string[],
+): Promise<Array<LayerMetadata | undefined>> {
+  if (paths.length === 0) return [];
+  const rows = await readAll(
+    connection,
+    `SELECT m.file_name, decode(m.value) AS value, f.num_rows
+     FROM parquet_kv_metadata(${parquetList(paths)}) m
+     JOIN parquet_file_metadata(${parquetList(paths)}) f USING (file_name)
+     WHERE decode(m.key) = ${literal(LAYER_METADATA_KEY)}`,
+  );
+  const byFile = new Map(rows.map((row) => [String(row.file_name), row]));
+  return paths.map((path) => {
+    const row = byFile.get(path);
+    if (!row) return undefined;
+    const parsed = JSON.parse(String(row.value)) as Omit<LayerMetadata, 'fileRows'>;
+    return { ...parsed, fileRows: Number(row.num_rows) };
+  });
+}
+
+/** The history's totals once the layer (the latest) is applied: its `outside` plus its own rows. */
+export async function totalsAfter(
+  connection: DuckDBConnection,
+  path: string,
+  metadata: LayerMetadata,
+): Promise<HistoryTotals> {
+  const [own] = await readAll(
+    connection,
+    `SELECT count(*) FILTER (WHERE is_current) AS current FROM read_parquet(${literal(path)})`,
+  );
+  return {
+    rows: metadata.outside.rows + metadata.fileRows,
+    current: metadata.outside.current + Number(own!.current),
+  };
+}
+
+/**
+ * Writes a layer file beside `outputPath` and renames it into place (readers never see half a file), with its
+ * metadata in the footer, then counts what it wrote. The metadata must be known before the rows are written, so
+ * it holds the totals of the rest of the history (`outside`), and the totals after the layer are those plus the
+ * layer's own counts.
+ */
+async function copyLayer(
+  connection: DuckDBConnection,
+  input: { query: string; outputPath: string; metadata: Omit<LayerMetadata, 'fileRows'> },
+): Promise<HistoryTotals> {
   const temporaryPath = `${input.outputPath}.${process.pid}-${randomUUID()}.tmp`;
   try {
-    const source = await versionsSource(connection, input.versionsGlob, input.table);
     await mkdir(dirname(input.outputPath), { recursive: true });
     await connection.run(
-      `COPY (${historyQuery(input.table, source)}) TO ${literal(temporaryPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)`,
+      `COPY (${input.query}) TO ${literal(temporaryPath)}
+       (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384,
+        KV_METADATA {${literal(LAYER_METADATA_KEY)}: ${literal(JSON.stringify(input.metadata))}})`,
     );
-    const counts = await readAll(
+    const [counts] = await readAll(
       connection,
-      `SELECT (SELECT count(*) FROM ${source}) AS versions, count(*) AS rows, count(*) FILTER (WHERE is_current) AS current
-       FROM read_parquet(${literal(temporaryPath)})`,
+      `SELECT count(*) AS rows, count(*) FILTER (WHERE is_current) AS current FROM read_parquet(${literal(temporaryPath)})`,
     );
     await rename(temporaryPath, input.outputPath);
-    const [row] = counts;
-    return { versions: Number(row!.versions), rows: Number(row!.rows), current: Number(row!.current) };
+    return { rows: Number(counts!.rows), current: Number(counts!.current) };
   } finally {
     await rm(temporaryPath, { force: true });
   }
 }
+
+const parquetList = (paths: string[]) => `[${paths.map(literal).join(', ')}]`;
+const parquetScan = (paths: string[]) =>
+  paths.length === 0 ? null : `read_parquet(${parquetList(paths)}, union_by_name = true)`;
 
 /**
  * A SQL relation of typed versions. Columns a file lacks (an older canonical schema) read as NULL; a glob
@@ -192,7 +447,7 @@ async function versionsSource(
  * hash, so comparing with it is the same as comparing with the last kept version); valid_to is the next
  * kept valid_from, and `deleted_at` too when that next one is a tombstone (which is never a row itself).
  */
-function historyQuery(table: CanonicalTableName, source: string): string {
+function historyQuery(table: CanonicalTableName, source: string, layer: number): string {
   const key = KEY.join(', ');
   const canonical = CANONICAL_TABLES[table].columns.map((column) => ident(column.name));
   // Equal hashes at one instant differ at most in updated_at, which the hash leaves out; any fixed
@@ -201,7 +456,7 @@ function historyQuery(table: CanonicalTableName, source: string): string {
   const tieBreak = hasUpdatedAt ? ', updated_at DESC NULLS LAST' : '';
   return `
     WITH per_instant AS (
-      SELECT * FROM ${source}
+      SELECT * EXCLUDE (seen_from), max(seen_from) OVER (PARTITION BY ${key}) AS seen_at FROM ${source}
       QUALIFY row_number() OVER (PARTITION BY ${key}, valid_from ORDER BY record_hash DESC${tieBreak}) = 1
     ),
     changes AS (
@@ -220,7 +475,8 @@ function historyQuery(table: CanonicalTableName, source: string): string {
            next_from AS valid_to,
            next_from IS NULL AS is_current,
            record_hash,
-           CASE WHEN next_hash = ${literal(TOMBSTONE_HASH)} THEN next_from END AS deleted_at
+           CASE WHEN next_hash = ${literal(TOMBSTONE_HASH)} THEN next_from END AS deleted_at,
+           seen_at, ${layer}::BIGINT AS layer
     FROM chained
     WHERE record_hash <> ${literal(TOMBSTONE_HASH)}
     ORDER BY ${key}, valid_from`;

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { MalformedResponseError } from '../../shared/errors';
 import { makeEvent, type ChunkFetchedEvent } from '../../shared/events/schemas';
 import { encodeCanonicalVersions, type CanonicalVersion } from '../../shared/lake/canonicalParquet';
-import { canonicalHistoryKey, canonicalVersionsKey } from '../../shared/lake/keys';
+import {
+  readHistorySnapshot,
+  resolvedHistorySql,
+  type HistorySnapshot,
+} from '../../shared/lake/historyLayers';
+import { canonicalHistoryKey, canonicalVersionsKey, historyDeltasPrefix } from '../../shared/lake/keys';
 import type { Clock, EventBus, ObjectStore } from '../../shared/ports';
 import { withTableDuckDb, type DuckDbLimits } from './compactHistory';
 import { TOMBSTONE_HASH } from './scd2';
@@ -47,7 +52,10 @@ export async function reconcileChunk(
       `${where}: the listing holds ${listed} keys but the table counted ${expected} when it began ` +
       '(records were created or deleted meanwhile, or the listing was resumed): nothing is deleted this time';
   } else {
-    const history = await deps.lake.get(canonicalHistoryKey(tenantId, table, source));
+    const history = await readHistorySnapshot(deps.lake, {
+      baseKey: canonicalHistoryKey(tenantId, table, source),
+      deltasPrefix: historyDeltasPrefix(tenantId, table, source),
+    });
     // A table never compacted has nothing current to lose.
     if (history) missing = await currentKeysNotListed(history, objectKeys, where, deps);
   }
@@ -90,9 +98,12 @@ export async function reconcileChunk(
   };
 }
 
-/** The history's current keys that no listed part holds, by an anti-join in DuckDB (a million keys fit). */
+/**
+ * The history's current keys (its layers resolved) that no listed part holds, by an anti-join in DuckDB (a
+ * million keys fit).
+ */
 async function currentKeysNotListed(
-  history: Uint8Array,
+  history: HistorySnapshot,
   objectKeys: readonly string[],
   where: string,
   deps: ReconcileDeps,
@@ -100,7 +111,14 @@ async function currentKeysNotListed(
   const scratch = await mkdtemp(join(deps.scratchDirectory ?? tmpdir(), 'avesa-reconcile-'));
   try {
     const historyPath = join(scratch, 'history.parquet');
-    await writeFile(historyPath, history);
+    await writeFile(historyPath, history.base);
+    await mkdir(join(scratch, 'deltas'));
+    const deltaPaths: string[] = [];
+    for (const [index, delta] of history.deltas.entries()) {
+      const path = join(scratch, 'deltas', `${String(index).padStart(6, '0')}.parquet`);
+      await writeFile(path, delta.body);
+      deltaPaths.push(path);
+    }
     await mkdir(join(scratch, 'keys'));
     for (const [index, key] of objectKeys.entries()) {
       const body = await deps.lake.get(key);
@@ -113,8 +131,12 @@ async function currentKeysNotListed(
         ? 'SELECT NULL::VARCHAR AS id WHERE false'
         : `SELECT CAST(id AS VARCHAR) AS id FROM read_parquet('${join(scratch, 'keys', '*.parquet')}')`;
     return await withTableDuckDb(deps.duckDb, async (connection) => {
+      const deltas =
+        deltaPaths.length === 0
+          ? null
+          : `read_parquet([${deltaPaths.map((path) => `'${path}'`).join(', ')}], union_by_name = true)`;
       const reader = await connection.runAndReadAll(
-        `SELECT source_id FROM read_parquet('${historyPath}')
+        `SELECT source_id FROM (${resolvedHistorySql(`read_parquet('${historyPath}')`, deltas)})
          WHERE is_current AND source_id NOT IN (${listedKeys})`,
       );
       return reader.getRowObjectsJS().map((row) => String(row.source_id));

@@ -227,7 +227,7 @@ export const TableTransformed = envelopeSchema(
   z.strictObject({ source: sourceSchema, table: tableSchema, versions: z.number().int().nonnegative() }),
 );
 
-/** A tenant's canonical history of a table was rebuilt from all of its versions. */
+/** A tenant's canonical history of a table is up to date with all of its versions (folded in, or rebuilt). */
 export const TableCompacted = envelopeSchema(
   'TableCompacted',
   z.strictObject({
@@ -236,7 +236,10 @@ export const TableCompacted = envelopeSchema(
     /** History rows (every version), and the current rows among them (one per record). */
     rows: z.number().int().nonnegative(),
     currentRows: z.number().int().nonnegative(),
+    /** The history's base file. */
     objectKey: z.string(),
+    /** Its deltas after this compaction, lowest layer first (shared/lake/historyLayers.ts); absent: none. */
+    deltaKeys: z.array(z.string()).optional(),
   }),
 );
 

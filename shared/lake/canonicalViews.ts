@@ -10,42 +10,57 @@ import {
 } from '../../mappings/canonical';
 import { assertTenantId } from '../config/tenantId';
 import { DUCKDB_TYPES } from './canonicalParquet';
+import { resolvedHistorySql } from './historyLayers';
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** The history files of one canonical table for the tenants given (all tenants of the lake when none), one per source. */
+/**
+ * The layer files of one canonical table for the tenants given (all tenants of the lake when none): each
+ * source's base (`history.parquet`) and its deltas (`history.deltas/*.parquet`), see historyLayers.ts.
+ */
 export function canonicalHistoryFiles(
   lakeDir: string,
   table: CanonicalTableName,
   tenantId?: string,
-): string[] {
-  if (!existsSync(lakeDir)) return [];
+): { bases: string[]; deltas: string[] } {
+  const files = { bases: [] as string[], deltas: [] as string[] };
+  if (!existsSync(lakeDir)) return files;
   const tenants = tenantId ? [tenantId] : readdirSync(lakeDir);
-  return tenants.flatMap((tenant) => {
+  for (const tenant of tenants) {
     const tableDir = join(lakeDir, tenant, 'canonical', table);
-    if (!existsSync(tableDir)) return [];
-    return readdirSync(tableDir)
-      .sort()
-      .map((source) => join(tableDir, source, 'history.parquet'))
-      .filter((path) => existsSync(path));
-  });
+    if (!existsSync(tableDir)) continue;
+    for (const source of readdirSync(tableDir).sort()) {
+      const base = join(tableDir, source, 'history.parquet');
+      if (existsSync(base)) files.bases.push(base);
+      const deltasDir = join(tableDir, source, 'history.deltas');
+      if (existsSync(deltasDir))
+        files.deltas.push(
+          ...readdirSync(deltasDir)
+            .filter((name) => name.endsWith('.parquet'))
+            .sort()
+            .map((name) => join(deltasDir, name)),
+        );
+    }
+  }
+  return files;
 }
 
 /**
- * A fingerprint of a tenant's canonical files (path, size, modification time): compaction replaces a history
- * file by rename, so it changes exactly when a compaction lands or a source's first history appears.
+ * A fingerprint of a tenant's canonical files (path, size, modification time): compaction writes a layer by
+ * rename and deletes merged deltas, so it changes exactly when a compaction lands or a source's first history appears.
  */
 export function canonicalFilesFingerprint(lakeDir: string, tenantId: string): string {
-  return CANONICAL_TABLE_NAMES.flatMap((table) =>
-    canonicalHistoryFiles(lakeDir, table, tenantId).map((path) => {
+  return CANONICAL_TABLE_NAMES.flatMap((table) => {
+    const { bases, deltas } = canonicalHistoryFiles(lakeDir, table, tenantId);
+    return [...bases, ...deltas].map((path) => {
       try {
         const stat = statSync(path);
         return `${path}:${stat.size}:${stat.mtimeMs}`;
       } catch {
         return `${path}:gone`;
       }
-    }),
-  ).join('|');
+    });
+  }).join('|');
 }
 
 /**
@@ -61,12 +76,14 @@ export async function createCanonicalViews(
 ): Promise<void> {
   if (tenantId) assertTenantId(tenantId);
   for (const table of CANONICAL_TABLE_NAMES) {
-    const files = canonicalHistoryFiles(lakeDir, table, tenantId);
+    const { bases, deltas } = canonicalHistoryFiles(lakeDir, table, tenantId);
     const columns = [...IDENTITY_COLUMNS, ...CANONICAL_TABLES[table].columns, ...HISTORY_COLUMNS];
+    const scanOf = (files: string[]) =>
+      files.length === 0 ? null : `read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`;
     let present = new Set<string>();
-    const scan = `read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`;
-    if (files.length > 0) {
-      const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${scan}`);
+    const all = scanOf([...bases, ...deltas]);
+    if (all) {
+      const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${all}`);
       present = new Set(described.getRowObjectsJson().map((row) => String(row.column_name)));
     }
     const projection = columns
@@ -76,8 +93,9 @@ export async function createCanonicalViews(
           : `CAST(NULL AS ${DUCKDB_TYPES[column.type]}) AS ${column.name}`,
       )
       .join(', ');
-    const source =
-      files.length > 0 ? `SELECT ${projection} FROM ${scan}` : `SELECT ${projection} WHERE false`;
+    const source = all
+      ? `SELECT ${projection} FROM (${resolvedHistorySql(scanOf(bases), scanOf(deltas))})`
+      : `SELECT ${projection} WHERE false`;
     await connection.run(`CREATE OR REPLACE VIEW ${table}_history AS ${source}`);
     await connection.run(
       `CREATE OR REPLACE VIEW ${table} AS SELECT * FROM ${table}_history WHERE is_current`,

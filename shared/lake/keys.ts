@@ -73,9 +73,22 @@ export function canonicalVersionsPrefix(tenantId: string, table: string, source:
   return `${canonicalSourcePrefix(tenantId, table, source)}versions/`;
 }
 
-/** The compacted SCD2 history of one source's rows of a tenant's table, rewritten whole by each compaction. */
+/** The compacted SCD2 history of one source's rows of a tenant's table (its base layer; see historyDeltasPrefix). */
 export function canonicalHistoryKey(tenantId: string, table: string, source: string): string {
   return `${canonicalSourcePrefix(tenantId, table, source)}history.parquet`;
+}
+
+/**
+ * The history's deltas (DESIGN §4.6): each compaction that folds a few changes in writes one, holding the whole
+ * new history of every record it touched, numbered by layer; readers take a record's rows from its highest
+ * delta, else from `history.parquet` (shared/lake/historyLayers.ts). Zero-padded so keys sort by layer.
+ */
+export function historyDeltasPrefix(tenantId: string, table: string, source: string): string {
+  return `${canonicalSourcePrefix(tenantId, table, source)}history.deltas/`;
+}
+
+export function historyDeltaKey(tenantId: string, table: string, source: string, layer: number): string {
+  return `${historyDeltasPrefix(tenantId, table, source)}${String(layer).padStart(10, '0')}.parquet`;
 }
 
 /** Records of a chunk that failed validation, with their reasons. */

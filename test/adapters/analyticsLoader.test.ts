@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -11,6 +12,12 @@ import { applyClickHouseSchema } from '../../shared/adapters/analytics/clickHous
 import { ValidationError } from '../../shared/errors';
 import type { TableCompactedEvent } from '../../shared/events/schemas';
 import { silentLog } from '../../shared/ports';
+import { FsObjectStore } from '../../local/adapters/fsObjectStore';
+import { compactTable } from '../../services/transform/compactTable';
+import { makeEvent } from '../../shared/events/schemas';
+import { encodeCanonicalVersions, type CanonicalVersion } from '../../shared/lake/canonicalParquet';
+import { canonicalVersionsKey } from '../../shared/lake/keys';
+import { ManualClock, RecordingBus } from '../support/fakes';
 import {
   canonicalVersion,
   sparseRow,
@@ -259,6 +266,78 @@ describe('analytics loader: TableCompacted → ClickHouse, read from S3 by Click
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
     await expect(loadTable(forged, { clickHouse: client, lake: location })).rejects.toThrow(ValidationError);
     expect(await storedRows('forger', alpha!.source, 'companies')).toBe(0);
+  });
+
+  it('given a history in layers (a base and deltas), then ClickHouse holds exactly the resolved rows, and a delta a later merge deleted is no error', async () => {
+    // Prepare: the transform's own compaction, into a lake directory, then every layer uploaded
+    const dir = await mkdtemp(join(tmpdir(), 'avesa-layers-'));
+    try {
+      const store = new FsObjectStore(join(dir, 'lake'));
+      const bus = new RecordingBus();
+      const tenantId = 'layered-co';
+      const version = (id: string, second: number, closed: boolean) =>
+        canonicalVersion(
+          tenantId,
+          'connectwise',
+          id,
+          new Date(Date.UTC(2025, 0, 1, 0, 0, second)),
+          sparseRow('tickets', {
+            ticket_id: id,
+            closed,
+            status: closed ? 'Closed' : 'New',
+            summary: `ticket ${id}`,
+          }),
+        );
+      const job = async (jobId: string, versions: CanonicalVersion[]) => {
+        const key = canonicalVersionsKey({
+          tenantId,
+          source: 'connectwise',
+          table: 'tickets',
+          jobId,
+          chunkId: 'c00000',
+        });
+        await store.put(key, encodeCanonicalVersions('tickets', versions));
+        await compactTable(
+          makeEvent(
+            'TableTransformed',
+            { tenantId, jobId, occurredAt: new Date() },
+            { source: 'connectwise', table: 'tickets', versions: versions.length },
+            ['connectwise', 'tickets'],
+          ),
+          { lake: store, bus, clock: new ManualClock(), scratchDirectory: dir },
+        );
+      };
+      await job(
+        'job-1',
+        Array.from({ length: 40 }, (_, index) => version(String(index), 1, false)),
+      );
+      await job('job-2', [version('3', 10, true)]);
+      await job('job-3', [version('4', 20, true), version('40', 20, false)]);
+      for (const key of await store.list(`${tenantId}/canonical/`))
+        if (!key.includes('/versions/')) await upload({ objectKey: key }, join(dir, 'lake', key));
+      const compacted = bus.ofType('TableCompacted').at(-1)!;
+      expect(compacted.data.deltaKeys).toHaveLength(2);
+
+      // Act
+      const result = await loadTable(compacted, { clickHouse: client, lake: location });
+      const resolved = await currentTickets(tenantId);
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: compacted.data.deltaKeys![0]! }));
+      const again = await loadTable(compacted, { clickHouse: client, lake: location });
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: compacted.data.deltaKeys![1]! }));
+      const baseAlone = await loadTable(compacted, { clickHouse: client, lake: location });
+
+      // Assess: 40 + 2 versions + 1 new ticket; with the first delta gone its ticket 3 reads from the base
+      expect(result).toMatchObject({ rows: 43 });
+      expect(again).toMatchObject({ rows: 42 });
+      expect(baseAlone).toMatchObject({ rows: 40 });
+      expect(resolved).toHaveLength(41);
+      expect(resolved.filter((row) => row.closed === true).map((row) => row.ticket_id)).toEqual(['3', '4']);
+      const afterBaseAlone = await currentTickets(tenantId);
+      expect(afterBaseAlone).toHaveLength(40);
+      expect(afterBaseAlone.filter((row) => row.closed === true)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('given a compaction of no versions (no file), then nothing is loaded and older loads of the table go', async () => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LocalPipeline, type LocalPipelineOptions } from '../../local/pipeline';
+import { CANONICAL_TABLE_NAMES } from '../../mappings/canonical';
+import { createCanonicalViews } from '../../shared/lake/canonicalViews';
 import type { BackfillRequest } from '../../services/discovery/discoverTenants';
 import { parseTenantsFile, type LoadedTenants } from '../../shared/config/tenantsFile';
 import type { ConnectWiseTable } from '../../sources/connectwise/endpoints';
@@ -249,18 +251,21 @@ export async function startSimulatorProcess(
 }
 
 /**
- * The canonical lake as `tenant/source/table/source_id@valid_from → valid_to|is_current|record_hash`, from every
- * compacted history file: equal maps mean equal SCD2 histories, whatever the file layout.
+ * The canonical lake as `tenant/source/table/source_id@valid_from → valid_to|is_current|record_hash`, from the
+ * canonical views (every history's layers resolved): equal maps mean equal SCD2 histories, whatever the file layout.
  */
 export async function readCanonical(lakeDir: string): Promise<Map<string, string>> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
+    await createCanonicalViews(connection, lakeDir);
     const reader = await connection.runAndReadAll(
-      `SELECT tenant_id, source, regexp_extract(filename, '/canonical/([a-z_]+)/[a-z0-9-]+/history.parquet$', 1) AS table_name,
-              source_id, valid_from::VARCHAR AS valid_from, coalesce(valid_to::VARCHAR, '') AS valid_to, is_current,
-              record_hash
-       FROM read_parquet('${lakeDir}/*/canonical/*/*/history.parquet', filename = true, union_by_name = true)`,
+      CANONICAL_TABLE_NAMES.map(
+        (table) =>
+          `SELECT tenant_id, source, '${table}' AS table_name, source_id, valid_from::VARCHAR AS valid_from,
+                  coalesce(valid_to::VARCHAR, '') AS valid_to, is_current, record_hash
+           FROM ${table}_history`,
+      ).join(' UNION ALL '),
     );
     return new Map(
       reader
