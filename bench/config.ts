@@ -1,6 +1,7 @@
 import type { LatencyModel } from './idealBound';
 import type { ApiBenchConfig } from './scenarios/api';
 import type { SalesforceBenchConfig } from './scenarios/salesforce';
+import type { SmallFleetConfig } from './scenarios/smallFleet';
 
 /** Sizes of every scenario; `--quick` is the CI smoke test, the full suite is issue 6's. */
 export interface BenchConfig {
@@ -26,6 +27,7 @@ export interface BenchConfig {
   };
   api: ApiBenchConfig;
   salesforce: SalesforceBenchConfig;
+  smallFleet: SmallFleetConfig;
 }
 
 const PAGE_LATENCY: LatencyModel = { baseMs: 150, jitterMs: 250, perRecordMs: 0 };
@@ -62,6 +64,8 @@ export const FULL: BenchConfig = {
     samples: { tickets: 40, words: 5 },
   },
   salesforce: { cases: 200_000, accounts: 2500, contacts: 5000, changedFraction: 0.01 },
+  // 300 × 4 × 100 = 120,000 records; 1% of them change, in a tenth of the tables (10 records each).
+  smallFleet: { tenants: 300, recordsPerTable: 100, changedFraction: 0.01, changedTablesFraction: 0.1 },
 };
 
 export const QUICK: BenchConfig = {
@@ -96,4 +100,5 @@ export const QUICK: BenchConfig = {
     samples: { tickets: 10, words: 3 },
   },
   salesforce: { cases: 20_000, accounts: 250, contacts: 500, changedFraction: 0.01 },
+  smallFleet: { tenants: 30, recordsPerTable: 100, changedFraction: 0.01, changedTablesFraction: 0.1 },
 };

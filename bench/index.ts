@@ -1,8 +1,9 @@
 /**
  * The benchmark suite of issue 6: latency-bound fleet, CPU-bound, incremental, scaling and fairness, each beside
- * its baseline in the same run; issue 11's analytics API under load (scenario 6); and Salesforce requests per 1,000
- * records (scenario 7); issue 14's backfill beside hourly syncs (scenario 8). Writes bench/results/latest.{json,md} and concurrency.svg; a complete run also
- * regenerates docs/benchmarks.md (and docs/benchmarks.svg).
+ * its baseline in the same run; issue 11's analytics API under load (scenario 6); Salesforce requests per 1,000
+ * records (scenario 7); issue 14's backfill beside hourly syncs (scenario 8); and issue 15's fleet of small
+ * tenants, full then incremental, in requests per table (scenario 9). Writes bench/results/latest.{json,md} and
+ * concurrency.svg; a complete run also regenerates docs/benchmarks.md (and docs/benchmarks.svg).
  *
  *   npm run bench                      # the full suite (long: the sequential baseline alone takes minutes)
  *   npm run bench -- --quick           # small sizes, the CI smoke test
@@ -27,10 +28,11 @@ import { backfillFairness } from './scenarios/backfillFairness';
 import { latencyFleet } from './scenarios/latencyFleet';
 import { salesforceRequests } from './scenarios/salesforce';
 import { scaling } from './scenarios/scaling';
+import { smallFleet } from './scenarios/smallFleet';
 import type { ScenarioResult } from './scenarios/types';
 
 const ROOT = join(__dirname, '..');
-const ALL = [1, 2, 3, 4, 5, 6, 7, 8];
+const ALL = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   if (values['report-only'] && !values.merge) throw new Error('--report-only needs --merge FILE');
   const selected = values['report-only'] ? [] : (values.scenario?.map(Number) ?? ALL);
   const unknown = selected.filter((id) => !ALL.includes(id));
-  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (expected 1–8)`);
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (expected 1–9)`);
   const wants = (id: number) => selected.includes(id);
   const command = ['npm run bench', ...(values.quick ? ['-- --quick'] : [])].join(' ');
   const workDir = mkdtempSync(join(tmpdir(), 'avesa-bench-'));
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
     if (wants(7)) scenarios.push(await salesforceRequests(config.salesforce, join(workDir, 'salesforce')));
     if (wants(8))
       scenarios.push(await backfillFairness(config.backfillFairness, join(workDir, 'backfill-fairness')));
+    if (wants(9)) scenarios.push(await smallFleet(config.smallFleet, join(workDir, 'small-fleet')));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

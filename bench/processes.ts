@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 import type { FleetSpec } from './fleet';
-import type { RequestCounts } from './requestCounts';
+import type { RequestCounts, RequestsByTable } from './requestCounts';
 
 const ROOT = join(__dirname, '..');
 
@@ -38,12 +38,23 @@ export function runChild<T>(script: string, argument: unknown): Promise<T & { st
   });
 }
 
+/** Records to change in one tenant's table (scenario 9 changes a few tables, not a share of every one). */
+export interface TableChange {
+  tenant: string;
+  table: ConnectWiseTable;
+  count: number;
+}
+
 /** The parent's handle on bench/simulatorLauncher.ts. */
 export interface SimulatorProcess {
   baseUrl: string;
   counts(): Promise<RequestCounts>;
+  /** The request log since the last reset, per tenant and table. */
+  countsByTable(): Promise<RequestsByTable>;
   reset(): Promise<void>;
   mutate(fraction: number): Promise<{ mutated: number }>;
+  /** Changes `count` records of each named table; `mutated[i]` is how many of change i's were changed. */
+  mutateTables(changes: TableChange[]): Promise<{ mutated: number[] }>;
   dump(tenant: string, table: ConnectWiseTable, path: string): Promise<{ records: number; bytes: number }>;
   stop(): Promise<void>;
 }
@@ -87,8 +98,10 @@ export async function startSimulatorProcess(spec: FleetSpec): Promise<SimulatorP
   return {
     baseUrl,
     counts: () => send<RequestCounts>({ command: 'counts' }),
+    countsByTable: () => send<RequestsByTable>({ command: 'countsByTable' }),
     reset: () => send<void>({ command: 'reset' }),
     mutate: (fraction) => send({ command: 'mutate', fraction }),
+    mutateTables: (changes) => send({ command: 'mutateTables', changes }),
     dump: (tenant, table, path) => send({ command: 'dump', tenant, table, path }),
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -3,10 +3,14 @@
  * parent controls it over stdin with one JSON command per line, answered by one JSON line on stdout:
  *
  *   {"id":1,"command":"counts"}                 → RequestCounts since the last reset
- *   {"id":2,"command":"reset"}                  → clears the request log
- *   {"id":3,"command":"mutate","fraction":0.01} → changes that share of every table; answers the count
- *   {"id":4,"command":"dump","tenant":"t","table":"tickets","path":"x.ndjson"} → NDJSON of the records
- *   {"id":5,"command":"stop"}
+ *   {"id":2,"command":"countsByTable"}          → RequestsByTable (per tenant and table) since the last reset
+ *   {"id":3,"command":"reset"}                  → clears the request log
+ *   {"id":4,"command":"mutate","fraction":0.01} → changes that share of every table; answers the count
+ *   {"id":5,"command":"mutateTables","changes":[{"tenant":"t","table":"tickets","count":10}]}
+ *                                               → changes that many records of each named table; answers the
+ *                                                 count changed per change, in order
+ *   {"id":6,"command":"dump","tenant":"t","table":"tickets","path":"x.ndjson"} → NDJSON of the records
+ *   {"id":7,"command":"stop"}
  *
  *   node -r tsx/cjs bench/simulatorLauncher.ts '<FleetSpec JSON>'
  */
@@ -16,11 +20,13 @@ import { createInterface } from 'node:readline';
 import type { ConnectWiseTable } from '../sources/connectwise/endpoints';
 import { startSimulator, type Simulator } from '../simulator';
 import { credentialsOf, tablesOf, type FleetSpec } from './fleet';
-import { countRequests } from './requestCounts';
+import type { TableChange } from './processes';
+import { countRequests, countRequestsByTable } from './requestCounts';
 
 type Command =
-  | { id: number; command: 'counts' | 'reset' | 'stop' }
+  | { id: number; command: 'counts' | 'countsByTable' | 'reset' | 'stop' }
   | { id: number; command: 'mutate'; fraction: number }
+  | { id: number; command: 'mutateTables'; changes: TableChange[] }
   | { id: number; command: 'dump'; tenant: string; table: ConnectWiseTable; path: string };
 
 async function dump(simulator: Simulator, tenant: string, table: ConnectWiseTable, path: string) {
@@ -41,6 +47,8 @@ async function run(simulator: Simulator, spec: FleetSpec, command: Command): Pro
   switch (command.command) {
     case 'counts':
       return countRequests(simulator.requests());
+    case 'countsByTable':
+      return countRequestsByTable(simulator.requests());
     case 'reset':
       simulator.resetRequests();
       return null;
@@ -57,6 +65,12 @@ async function run(simulator: Simulator, spec: FleetSpec, command: Command): Pro
       }
       return { mutated };
     }
+    case 'mutateTables':
+      return {
+        mutated: command.changes.map(
+          (change) => simulator.mutate(change.tenant, change.table, change.count).length,
+        ),
+      };
     case 'dump':
       return dump(simulator, command.tenant, command.table, command.path);
     case 'stop':
