@@ -265,8 +265,9 @@ export async function foldWith(connection: DuckDBConnection, input: FoldInput): 
     current: input.totals.current - Number(before!.current),
   };
   const combined = `(${priorVersions} UNION ALL BY NAME SELECT * FROM new_versions)`;
+  const touchedSet = new Set(touchedKeys);
   const rowless = Object.fromEntries(
-    Object.entries(input.rowless).filter(([record]) => !touchedKeys.includes(record)),
+    Object.entries(input.rowless).filter(([record]) => !touchedSet.has(record)),
   );
   Object.assign(rowless, await rowlessRecords(connection, combined));
   const written = await copyLayer(connection, {

@@ -48,6 +48,8 @@ export interface CompactTableResult extends CompactHistoryResult {
   mode: 'unchanged' | 'folded' | 'folded+merged' | 'rebuilt';
   /** Why a fold was not possible, for a rebuild. */
   rebuiltBecause?: string;
+  /** The deltas the history has now, in layer order (none after a merge or a rebuild). */
+  deltaKeys: string[];
 }
 
 /**
@@ -79,7 +81,7 @@ export async function compactTable(
         table,
         reason: result.rebuiltBecause,
       });
-    const deltaKeys = await deps.lake.list(historyDeltasPrefix(tenantId, table, source));
+    const { deltaKeys } = result;
     await deps.bus.publish([
       makeEvent(
         'TableCompacted',
@@ -149,7 +151,8 @@ class HistoryLayers {
         metadata: deltaMetadata[index],
       }));
       const rebuild = (because: string) => this.rebuild(connection, relative, deltas, because);
-      if (relative.length === 0 && !base) return { mode: 'unchanged', versions: 0, rows: 0, current: 0 };
+      if (relative.length === 0 && !base)
+        return { mode: 'unchanged', versions: 0, rows: 0, current: 0, deltaKeys: [] };
       if (!base) return rebuild('the table has no history yet');
       if (!base.metadata || deltas.some((delta) => !delta.metadata))
         return rebuild('the history was written before it had layers');
@@ -165,7 +168,8 @@ class HistoryLayers {
       const unfolded = relative.filter((key) => !folded.has(key));
       const latest = layers.reduce((a, b) => (b.metadata.layer > a.metadata.layer ? b : a));
       const totals = await totalsAfter(connection, latest.path, latest.metadata);
-      if (unfolded.length === 0) return { mode: 'unchanged', versions: 0, ...totals };
+      if (unfolded.length === 0)
+        return { mode: 'unchanged', versions: 0, ...totals, deltaKeys: deltas.map((delta) => delta.key) };
       const newDirectory = join(this.scratch, 'new');
       for (const [index, key] of unfolded.entries())
         await this.stage(this.versionsPrefix + key, join('new', `${String(index).padStart(6, '0')}.parquet`));
@@ -187,7 +191,12 @@ class HistoryLayers {
       await this.lake.put(deltaKey, new Uint8Array(await readFile(deltaPath)));
       const deltaRows = deltas.reduce((sum, delta) => sum + delta.metadata!.fileRows, fold.deltaRows);
       if (deltas.length + 1 <= MAX_DELTAS && deltaRows <= MERGE_DELTA_SHARE * base.metadata.fileRows)
-        return { mode: 'folded', versions: fold.versions, ...fold.totals };
+        return {
+          mode: 'folded',
+          versions: fold.versions,
+          ...fold.totals,
+          deltaKeys: [...deltas.map((delta) => delta.key), deltaKey],
+        };
       const merged = await this.merge(
         connection,
         base,
@@ -196,7 +205,7 @@ class HistoryLayers {
         [...folded, ...unfolded],
         fold.rowless,
       );
-      return { mode: 'folded+merged', versions: fold.versions, ...merged };
+      return { mode: 'folded+merged', versions: fold.versions, ...merged, deltaKeys: [] };
     });
   }
 
@@ -224,7 +233,7 @@ class HistoryLayers {
       folded: relative,
     });
     await this.lake.put(this.baseKey, new Uint8Array(await readFile(outputPath)));
-    return { mode: 'rebuilt', rebuiltBecause: because, ...result };
+    return { mode: 'rebuilt', rebuiltBecause: because, ...result, deltaKeys: [] };
   }
 
   /**
