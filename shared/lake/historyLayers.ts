@@ -1,9 +1,10 @@
 import type { ObjectStore } from '../ports';
 /**
- * A canonical history in layers (DESIGN §4.6): the base, `{tenant}/canonical/{table}/{source}/history.parquet`,
- * and deltas, `…/history.deltas/{layer}.parquet`. A compaction that folds k changed records in writes one delta
- * holding the whole new history of those k records, so its work is proportional to k, not to the table; one
- * that would leave the deltas too large a share of the base merges them into a new base. Every reader resolves
+ * A canonical history in layers (issue 15; SCD2 order independence, DESIGN §4.4, holds for it): the base,
+ * `{tenant}/canonical/{table}/{source}/history.parquet`, and deltas, `…/history.deltas/{layer}.parquet`. A
+ * compaction that folds k changed records in writes one delta holding the whole new history of those k
+ * records, so its work is proportional to k, not to the table; one that would leave the deltas too large a
+ * share of the base merges them into a new base. Every reader resolves
  * the layers the same way, through `resolvedHistorySql`: a record's rows come from the highest delta that holds
  * it, else from the base.
  *

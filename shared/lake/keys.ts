@@ -79,7 +79,7 @@ export function canonicalHistoryKey(tenantId: string, table: string, source: str
 }
 
 /**
- * The history's deltas (DESIGN §4.6): each compaction that folds a few changes in writes one, holding the whole
+ * The history's deltas (issue 15): each compaction that folds a few changes in writes one, holding the whole
  * new history of every record it touched, numbered by layer; readers take a record's rows from its highest
  * delta, else from `history.parquet` (shared/lake/historyLayers.ts). Zero-padded so keys sort by layer.
  */
