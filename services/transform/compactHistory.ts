@@ -6,7 +6,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CANONICAL_TABLES, type CanonicalTableName } from '../../mappings/canonical';
 import { PipelineError } from '../../shared/errors';
 import { DUCKDB_TYPES } from '../../shared/lake/canonicalParquet';
-import { LAYER_METADATA_KEY, resolvedHistorySql } from '../../shared/lake/historyLayers';
+import { LAYER_METADATA_KEY, layerScan, resolvedHistorySql } from '../../shared/lake/historyLayers';
 import { TOMBSTONE_HASH } from './scd2';
 
 export interface CompactHistoryInput {
@@ -205,7 +205,7 @@ export type FoldResult =
  */
 export async function foldWith(connection: DuckDBConnection, input: FoldInput): Promise<FoldResult> {
   const key = KEY.join(', ');
-  const resolved = resolvedHistorySql(parquetScan([input.base]), parquetScan(input.deltas));
+  const resolved = resolvedHistorySql(layerScan([input.base]), layerScan(input.deltas));
   const newVersions = await versionsSource(connection, input.newVersionsGlob, input.table);
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE new_versions AS SELECT *, valid_from AS seen_from FROM ${newVersions}`,
@@ -246,12 +246,11 @@ export async function foldWith(connection: DuckDBConnection, input: FoldInput): 
       reason: `${Number(check!.late)} new version(s) (record ${String(check!.example)} among them) are no later than versions already folded`,
     };
   const canonical = CANONICAL_TABLES[input.table].columns.map((column) => ident(column.name));
-  const hasUpdatedAt = CANONICAL_TABLES[input.table].columns.some((column) => column.name === 'updated_at');
   const priorVersions = `
     SELECT ${key}, ${canonical.join(', ')}, valid_from, record_hash, seen_at AS seen_from FROM prior
     UNION ALL BY NAME
     SELECT ${key}, deleted_at AS valid_from, ${literal(TOMBSTONE_HASH)} AS record_hash,
-           ${hasUpdatedAt ? 'deleted_at AS updated_at, ' : ''}seen_at AS seen_from
+           ${hasUpdatedAt(input.table) ? 'deleted_at AS updated_at, ' : ''}seen_at AS seen_from
     FROM prior WHERE deleted_at IS NOT NULL
     UNION ALL BY NAME
     SELECT ${key}, seen_at AS valid_from, ${literal(TOMBSTONE_HASH)} AS record_hash, seen_at AS seen_from
@@ -297,7 +296,7 @@ export async function mergeWith(
     rowless: Record<string, string>;
   },
 ): Promise<HistoryTotals> {
-  const resolved = resolvedHistorySql(parquetScan([input.base]), parquetScan(input.deltas));
+  const resolved = resolvedHistorySql(layerScan([input.base]), layerScan(input.deltas));
   return copyLayer(connection, {
     query: `SELECT * EXCLUDE (layer), ${input.layer}::BIGINT AS layer FROM (${resolved})`,
     outputPath: input.outputPath,
@@ -396,9 +395,10 @@ async function copyLayer(
   }
 }
 
+const hasUpdatedAt = (table: CanonicalTableName) =>
+  CANONICAL_TABLES[table].columns.some((column) => column.name === 'updated_at');
+
 const parquetList = (paths: string[]) => `[${paths.map(literal).join(', ')}]`;
-const parquetScan = (paths: string[]) =>
-  paths.length === 0 ? null : `read_parquet(${parquetList(paths)}, union_by_name = true)`;
 
 /**
  * A SQL relation of typed versions. Columns a file lacks (an older canonical schema) read as NULL; a glob
@@ -453,8 +453,7 @@ function historyQuery(table: CanonicalTableName, source: string, layer: number):
   const canonical = CANONICAL_TABLES[table].columns.map((column) => ident(column.name));
   // Equal hashes at one instant differ at most in updated_at, which the hash leaves out; any fixed
   // choice is correct, the latest is the least surprising.
-  const hasUpdatedAt = CANONICAL_TABLES[table].columns.some((column) => column.name === 'updated_at');
-  const tieBreak = hasUpdatedAt ? ', updated_at DESC NULLS LAST' : '';
+  const tieBreak = hasUpdatedAt(table) ? ', updated_at DESC NULLS LAST' : '';
   return `
     WITH per_instant AS (
       SELECT * EXCLUDE (seen_from), max(seen_from) OVER (PARTITION BY ${key}) AS seen_at FROM ${source}

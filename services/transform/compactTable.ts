@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { makeEvent, type TableTransformedEvent } from '../../shared/events/schemas';
 import {
@@ -9,7 +9,7 @@ import {
   historyDeltaKey,
   historyDeltasPrefix,
 } from '../../shared/lake/keys';
-import { readHistorySnapshot } from '../../shared/lake/historyLayers';
+import { readHistorySnapshot, stageHistorySnapshot } from '../../shared/lake/historyLayers';
 import type { Clock, EventBus, Log, ObjectStore } from '../../shared/ports';
 import {
   compactWith,
@@ -132,12 +132,9 @@ class HistoryLayers {
       baseKey: this.baseKey,
       deltasPrefix: historyDeltasPrefix(this.tenantId, this.table, this.source),
     });
-    const basePath = snapshot ? await this.write(snapshot.base, 'base.parquet') : undefined;
-    const deltaPaths: Array<{ key: string; path: string }> = [];
-    for (const [index, delta] of (snapshot?.deltas ?? []).entries()) {
-      const path = await this.write(delta.body, join('deltas', `${String(index).padStart(6, '0')}.parquet`));
-      deltaPaths.push({ key: delta.key, path });
-    }
+    const staged = snapshot ? await stageHistorySnapshot(snapshot, join(this.scratch, 'layers')) : undefined;
+    const basePath = staged?.base;
+    const deltaPaths = staged?.deltas ?? [];
     return withTableDuckDb(limits, async (connection) => {
       const [baseMetadata, ...deltaMetadata] = await readLayerMetadata(connection, [
         ...(basePath ? [basePath] : []),
@@ -170,9 +167,7 @@ class HistoryLayers {
       const totals = await totalsAfter(connection, latest.path, latest.metadata);
       if (unfolded.length === 0)
         return { mode: 'unchanged', versions: 0, ...totals, deltaKeys: deltas.map((delta) => delta.key) };
-      const newDirectory = join(this.scratch, 'new');
-      for (const [index, key] of unfolded.entries())
-        await this.stage(this.versionsPrefix + key, join('new', `${String(index).padStart(6, '0')}.parquet`));
+      const newVersionsGlob = await this.stageVersions(unfolded, 'new');
       const layer = latest.metadata.layer + 1;
       const deltaKey = historyDeltaKey(this.tenantId, this.table, this.source, layer);
       const deltaPath = join(this.scratch, 'delta.parquet');
@@ -180,7 +175,7 @@ class HistoryLayers {
         table: this.table,
         base: base.path,
         deltas: deltas.map((delta) => delta.path),
-        newVersionsGlob: join(newDirectory, '*.parquet'),
+        newVersionsGlob,
         outputPath: deltaPath,
         layer,
         folded: unfolded,
@@ -220,13 +215,12 @@ class HistoryLayers {
     deltas: StagedLayer[],
     because: string,
   ): Promise<CompactTableResult> {
-    for (const [index, key] of relative.entries())
-      await this.stage(this.versionsPrefix + key, join('all', `${String(index).padStart(6, '0')}.parquet`));
+    const versionsGlob = await this.stageVersions(relative, 'all');
     const layer = Math.max(0, ...deltas.map((delta) => delta.metadata?.layer ?? 0)) + 1;
     for (const delta of deltas) await this.lake.delete(delta.key);
     const outputPath = join(this.scratch, 'rebuilt.parquet');
     const result = await compactWith(connection, {
-      versionsGlob: join(this.scratch, 'all', '*.parquet'),
+      versionsGlob,
       outputPath,
       table: this.table,
       layer,
@@ -262,16 +256,17 @@ class HistoryLayers {
     return totals;
   }
 
-  /** Copies a lake object into the scratch directory; undefined when there is none. */
-  private async stage(key: string, name: string): Promise<string | undefined> {
-    const body = await this.lake.get(key);
-    return body ? this.write(body, name) : undefined;
-  }
-
-  private async write(body: Uint8Array, name: string): Promise<string> {
-    const path = join(this.scratch, name);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, body);
-    return path;
+  /**
+   * Copies versions files (keys relative to the versions prefix) into a scratch directory, numbered; a file
+   * gone meanwhile is skipped. Returns the glob DuckDB reads them by.
+   */
+  private async stageVersions(relative: string[], directory: string): Promise<string> {
+    const dir = join(this.scratch, directory);
+    await mkdir(dir, { recursive: true });
+    for (const [index, key] of relative.entries()) {
+      const body = await this.lake.get(this.versionsPrefix + key);
+      if (body) await writeFile(join(dir, `${String(index).padStart(6, '0')}.parquet`), body);
+    }
+    return join(dir, '*.parquet');
   }
 }

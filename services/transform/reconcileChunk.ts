@@ -5,8 +5,10 @@ import { MalformedResponseError } from '../../shared/errors';
 import { makeEvent, type ChunkFetchedEvent } from '../../shared/events/schemas';
 import { encodeCanonicalVersions, type CanonicalVersion } from '../../shared/lake/canonicalParquet';
 import {
+  layerScan,
   readHistorySnapshot,
   resolvedHistorySql,
+  stageHistorySnapshot,
   type HistorySnapshot,
 } from '../../shared/lake/historyLayers';
 import { canonicalHistoryKey, canonicalVersionsKey, historyDeltasPrefix } from '../../shared/lake/keys';
@@ -110,15 +112,7 @@ async function currentKeysNotListed(
 ): Promise<string[]> {
   const scratch = await mkdtemp(join(deps.scratchDirectory ?? tmpdir(), 'avesa-reconcile-'));
   try {
-    const historyPath = join(scratch, 'history.parquet');
-    await writeFile(historyPath, history.base);
-    await mkdir(join(scratch, 'deltas'));
-    const deltaPaths: string[] = [];
-    for (const [index, delta] of history.deltas.entries()) {
-      const path = join(scratch, 'deltas', `${String(index).padStart(6, '0')}.parquet`);
-      await writeFile(path, delta.body);
-      deltaPaths.push(path);
-    }
+    const staged = await stageHistorySnapshot(history, join(scratch, 'history'));
     await mkdir(join(scratch, 'keys'));
     for (const [index, key] of objectKeys.entries()) {
       const body = await deps.lake.get(key);
@@ -131,12 +125,12 @@ async function currentKeysNotListed(
         ? 'SELECT NULL::VARCHAR AS id WHERE false'
         : `SELECT CAST(id AS VARCHAR) AS id FROM read_parquet('${join(scratch, 'keys', '*.parquet')}')`;
     return await withTableDuckDb(deps.duckDb, async (connection) => {
-      const deltas =
-        deltaPaths.length === 0
-          ? null
-          : `read_parquet([${deltaPaths.map((path) => `'${path}'`).join(', ')}], union_by_name = true)`;
+      const resolved = resolvedHistorySql(
+        layerScan([staged.base]),
+        layerScan(staged.deltas.map((delta) => delta.path)),
+      );
       const reader = await connection.runAndReadAll(
-        `SELECT source_id FROM (${resolvedHistorySql(`read_parquet('${historyPath}')`, deltas)})
+        `SELECT source_id FROM (${resolved})
          WHERE is_current AND source_id NOT IN (${listedKeys})`,
       );
       return reader.getRowObjectsJS().map((row) => String(row.source_id));

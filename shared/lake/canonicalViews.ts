@@ -10,9 +10,7 @@ import {
 } from '../../mappings/canonical';
 import { assertTenantId } from '../config/tenantId';
 import { DUCKDB_TYPES } from './canonicalParquet';
-import { resolvedHistorySql } from './historyLayers';
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+import { layerScan, resolvedHistorySql } from './historyLayers';
 
 /**
  * The layer files of one canonical table for the tenants given (all tenants of the lake when none): each
@@ -78,10 +76,8 @@ export async function createCanonicalViews(
   for (const table of CANONICAL_TABLE_NAMES) {
     const { bases, deltas } = canonicalHistoryFiles(lakeDir, table, tenantId);
     const columns = [...IDENTITY_COLUMNS, ...CANONICAL_TABLES[table].columns, ...HISTORY_COLUMNS];
-    const scanOf = (files: string[]) =>
-      files.length === 0 ? null : `read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`;
     let present = new Set<string>();
-    const all = scanOf([...bases, ...deltas]);
+    const all = layerScan([...bases, ...deltas]);
     if (all) {
       const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${all}`);
       present = new Set(described.getRowObjectsJson().map((row) => String(row.column_name)));
@@ -94,7 +90,7 @@ export async function createCanonicalViews(
       )
       .join(', ');
     const source = all
-      ? `SELECT ${projection} FROM (${resolvedHistorySql(scanOf(bases), scanOf(deltas))})`
+      ? `SELECT ${projection} FROM (${resolvedHistorySql(layerScan(bases), layerScan(deltas))})`
       : `SELECT ${projection} WHERE false`;
     await connection.run(`CREATE OR REPLACE VIEW ${table}_history AS ${source}`);
     await connection.run(

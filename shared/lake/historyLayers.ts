@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ObjectStore } from '../ports';
 /**
  * A canonical history in layers (issue 15; SCD2 order independence, DESIGN §4.4, holds for it): the base,
@@ -45,6 +47,15 @@ export function resolvedHistorySql(bases: string | null, deltas: string | null):
     SELECT * FROM latest_deltas`;
 }
 
+/**
+ * One relation over layer files for resolvedHistorySql (columns a file lacks read as NULL); null for no files,
+ * which resolvedHistorySql takes as "no such layers".
+ */
+export function layerScan(paths: readonly string[]): string | null {
+  if (paths.length === 0) return null;
+  return `read_parquet([${paths.map((path) => `'${path.replaceAll("'", "''")}'`).join(', ')}], union_by_name = true)`;
+}
+
 const emptyRelation = `SELECT NULL::VARCHAR AS tenant_id, NULL::VARCHAR AS source, NULL::VARCHAR AS source_id WHERE false`;
 
 /** A history's layer files as read from the lake at one moment. */
@@ -72,4 +83,24 @@ export async function readHistorySnapshot(
     if (attempt === 3)
       throw new Error(`history ${keys.baseKey}: its deltas kept changing while they were read (3 attempts)`);
   }
+}
+
+/**
+ * Writes a snapshot's files into `directory` for DuckDB: `base.parquet`, and the deltas in layer order under
+ * `deltas/` (numbered, so a directory listing keeps that order).
+ */
+export async function stageHistorySnapshot(
+  snapshot: HistorySnapshot,
+  directory: string,
+): Promise<{ base: string; deltas: Array<{ key: string; path: string }> }> {
+  await mkdir(join(directory, 'deltas'), { recursive: true });
+  const base = join(directory, 'base.parquet');
+  await writeFile(base, snapshot.base);
+  const deltas: Array<{ key: string; path: string }> = [];
+  for (const [index, delta] of snapshot.deltas.entries()) {
+    const path = join(directory, 'deltas', `${String(index).padStart(6, '0')}.parquet`);
+    await writeFile(path, delta.body);
+    deltas.push({ key: delta.key, path });
+  }
+  return { base, deltas };
 }

@@ -69,12 +69,12 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** Every key under `prefix` (a plain string prefix, not only whole segments), sorted, relative to the lake root. */
   /** DeleteObject succeeds for a key with no object, so a retried delete is not an error. */
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.root + key }));
   }
 
+  /** Every key under `prefix` (a plain string prefix, not only whole segments), sorted, relative to the lake root. */
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let continuationToken: string | undefined;
