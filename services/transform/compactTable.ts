@@ -147,7 +147,7 @@ class HistoryLayers {
         ...delta,
         metadata: deltaMetadata[index],
       }));
-      const rebuild = (because: string) => this.rebuild(connection, relative, deltas, because);
+      const rebuild = (because: string) => this.rebuild(connection, relative, base, deltas, because);
       if (relative.length === 0 && !base)
         return { mode: 'unchanged', versions: 0, rows: 0, current: 0, deltaKeys: [] };
       if (!base) return rebuild('the table has no history yet');
@@ -212,11 +212,14 @@ class HistoryLayers {
   private async rebuild(
     connection: DuckDBConnection,
     relative: string[],
+    base: StagedLayer | undefined,
     deltas: StagedLayer[],
     because: string,
   ): Promise<CompactTableResult> {
     const versionsGlob = await this.stageVersions(relative, 'all');
-    const layer = Math.max(0, ...deltas.map((delta) => delta.metadata?.layer ?? 0)) + 1;
+    // Numbered above every layer it replaces, the base's too: a fold that raced this rebuild on top of the old
+    // layers then writes a delta no newer than the new base, which the next compaction recognises.
+    const layer = Math.max(0, ...[base, ...deltas].map((staged) => staged?.metadata?.layer ?? 0)) + 1;
     for (const delta of deltas) await this.lake.delete(delta.key);
     const outputPath = join(this.scratch, 'rebuilt.parquet');
     const result = await compactWith(connection, {

@@ -1,3 +1,4 @@
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
@@ -177,6 +178,42 @@ describe('compactTable: a history in layers', () => {
       expect(await lake.list(historyDeltasPrefix(TENANT, 'tickets', SOURCE))).toEqual([]);
       expect(await resolvedRows(lakeDir)).toEqual(await rebuiltRows(lakeDir, dir));
       expect((await resolvedRows(lakeDir)).filter((row) => row.startsWith('1|'))).toHaveLength(3);
+    });
+  });
+
+  it("given a fold that raced a rebuild of a history with no deltas (after a merge), when the table is next compacted, then the rebuild outranks the fold's delta and the history is rebuilt again", async () => {
+    await withTempDir(async (dir) => {
+      // Prepare: a merged base, then two compactions from the same layers, one in a copy of the lake
+      const { lakeDir, lake, deps } = given(dir);
+      await writeJob(lake, 'job-1', [
+        ticketVersion('1', at(5), { status: 'New' }),
+        ...Array.from({ length: 3 }, (_, index) => ticketVersion(`f${index}`, at(1), {})),
+      ]);
+      await compactTable(transformed('job-1'), deps);
+      // Thirty new tickets: a delta far past a quarter of the base, merged at once (and a large base after).
+      await writeJob(lake, 'job-2', [
+        ticketVersion('1', at(10), { status: 'Closed' }),
+        ...Array.from({ length: 30 }, (_, index) => ticketVersion(`n${index}`, at(10), {})),
+      ]);
+      expect(await compactTable(transformed('job-2'), deps)).toMatchObject({ mode: 'folded+merged' });
+      const racing = given(join(dir, 'racing'));
+      await cp(lakeDir, racing.lakeDir, { recursive: true });
+      await writeJob(racing.lake, 'job-5', [ticketVersion('1', at(20), { status: 'Reopened' })]);
+      expect(await compactTable(transformed('job-5'), racing.deps)).toMatchObject({ mode: 'folded' });
+      await writeJob(lake, 'job-4', [ticketVersion('1', at(7), { status: 'Triaged' })]);
+      expect(await compactTable(transformed('job-4'), deps)).toMatchObject({ mode: 'rebuilt' });
+      for (const key of await racing.lake.list(`${TENANT}/`))
+        if (key.includes('/history.deltas/') || key.includes('/job-5/'))
+          await lake.put(key, (await racing.lake.get(key))!);
+
+      // Act
+      const result = await compactTable(transformed('job-5'), deps);
+
+      // Assess
+      expect(result).toMatchObject({ mode: 'rebuilt' });
+      expect(result.rebuiltBecause).toContain('not newer than the base');
+      expect(await resolvedRows(lakeDir)).toEqual(await rebuiltRows(lakeDir, dir));
+      expect((await resolvedRows(lakeDir)).filter((row) => row.startsWith('1|'))).toHaveLength(4);
     });
   });
 
