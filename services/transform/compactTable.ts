@@ -183,19 +183,23 @@ class HistoryLayers {
         rowless: latest.metadata.rowless ?? {},
       });
       if (!fold.exact) return rebuild(fold.reason);
-      await this.lake.put(deltaKey, new Uint8Array(await readFile(deltaPath)));
       const deltaRows = deltas.reduce((sum, delta) => sum + delta.metadata!.fileRows, fold.deltaRows);
-      if (deltas.length + 1 <= MAX_DELTAS && deltaRows <= MERGE_DELTA_SHARE * base.metadata.fileRows)
+      if (deltas.length + 1 <= MAX_DELTAS && deltaRows <= MERGE_DELTA_SHARE * base.metadata.fileRows) {
+        await this.lake.put(deltaKey, new Uint8Array(await readFile(deltaPath)));
         return {
           mode: 'folded',
           versions: fold.versions,
           ...fold.totals,
           deltaKeys: [...deltas.map((delta) => delta.key), deltaKey],
         };
+      }
+      // The new delta goes straight into the merge, never to the lake: interrupted, the merge leaves the
+      // history as it was, and the next compaction folds these versions again.
       const merged = await this.merge(
         connection,
         base,
-        [...deltas, { key: deltaKey, path: deltaPath, metadata: undefined }],
+        deltas,
+        deltaPath,
         layer + 1,
         [...folded, ...unfolded],
         fold.rowless,
@@ -241,6 +245,7 @@ class HistoryLayers {
     connection: DuckDBConnection,
     base: StagedLayer,
     deltas: StagedLayer[],
+    newDeltaPath: string,
     layer: number,
     folded: string[],
     rowless: Record<string, string>,
@@ -248,7 +253,7 @@ class HistoryLayers {
     const outputPath = join(this.scratch, 'merged.parquet');
     const totals = await mergeWith(connection, {
       base: base.path,
-      deltas: deltas.map((delta) => delta.path),
+      deltas: [...deltas.map((delta) => delta.path), newDeltaPath],
       outputPath,
       layer,
       folded,
